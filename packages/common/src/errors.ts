@@ -1,0 +1,85 @@
+/**
+ * Stable error codes. Programs branch on `code`, never on `message`.
+ */
+export const ErrorCodes = {
+  /** The policy (or any option object) is malformed; `details.path` is the JSON path of the bad part. */
+  INVALID_POLICY: 'ERR_EXILE_INVALID_POLICY',
+  /** A vow name is unknown; `details.token` names it. */
+  UNKNOWN_VOW: 'ERR_EXILE_UNKNOWN_VOW',
+  /** A syscall name is unknown for the target architecture. */
+  UNKNOWN_SYSCALL: 'ERR_EXILE_UNKNOWN_SYSCALL',
+  /** The kernel or process cannot enforce something that was asked for in strict mode. */
+  UNSUPPORTED: 'ERR_EXILE_UNSUPPORTED',
+  /** A per-thread broadcast did not reach every thread; `details.report` says which. */
+  THREADS: 'ERR_EXILE_THREADS',
+  /** An io_uring SQPOLL ring exists; it would bypass Landlock. */
+  IO_URING: 'ERR_EXILE_IO_URING',
+  /** A launched child broke its policy. */
+  VIOLATION: 'ERR_EXILE_VIOLATION',
+  /** A syscall failed; `details.syscall` and `details.errno` say which and why. */
+  SYSCALL: 'ERR_EXILE_SYSCALL',
+  /** A native binary for this platform is missing and could not be built. */
+  NATIVE: 'ERR_EXILE_NATIVE',
+  /** A sandboxed child could not be set up; `details.step` names the failing step. */
+  LAUNCH: 'ERR_EXILE_LAUNCH',
+  /** An operation did not finish in time. */
+  TIMEOUT: 'ERR_EXILE_TIMEOUT',
+  /** An operation was aborted by the caller. */
+  ABORTED: 'ERR_EXILE_ABORTED',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+const brand = Symbol.for('exile.ExileError');
+
+/**
+ * The one error class of every exile package. `code` is stable; `details` carries
+ * machine-readable context (JSON path, errno, thread report, ...).
+ *
+ * `instanceof ExileError` also holds across duplicated copies of this package,
+ * because the check uses a global symbol brand.
+ */
+export class ExileError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ExileError';
+    this.code = code;
+    this.details = details;
+    Object.defineProperty(this, brand, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  }
+}
+
+/** Shape of the plain errors thrown by the native addons (see include/exile/napi.h). */
+interface NativeErrno {
+  errno: number;
+  syscall: string;
+  code?: string;
+}
+
+function isNativeErrno(value: unknown): value is NativeErrno {
+  return value instanceof Error && typeof (value as Partial<NativeErrno>).errno === 'number'
+    && typeof (value as Partial<NativeErrno>).syscall === 'string';
+}
+
+/**
+ * Runs a native call and turns its errno error into an `ExileError` (`ERR_EXILE_SYSCALL`)
+ * that names the syscall, the errno name and what we were doing.
+ */
+export function callNative<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (isNativeErrno(error)) {
+      throw new ExileError(ErrorCodes.SYSCALL, `${what}: ${error.syscall} failed with ${error.code ?? error.errno}`,
+        { syscall: error.syscall, errno: error.errno, errnoName: error.code }, { cause: error });
+    }
+    throw error;
+  }
+}

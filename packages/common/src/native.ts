@@ -1,0 +1,44 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ErrorCodes, ExileError } from './errors.js';
+
+const require = createRequire(import.meta.url);
+const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+
+/** The package root of a module inside `<root>/dist/`. */
+function packageRoot(moduleUrl: string): string {
+  return dirname(dirname(fileURLToPath(moduleUrl)));
+}
+
+/**
+ * Loads the N-API addon of the package that `moduleUrl` (its `import.meta.url`) belongs to:
+ * the shipped prebuild for this platform, else a local source build.
+ */
+export function loadAddon<T>(moduleUrl: string): T {
+  const root = packageRoot(moduleUrl);
+  try {
+    return nodeGypBuild(root) as T;
+  } catch (error) {
+    throw new ExileError(ErrorCodes.NATIVE,
+      `no native build of ${root} for ${process.platform}-${process.arch}; reinstall with a C++ toolchain to build from source`,
+      { root, platform: process.platform, arch: process.arch }, { cause: error });
+  }
+}
+
+/**
+ * Path of a standalone executable shipped by the package that `moduleUrl` belongs to:
+ * `prebuilds/<platform>-<arch>/<name>`, else `build/Release/<name>` from a source build.
+ */
+export function executablePath(moduleUrl: string, name: string): string {
+  const root = packageRoot(moduleUrl);
+  const candidates = [join(root, 'prebuilds', `${process.platform}-${process.arch}`, name), join(root, 'build', 'Release', name)];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found === undefined) {
+    throw new ExileError(ErrorCodes.NATIVE,
+      `executable ${name} is not built for ${process.platform}-${process.arch} (looked in ${candidates.join(', ')})`,
+      { name, candidates });
+  }
+  return found;
+}

@@ -1,0 +1,89 @@
+// The probe: one call that snapshots what this kernel and this process can do (Landlock is
+// asked through @exile/landlock, which owns its constants).
+// Raw numbers and errnos only; TypeScript names and interprets them.
+#include <napi.h>
+#include <exile/napi.h>
+
+#include <cerrno>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+// Declared here rather than taken from the build machine's headers, which may be older.
+constexpr unsigned kSeccompGetActionAvail = 2;
+constexpr unsigned kSeccompSetModeFilter = 1;
+constexpr unsigned kSeccompFilterFlagTsync = 1;
+
+// Returns the value, or -errno.
+long Syscall3(long nr, long a, long b, long c) {
+  long r = syscall(nr, a, b, c);
+  return r < 0 ? -errno : r;
+}
+
+Napi::Value Uname(const Napi::Env& env) {
+  struct utsname u {};
+  if (uname(&u) != 0) exile::ThrowErrno(env, "uname", errno);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("release", u.release);
+  o.Set("machine", u.machine);
+  return o;
+}
+
+// Asks the kernel whether each seccomp return action (passed in from TS) is available.
+Napi::Value SeccompActions(const Napi::Env& env, const Napi::Array& values) {
+  Napi::Array out = Napi::Array::New(env, values.Length());
+  for (uint32_t i = 0; i < values.Length(); i++) {
+    uint32_t action = values.Get(i).As<Napi::Number>().Uint32Value();
+    long r = Syscall3(SYS_seccomp, kSeccompGetActionAvail, 0, reinterpret_cast<long>(&action));
+    out.Set(i, Napi::Number::New(env, r < 0 ? static_cast<double>(r) : 0));
+  }
+  return out;
+}
+
+// TSYNC support without installing anything: the kernel validates flags before copying the
+// (NULL) program, so EFAULT means "flag known" and EINVAL means "flag unknown".
+long SeccompTsyncProbe() {
+  return Syscall3(SYS_seccomp, kSeccompSetModeFilter, kSeccompFilterFlagTsync, 0);
+}
+
+// User namespaces, decided by trying: a forked (single-threaded) child unshares and reports.
+long UserNamespaceProbe() {
+  pid_t pid = fork();
+  if (pid < 0) return -errno;
+  if (pid == 0) _exit(unshare(CLONE_NEWUSER) == 0 ? 0 : (errno & 0xff));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return -errno;
+  }
+  if (!WIFEXITED(status)) return -ECHILD;
+  return -WEXITSTATUS(status);
+}
+
+Napi::Value Probe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "probe(actions: number[])");
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("uname", Uname(env));
+  int seccompMode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
+  o.Set("seccompMode", Napi::Number::New(env, seccompMode < 0 ? -errno : seccompMode));
+  o.Set("seccompActions", SeccompActions(env, info[0].As<Napi::Array>()));
+  o.Set("seccompTsync", Napi::Number::New(env, SeccompTsyncProbe()));
+  o.Set("noNewPrivs", Napi::Number::New(env, prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0)));
+  o.Set("userNamespace", Napi::Number::New(env, UserNamespaceProbe()));
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("probe", Napi::Function::New(env, Probe, "probe"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(exile_core, Init)

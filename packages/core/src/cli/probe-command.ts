@@ -1,0 +1,35 @@
+import type { Features } from '../features.js';
+import { probe } from '../probe.js';
+import { table } from './table.js';
+import { UsageError } from './usage-error.js';
+
+function yesNo(value: boolean): string {
+  return value ? 'yes' : 'no';
+}
+
+/** The rows of `exile probe`. */
+export function probeRows(f: Features): [string, string][] {
+  const landlock = f.landlock.status === 'available' ? `ABI ${f.landlock.abi} (errata ${f.landlock.errata})` : f.landlock.status;
+  const caps = f.capabilities.effective.map((c) => c.replace(/^CAP_/, '').toLowerCase()).join(' ');
+  return [
+    ['arch', f.arch],
+    ['kernel', f.kernel],
+    ['landlock', landlock],
+    ['seccomp', f.seccomp.available ? `yes, mode ${f.seccomp.mode}, TSYNC ${yesNo(f.seccomp.tsync)}` : 'no'],
+    ['seccomp actions', f.seccomp.actions.join(' ')],
+    ['user namespaces', f.userNamespaces.available ? 'yes' : `no (${f.userNamespaces.reason ?? 'unknown'})`],
+    ['no_new_privs', yesNo(f.noNewPrivs)],
+    ['capabilities', caps === '' ? '(none)' : caps],
+    ['threads', String(f.threads)],
+    ['io_uring', `${f.ioUring.rings} rings, ${f.ioUring.sqpoll} SQPOLL`],
+  ];
+}
+
+/** `exile probe [--json]` */
+export function probeCommand(args: string[], out: (text: string) => void): number {
+  const unknown = args.filter((a) => a !== '--json');
+  if (unknown.length > 0) throw new UsageError(`exile probe: unknown argument ${unknown[0]}`);
+  const features = probe();
+  out(args.includes('--json') ? JSON.stringify(features, null, 2) + '\n' : table(probeRows(features)));
+  return 0;
+}

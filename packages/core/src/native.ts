@@ -1,0 +1,20 @@
+import { loadAddon } from '@exile/common';
+
+/** Raw snapshot from native/probe.cc: numbers are values, or -errno. */
+export interface RawProbe {
+  uname: { release: string; machine: string };
+  seccompMode: number;
+  /** Per requested action value: 0 available, or -errno. */
+  seccompActions: number[];
+  /** -EFAULT means the TSYNC flag is known (nothing was installed). */
+  seccompTsync: number;
+  noNewPrivs: number;
+  /** 0 when a child could unshare(CLONE_NEWUSER), else -errno. */
+  userNamespace: number;
+}
+
+interface Native {
+  probe(actions: number[]): RawProbe;
+}
+
+export const native = loadAddon<Native>(import.meta.url);

@@ -1,0 +1,50 @@
+import { readdirSync } from 'node:fs';
+import { constants } from 'node:os';
+import { errnoName } from '@exile/common';
+import { ACTION_VALUES, type ActionName } from '@exile/seccomp';
+import { abi } from '@exile/landlock';
+import { capsFromMask, _native as caps } from '@exile/caps';
+import { ioUring } from '@exile/threads';
+import type { Features } from './features.js';
+import { native } from './native.js';
+
+const actionNames = Object.keys(ACTION_VALUES) as ActionName[];
+
+const userNamespaceReasons: Record<string, string> = {
+  EPERM: 'not permitted (a security module, a sysctl such as kernel.unprivileged_userns_clone, or a seccomp filter forbids it)',
+  ENOSPC: 'user.max_user_namespaces is 0 or exhausted',
+  EINVAL: 'the kernel refused CLONE_NEWUSER (built without user namespaces?)',
+  EUSERS: 'nesting limit of user namespaces reached',
+};
+
+function userNamespaces(result: number): Features['userNamespaces'] {
+  if (result === 0) return { available: true };
+  const name = errnoName(-result);
+  return { available: false, reason: `${name}: ${userNamespaceReasons[name] ?? 'unshare(CLONE_NEWUSER) failed'}` };
+}
+
+/**
+ * Snapshots what this kernel and this process can do: Landlock ABI, seccomp actions and TSYNC,
+ * whether user namespaces can really be created (tried in a child), no_new_privs, effective
+ * capabilities, thread count and io_uring rings. Changes nothing.
+ */
+export function probe(): Features {
+  const raw = native.probe(actionNames.map((name) => ACTION_VALUES[name]));
+  const seccompAvailable = raw.seccompMode >= 0 && raw.seccompActions.some((r) => r === 0);
+  return {
+    arch: raw.uname.machine,
+    kernel: raw.uname.release,
+    landlock: abi(),
+    seccomp: {
+      available: seccompAvailable,
+      mode: Math.max(raw.seccompMode, 0),
+      actions: actionNames.filter((_, i) => raw.seccompActions[i] === 0),
+      tsync: raw.seccompTsync === -constants.errno.EFAULT,
+    },
+    userNamespaces: userNamespaces(raw.userNamespace),
+    noNewPrivs: raw.noNewPrivs === 1,
+    capabilities: { effective: capsFromMask(caps.capget().effective) },
+    threads: readdirSync('/proc/self/task').length,
+    ioUring: ioUring(),
+  };
+}

@@ -1,0 +1,2 @@
+export { ExileError, ErrorCodes } from '@exile/common';
+export { launcherPath } from './launcher.js';

@@ -1,0 +1,2 @@
+export { ExileError, ErrorCodes } from '@exile/common';
+export { list, ioUring, parseStat, type ThreadInfo } from './proc.js';

@@ -1,0 +1,85 @@
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+
+/** One thread of this process, as /proc/self/task/<tid> shows it. */
+export interface ThreadInfo {
+  tid: number;
+  /** comm (Node 20 leaves every thread named `node`; workers and libuv may rename). */
+  name: string;
+  /** R, S, D, Z, ... */
+  state: string;
+  /** Field 22 of stat: with `tid`, identifies a thread even when tids are reused. */
+  starttime: bigint;
+  /** SigBlk as a bit mask (bit n-1 = signal n). */
+  blockedSignals: bigint;
+  noNewPrivs: boolean;
+  /** 0 none, 1 strict, 2 filter. */
+  seccompMode: number;
+  capEff: bigint;
+  /** A kernel io_uring worker (PF_IO_WORKER): it never runs user signal handlers. */
+  ioWorker: boolean;
+}
+
+const PF_IO_WORKER = 0x10;
+
+function statusField(status: string, key: string): string | undefined {
+  const match = new RegExp(`^${key}:\\s*(.*)$`, 'm').exec(status);
+  return match?.[1]?.trim();
+}
+
+/** Parses /proc/<pid>/task/<tid>/stat; comm may contain spaces and parentheses. */
+export function parseStat(stat: string): { state: string; flags: number; starttime: bigint } {
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // rest[0] is field 3 (state); field n is rest[n - 3].
+  return { state: rest[0] ?? '?', flags: Number(rest[6]), starttime: BigInt(rest[19] ?? '0') };
+}
+
+/** Every live thread of this process (threads that exit while we read are left out). */
+export function list(): ThreadInfo[] {
+  const threads: ThreadInfo[] = [];
+  for (const entry of readdirSync('/proc/self/task')) {
+    try {
+      const status = readFileSync(`/proc/self/task/${entry}/status`, 'utf8');
+      const stat = parseStat(readFileSync(`/proc/self/task/${entry}/stat`, 'utf8'));
+      threads.push({
+        tid: Number(entry),
+        name: statusField(status, 'Name') ?? '',
+        state: stat.state,
+        starttime: stat.starttime,
+        blockedSignals: BigInt('0x' + (statusField(status, 'SigBlk') ?? '0')),
+        noNewPrivs: statusField(status, 'NoNewPrivs') === '1',
+        seccompMode: Number(statusField(status, 'Seccomp') ?? 0),
+        capEff: BigInt('0x' + (statusField(status, 'CapEff') ?? '0')),
+        ioWorker: (stat.flags & PF_IO_WORKER) !== 0,
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
+  return threads;
+}
+
+/**
+ * io_uring rings open in this process, from /proc/self/fd and fdinfo. SQPOLL rings
+ * (`SqThread` != -1) submit with the credentials of their creation and bypass Landlock.
+ */
+export function ioUring(): { rings: number; sqpoll: number } {
+  let rings = 0;
+  let sqpoll = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue;
+    }
+    if (target !== 'anon_inode:[io_uring]') continue;
+    rings++;
+    try {
+      const sqThread = statusField(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'), 'SqThread');
+      if (sqThread !== undefined && sqThread !== '-1') sqpoll++;
+    } catch {
+      continue;
+    }
+  }
+  return { rings, sqpoll };
+}
