@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Proves the published form works: packs every public package with `pnpm pack`, installs the
+// tarballs into an empty project with npm — no network (a fresh network namespace) and no C/C++
+// compiler on PATH — and then loads each package through ESM import and CJS require, and runs the
+// `exile` bin. Registry dependencies come from an npm cache filled beforehand.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+const work = mkdtempSync(join(tmpdir(), 'exile-pack-check-'));
+const tarballs = join(work, 'tarballs');
+const project = join(work, 'project');
+const cache = join(work, 'npm-cache');
+const bin = join(work, 'bin');
+let failures = 0;
+
+function step(message) {
+  console.log(`pack-check: ${message}`);
+}
+
+function check(ok, message) {
+  if (!ok) failures++;
+  console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${message}`);
+}
+
+const packages = readdirSync(join(root, 'packages'))
+  .map((dir) => ({ dir: join(root, 'packages', dir), json: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
+  .filter((p) => !p.json.private);
+
+step(`packing ${packages.length} packages`);
+mkdirSync(tarballs, { recursive: true });
+for (const p of packages) {
+  execFileSync('pnpm', ['pack', '--pack-destination', tarballs], { cwd: p.dir, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));
+check(files.length === packages.length, `${files.length} tarballs`);
+
+for (const file of files) {
+  const listing = execFileSync('tar', ['-tzf', file], { encoding: 'utf8' }).split('\n');
+  const name = file.slice(tarballs.length + 1);
+  const pkg = JSON.parse(execFileSync('tar', ['-xzOf', file, 'package/package.json'], { encoding: 'utf8' }));
+  check(listing.includes('package/dist/index.js') && listing.includes('package/dist/index.d.ts'), `${name}: dist/index.js and .d.ts`);
+  check(listing.includes('package/README.md'), `${name}: README.md`);
+  check(!JSON.stringify(pkg).includes('workspace:'), `${name}: no workspace: ranges left`);
+  if (pkg.gypfile) {
+    check(listing.some((f) => f.startsWith(`package/prebuilds/linux-${process.arch}/`)), `${name}: prebuilds/linux-${process.arch}/`);
+  }
+}
+
+step('filling an npm cache with the registry dependencies (network allowed here)');
+const external = new Set();
+for (const p of packages) {
+  for (const [dep, range] of Object.entries(p.json.dependencies ?? {})) {
+    if (!range.startsWith('workspace:')) external.add(`${dep}@${range}`);
+  }
+}
+execFileSync('npm', ['cache', 'add', '--cache', cache, ...external], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+step('installing the tarballs offline, without a compiler');
+mkdirSync(project, { recursive: true });
+writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'pack-check', private: true, version: '0.0.0' }));
+// A PATH with every tool of this machine except compilers, make and python: no source build can run.
+const noCompiler = /^(cc|c\+\+|cpp|gcc|g\+\+|clang|clang\+\+|ld|make|gmake|python[0-9.]*|node-gyp|.*-(gcc|g\+\+|cc|c\+\+|ld)(-[0-9.]+)?|(gcc|g\+\+|cpp|clang)-[0-9.]+)$/;
+mkdirSync(bin);
+for (const dir of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
+  let entries = [];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    continue;
+  }
+  for (const entry of entries) {
+    if (noCompiler.test(entry)) continue;
+    try {
+      symlinkSync(join(dir, entry), join(bin, entry));
+    } catch {
+      // an earlier PATH entry already provides it
+    }
+  }
+}
+const which = (tool) => execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+const offlineEnv = { PATH: bin, HOME: work, CC: '/nonexistent/cc', CXX: '/nonexistent/c++', npm_config_cache: cache, npm_config_nodedir: '/nonexistent' };
+const unshare = [which('unshare'), process.getuid() === 0 ? '-n' : '-rn'];
+const compilers = spawnSync('sh', ['-c', 'command -v cc gcc g++ c++ make python3'], { env: offlineEnv, encoding: 'utf8' }).stdout.trim();
+check(compilers === '', `no compiler on the install PATH${compilers ? ` (found ${compilers})` : ''}`);
+const install = spawnSync(unshare[0], [...unshare.slice(1), join(bin, 'npm'), 'install', '--offline', '--no-audit', '--no-fund', '--foreground-scripts', ...files],
+  { cwd: project, env: offlineEnv, encoding: 'utf8' });
+check(install.status === 0, `npm install --offline (exit ${install.status})`);
+if (install.status !== 0) console.log(install.stdout, install.stderr);
+
+step('loading every package (ESM import, CJS require) and running the exile bin');
+for (const p of packages) {
+  const name = p.json.name;
+  const esm = spawnSync(join(bin, 'node'), ['--input-type=module', '-e',
+    `const m = await import(${JSON.stringify(name)}); if (typeof m.ExileError !== 'function') throw new Error('no ExileError'); console.log(Object.keys(m).length);`],
+  { cwd: project, env: offlineEnv, encoding: 'utf8' });
+  check(esm.status === 0, `import('${name}')${esm.status === 0 ? '' : `: ${esm.stderr.trim().split('\n').slice(-3).join(' | ')}`}`);
+  const cjs = spawnSync(join(bin, 'node'), ['-e',
+    `const m = require(${JSON.stringify(name)}); if (typeof m.ExileError !== 'function') throw new Error('no ExileError');`],
+  { cwd: project, env: offlineEnv, encoding: 'utf8' });
+  check(cjs.status === 0, `require('${name}')${cjs.status === 0 ? '' : `: ${cjs.stderr.trim().split('\n').slice(-3).join(' | ')}`}`);
+}
+const probe = spawnSync(join(project, 'node_modules', '.bin', 'exile'), ['probe', '--json'], { cwd: project, env: offlineEnv, encoding: 'utf8' });
+let features;
+try {
+  features = JSON.parse(probe.stdout);
+} catch {
+  features = undefined;
+}
+check(probe.status === 0 && typeof features?.landlock?.abi === 'number', `exile probe --json (exit ${probe.status})${probe.stderr ? `: ${probe.stderr.trim()}` : ''}`);
+const built = spawnSync('sh', ['-c', `find ${join(project, 'node_modules')} -path '*/build/Release/*' | head -1`], { encoding: 'utf8' }).stdout.trim();
+check(built === '', `nothing was compiled at install time${built ? ` (found ${built})` : ''}`);
+
+step('source fallback: @exile/core without its prebuild compiles at install time (offline)');
+const coreTarball = files.find((f) => f.includes('exile-core-'));
+const stripped = join(work, 'stripped');
+mkdirSync(stripped);
+execFileSync('tar', ['-xzf', coreTarball, '-C', stripped]);
+rmSync(join(stripped, 'package', 'prebuilds'), { recursive: true, force: true });
+const coreSource = join(work, 'exile-core-source.tgz');
+execFileSync('tar', ['-czf', coreSource, '-C', stripped, 'package']);
+const fallback = join(work, 'fallback');
+mkdirSync(fallback);
+writeFileSync(join(fallback, 'package.json'), JSON.stringify({ name: 'pack-check-fallback', private: true, version: '0.0.0' }));
+const fullEnv = { ...process.env, npm_config_cache: cache };
+const sourceInstall = spawnSync(unshare[0], [...unshare.slice(1), 'npm', 'install', '--offline', '--no-audit', '--no-fund', ...files.filter((f) => f !== coreTarball), coreSource],
+  { cwd: fallback, env: fullEnv, encoding: 'utf8' });
+check(sourceInstall.status === 0, `npm install of a prebuild-less @exile/core (exit ${sourceInstall.status})`);
+if (sourceInstall.status !== 0) console.log(sourceInstall.stdout, sourceInstall.stderr);
+const sourceProbe = spawnSync('node', ['-e', `console.log(require('@exile/core').probe().kernel)`], { cwd: fallback, env: fullEnv, encoding: 'utf8' });
+check(sourceProbe.status === 0 && sourceProbe.stdout.trim() !== '', `the source-built addon loads and probes${sourceProbe.status === 0 ? '' : `: ${sourceProbe.stderr.trim()}`}`);
+check(spawnSync('test', ['-f', join(fallback, 'node_modules/@exile/core/build/Release/exile_core.node')]).status === 0, 'it came from build/Release');
+
+rmSync(work, { recursive: true, force: true });
+console.log(`pack-check: ${failures === 0 ? 'passed' : `${failures} check(s) failed`}`);
+process.exit(failures === 0 ? 0 : 1);
