@@ -66,7 +66,7 @@ writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'pack-check'
 const noCompiler = /^(cc|c\+\+|cpp|gcc|g\+\+|clang|clang\+\+|ld|make|gmake|python[0-9.]*|node-gyp|.*-(gcc|g\+\+|cc|c\+\+|ld)(-[0-9.]+)?|(gcc|g\+\+|cpp|clang)-[0-9.]+)$/;
 mkdirSync(bin);
 for (const dir of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
-  let entries = [];
+  let entries;
   try {
     entries = readdirSync(dir);
   } catch {
