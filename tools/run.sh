@@ -61,7 +61,7 @@ run_tests() {
 
 case "${1:-}" in
   setup) setup ;;
-  demo) setup; log "demo"; pnpm --silent --filter @exile/core exec exile probe ;;
+  demo) setup; log "demo"; node packages/core/dist/cli.js probe ;;
   test) setup; run_tests ;;
   bench) setup; pnpm turbo run bench --concurrency=1 --output-logs=full ;;
   *) echo "usage: tools/run.sh setup|demo|test|bench" >&2; exit 2 ;;
