@@ -1,19 +1,98 @@
-// Placeholder until the landlock issue lands: ABI and errata query.
-#include <napi.h>
+// Thin Landlock syscall layer. Every struct is encoded by TypeScript (src/uapi.ts) and passed in
+// as a buffer, so this file knows no access right, no struct layout and no ABI: it only performs
+// the syscalls and reports each errno (exile::ThrowErrno → ERR_EXILE_SYSCALL in TypeScript).
+#include <exile/napi.h>
+
 #include <cerrno>
+#include <fcntl.h>
+#include <string>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 namespace {
-constexpr long kLandlockCreateRuleset = 444;
+
+// Same numbers on x86_64, aarch64 and riscv64 (asm-generic); declared here so the build machine's
+// headers do not matter.
+constexpr long kCreateRuleset = 444;
+constexpr long kAddRule = 445;
+constexpr long kRestrictSelf = 446;
+
+int FdArg(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().Int32Value(); }
+
+// landlock_create_ruleset(NULL, 0, flags): the value, or -errno (the ABI probe must not throw).
 Napi::Value Query(const Napi::CallbackInfo& info) {
   unsigned flags = info[0].As<Napi::Number>().Uint32Value();
-  long r = syscall(kLandlockCreateRuleset, nullptr, 0, flags);
+  long r = syscall(kCreateRuleset, nullptr, 0, flags);
   return Napi::Number::New(info.Env(), static_cast<double>(r < 0 ? -errno : r));
 }
+
+// createRuleset(attr: Buffer) → ruleset fd. The buffer's length is the struct size for the ABI.
+Napi::Value CreateRuleset(const Napi::CallbackInfo& info) {
+  auto attr = info[0].As<Napi::Buffer<uint8_t>>();
+  long fd = syscall(kCreateRuleset, attr.Data(), attr.Length(), 0);
+  if (fd < 0) exile::ThrowErrno(info.Env(), "landlock_create_ruleset", errno);
+  return Napi::Number::New(info.Env(), static_cast<double>(fd));
+}
+
+// addRule(rulesetFd, ruleType, attr: Buffer)
+Napi::Value AddRule(const Napi::CallbackInfo& info) {
+  int fd = FdArg(info, 0);
+  unsigned type = info[1].As<Napi::Number>().Uint32Value();
+  auto attr = info[2].As<Napi::Buffer<uint8_t>>();
+  if (syscall(kAddRule, fd, type, attr.Data(), 0) < 0) exile::ThrowErrno(info.Env(), "landlock_add_rule", errno);
+  return info.Env().Undefined();
+}
+
+// restrictSelf(rulesetFd, flags): the calling thread only (all threads with TSYNC, ABI >= 8).
+Napi::Value RestrictSelf(const Napi::CallbackInfo& info) {
+  int fd = FdArg(info, 0);
+  unsigned flags = info[1].As<Napi::Number>().Uint32Value();
+  if (syscall(kRestrictSelf, fd, flags) < 0) exile::ThrowErrno(info.Env(), "landlock_restrict_self", errno);
+  return info.Env().Undefined();
+}
+
+// openPath(path) → [fd, isDirectory]. O_PATH opens without read permission on the target and
+// O_CLOEXEC keeps the fd out of children; fstat on an O_PATH fd is allowed.
+Napi::Value OpenPath(const Napi::CallbackInfo& info) {
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  int fd = open(path.c_str(), O_PATH | O_CLOEXEC);
+  if (fd < 0) exile::ThrowErrno(info.Env(), "open", errno);
+  struct stat st {};
+  if (fstat(fd, &st) < 0) {
+    int err = errno;
+    close(fd);
+    exile::ThrowErrno(info.Env(), "fstat", err);
+  }
+  Napi::Array result = Napi::Array::New(info.Env(), 2);
+  result.Set(0u, Napi::Number::New(info.Env(), fd));
+  result.Set(1u, Napi::Boolean::New(info.Env(), S_ISDIR(st.st_mode)));
+  return result;
+}
+
+Napi::Value Close(const Napi::CallbackInfo& info) {
+  if (close(FdArg(info, 0)) < 0) exile::ThrowErrno(info.Env(), "close", errno);
+  return info.Env().Undefined();
+}
+
+// The calling thread only: used before a TSYNC restrict, which propagates it to the siblings.
+Napi::Value NoNewPrivs(const Napi::CallbackInfo& info) {
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) exile::ThrowErrno(info.Env(), "prctl", errno);
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("query", Napi::Function::New(env, Query, "query"));
+  exports.Set("createRuleset", Napi::Function::New(env, CreateRuleset, "createRuleset"));
+  exports.Set("addRule", Napi::Function::New(env, AddRule, "addRule"));
+  exports.Set("restrictSelf", Napi::Function::New(env, RestrictSelf, "restrictSelf"));
+  exports.Set("openPath", Napi::Function::New(env, OpenPath, "openPath"));
+  exports.Set("close", Napi::Function::New(env, Close, "close"));
+  exports.Set("noNewPrivs", Napi::Function::New(env, NoNewPrivs, "noNewPrivs"));
   return exports;
 }
+
 }  // namespace
+
 NODE_API_MODULE(exile_landlock, Init)

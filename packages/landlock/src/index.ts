@@ -1,2 +1,7 @@
 export { ExileError, ErrorCodes } from '@exile/common';
-export { abi, type LandlockAvailability } from './abi.js';
+export { abi, ABI_MAX_ENV, type LandlockAvailability } from './abi.js';
+export { restrict } from './restrict.js';
+export type { LandlockSpec } from './spec.js';
+export type { LandlockStatus } from './status.js';
+export type { NotEnforced } from './plan.js';
+export { FS_RIGHTS, NET_RIGHTS, SCOPES, NEWEST_ABI, type FsAccess, type NetAccess, type Scope } from './rights.js';

@@ -1,0 +1,55 @@
+import { FILE_MASK, FS_RIGHTS, NET_RIGHTS, maskOf } from './rights.js';
+import type { NotEnforced, RulesetPlan } from './plan.js';
+import type { PathGrant, PortGrant } from './spec.js';
+
+/** How a spec path turned out when opened (O_PATH): a directory, something else, or missing. */
+export type PathKind = 'dir' | 'file' | { missing: string };
+
+export interface PathRule {
+  path: string;
+  allowed: number;
+}
+
+export interface PortRule {
+  port: number;
+  allowed: number;
+}
+
+/**
+ * The rules to add, given the ruleset plan and what each path is. Rights are masked to the handled
+ * set (an unhandled right is allowed anyway); a rule on a non-directory keeps only the rights that
+ * apply to files; missing paths (already accepted by `missingPaths: 'ignore'`) and rules left with
+ * nothing to grant are skipped and reported.
+ */
+export function planRules(plan: RulesetPlan, grants: readonly PathGrant[], kinds: ReadonlyMap<string, PathKind>,
+  ports: readonly PortGrant[]): { paths: PathRule[]; ports: PortRule[]; notEnforced: NotEnforced[] } {
+  const handledFs = maskOf(FS_RIGHTS, plan.handled.fs);
+  const handledNet = maskOf(NET_RIGHTS, plan.handled.net);
+  const notEnforced: NotEnforced[] = [];
+  const paths: PathRule[] = [];
+  for (const grant of grants) {
+    const kind = kinds.get(grant.path);
+    const label = `rule ${grant.where.join(', ')} (${grant.path})`;
+    if (kind === undefined) throw new Error(`internal: ${grant.path} was not opened`);
+    if (typeof kind === 'object') {
+      notEnforced.push({ what: label, reason: `skipped: the path does not exist (${kind.missing}); nothing is granted there` });
+      continue;
+    }
+    let allowed = grant.access & handledFs;
+    if (kind === 'file') allowed &= FILE_MASK;
+    if (allowed === 0 && (grant.access & handledFs) !== 0) {
+      notEnforced.push({ what: label, reason: 'skipped: it grants only directory rights, but the path is not a directory' });
+      continue;
+    }
+    if (allowed !== 0) paths.push({ path: grant.path, allowed });
+  }
+  if (plan.abi === 1 && grants.some((grant) => (grant.access & FS_RIGHTS.refer.value) !== 0)) {
+    notEnforced.push({ what: 'fs:refer (granted)', reason: 'Landlock ABI 1 always denies renaming or linking across directories' });
+  }
+  const portRules: PortRule[] = [];
+  for (const grant of ports) {
+    const allowed = maskOf(NET_RIGHTS, grant.access) & handledNet;
+    if (allowed !== 0) portRules.push({ port: grant.port, allowed });
+  }
+  return { paths, ports: portRules, notEnforced };
+}
