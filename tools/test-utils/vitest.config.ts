@@ -1,3 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { exileProject } from './vitest-project.js';
 
-export default defineProject({ test: { name: '@exile/test-utils' } });
+export default exileProject('@exile/test-utils');
