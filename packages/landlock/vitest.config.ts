@@ -1,3 +1,3 @@
-import { exileProject } from '@exile/test-utils/vitest';
+import { defineProject } from 'vitest/config';
 
-export default exileProject('@exile/landlock');
+export default defineProject({ test: { name: '@exile/landlock' } });
