@@ -1,3 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { exileProject } from '@exile/test-utils/vitest';
 
-export default defineProject({ test: { name: '@exile/landlock' } });
+export default exileProject('@exile/landlock');
