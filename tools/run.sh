@@ -63,6 +63,6 @@ case "${1:-}" in
   setup) setup ;;
   demo) setup; log "demo"; node packages/core/dist/cli.js probe ;;
   test) setup; run_tests ;;
-  bench) setup; pnpm turbo run bench --concurrency=1 --output-logs=full ;;
+  bench) setup; shift; node tools/bench.mjs "$@" ;;
   *) echo "usage: tools/run.sh setup|demo|test|bench" >&2; exit 2 ;;
 esac
