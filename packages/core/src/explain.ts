@@ -1,0 +1,16 @@
+import type { Features } from './features.js';
+import { plan } from './plan/plan.js';
+import type { Plan, Target } from './plan/types.js';
+import { validatePolicy } from './policy/validate.js';
+import type { Policy } from './policy/types.js';
+import { probe } from './probe.js';
+
+/**
+ * What `enable` (target `process`) or `spawn`/`launch` (target `child`) would do with `policy`
+ * on this kernel: the ordered steps and the report items, without applying anything. Throws
+ * like they would (invalid policy, strict-mode `ERR_EXILE_UNSUPPORTED`). `features` defaults
+ * to `probe()`.
+ */
+export function explain(policy: Policy, target: Target = 'process', features: Features = probe()): Plan {
+  return plan(validatePolicy(policy), features, target);
+}

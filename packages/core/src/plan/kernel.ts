@@ -1,0 +1,34 @@
+import type { Features } from '../features.js';
+import type { Target } from './types.js';
+
+/** The Landlock ABI usable here, 0 when Landlock is absent or disabled. */
+export function landlockAbi(f: Features): number {
+  return f.landlock.status === 'available' ? f.landlock.abi : 0;
+}
+
+/** Why Landlock cannot be used at all. */
+export function landlockMissing(f: Features): string {
+  return f.landlock.status === 'available' ? 'Landlock ABI 0' : `Landlock is ${f.landlock.status} on this kernel (${f.kernel})`;
+}
+
+/** Whether a child can get new namespaces: unprivileged through a user namespace, or as an admin. */
+export function canUnshare(f: Features): boolean {
+  return f.userNamespaces.available || f.capabilities.effective.includes('CAP_SYS_ADMIN');
+}
+
+/** Why a child cannot get new namespaces. */
+export function unshareMissing(f: Features): string {
+  return `user namespaces are unavailable (${f.userNamespaces.reason ?? 'unknown reason'}) and the process lacks CAP_SYS_ADMIN`;
+}
+
+/** seccomp for the target: in-process it must reach every thread at once (TSYNC). */
+export function seccompUsable(f: Features, target: Target): { ok: boolean; why: string } {
+  if (!f.seccomp.available) return { ok: false, why: 'seccomp filters are not available on this kernel' };
+  if (target === 'process' && !f.seccomp.tsync) return { ok: false, why: 'seccomp TSYNC is not available, so a filter cannot reach every thread' };
+  return { ok: true, why: '' };
+}
+
+/** How Landlock reaches every thread of this process. */
+export function landlockThreads(abi: number): string {
+  return abi >= 8 ? 'every thread via LANDLOCK_RESTRICT_SELF_TSYNC' : 'every thread via the @exile/threads broadcast';
+}

@@ -1,0 +1,21 @@
+import type { Features } from '../features.js';
+import type { NormalizedPolicy, Rule } from '../policy/types.js';
+import { seccompUsable } from './kernel.js';
+import type { PlannedItem, Step, Target } from './types.js';
+
+/** The one seccomp filter: network rules first (deny-only), then the policy's rules, then the vows. */
+export function planSeccomp(policy: NormalizedPolicy, netRules: Rule[], f: Features, target: Target): { step?: Step; items: PlannedItem[] } {
+  const usable = seccompUsable(f, target);
+  const mechanism = target === 'process' ? 'seccomp (TSYNC: every thread)' : 'seccomp, installed last before exec';
+  const items: PlannedItem[] = [];
+  if (policy.vows !== undefined) {
+    items.push({ what: `vows: ${policy.vows.join(' ') || '(none)'}`, mechanism, enforced: usable.ok, required: true,
+      detail: usable.ok ? `violations: ${policy.penalty === 'kill' ? 'SIGSYS with a message naming the syscall and vow' : 'EPERM'}` : usable.why });
+  }
+  if (policy.syscalls.length > 0) {
+    items.push({ what: `syscall rules: ${policy.syscalls.length}`, mechanism, enforced: usable.ok, required: true, ...(usable.ok ? {} : { detail: usable.why }) });
+  }
+  const rules = [...netRules, ...policy.syscalls];
+  if (!usable.ok || (rules.length === 0 && policy.vows === undefined)) return { items };
+  return { step: { step: 'seccomp', rules, vows: policy.vows, penalty: policy.penalty }, items };
+}

@@ -1,0 +1,53 @@
+import type { Cap } from '@exile/caps';
+import type { Vow } from '@exile/vows';
+import type { Rule } from '../policy/types.js';
+
+/** One line of a `Report`: something the policy asked for, how it is (or is not) enforced. */
+export interface ReportItem {
+  what: string;
+  mechanism: string;
+  enforced: boolean;
+  detail?: string;
+}
+
+/** What `enable` / `spawn` / `launch` enforced. Every requested item is listed, enforced or not. */
+export interface Report {
+  mode: 'strict' | 'best-effort';
+  items: ReportItem[];
+  /** Threads restricted (in-process), or 0 for a child (all its threads inherit the restrictions). */
+  threads: number;
+  /** Time spent applying the policy. */
+  ms: number;
+}
+
+/** A planned item; `required` ones make strict mode fail when they cannot be enforced. */
+export interface PlannedItem extends ReportItem {
+  required: boolean;
+}
+
+/** Landlock rules in @exile/landlock's precise vocabulary (the shape of its `LandlockSpec`). */
+export interface LandlockStepSpec {
+  fs?: { read: string[]; write: string[]; exec: string[] };
+  net?: { bindTcp: number[]; connectTcp: number[] };
+  compat: 'hard' | 'best-effort';
+}
+
+/** One restriction step, as plain data; executed in this order. */
+export type Step =
+  | { step: 'namespaces'; user: boolean; mount: boolean; net: boolean; pid: boolean; ipc: boolean; uts: boolean; cgroup: boolean }
+  | { step: 'mounts'; read: string[]; write: string[]; exec: string[] }
+  | { step: 'caps'; keep: Cap[] }
+  | { step: 'no-new-privs' }
+  | { step: 'landlock'; spec: LandlockStepSpec }
+  | { step: 'seccomp'; rules: Rule[]; vows: Vow[] | undefined; penalty: 'kill' | 'errno' };
+
+/** Where a policy is applied: this running process, or a new child before it execs. */
+export type Target = 'process' | 'child';
+
+/** The decisions for one policy on one kernel: ordered steps and the report items they give. */
+export interface Plan {
+  target: Target;
+  mode: 'strict' | 'best-effort';
+  steps: Step[];
+  items: ReportItem[];
+}

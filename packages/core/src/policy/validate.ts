@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import { ErrorCodes, ExileError } from '@exile/common';
+import { parse as parseVows } from '@exile/vows';
+import type { Cap } from '@exile/caps';
+import { canonicalCap } from './capabilities.js';
+import { check } from './schema-check.js';
+import { policySchema } from './schema.js';
+import type { NormalizedPolicy, Policy } from './types.js';
+
+function invalid(path: string, message: string, extra: Record<string, unknown> = {}): ExileError {
+  return new ExileError(ErrorCodes.INVALID_POLICY, `invalid policy: ${path} ${message}`, { path, ...extra });
+}
+
+function paths(list: string[] | undefined, at: string, base: string): string[] {
+  const out = new Set<string>();
+  (list ?? []).forEach((p, i) => {
+    if (p.includes('\0')) throw invalid(`${at}[${i}]`, 'must not contain a NUL byte');
+    out.add(resolve(base, p));
+  });
+  return [...out];
+}
+
+function ports(list: number[] | undefined): number[] {
+  return [...new Set(list ?? [])].sort((a, b) => a - b);
+}
+
+function vows(input: Policy['vows']): NormalizedPolicy['vows'] {
+  if (input === undefined) return undefined;
+  try {
+    return parseVows(input);
+  } catch (error) {
+    if (!(error instanceof ExileError)) throw error;
+    const index = typeof input === 'string' ? undefined : (error.details.index as number | undefined);
+    const path = index === undefined ? '$.vows' : `$.vows[${index}]`;
+    throw new ExileError(error.code, `invalid policy: ${path}: ${error.message}`, { ...error.details, path }, { cause: error });
+  }
+}
+
+function capabilities(input: Policy['capabilities']): NormalizedPolicy['capabilities'] {
+  if (input === undefined) return undefined;
+  if (input === 'drop-all') return { keep: [] };
+  const keep = new Set<Cap>();
+  input.keep.forEach((name, i) => {
+    const cap = canonicalCap(name);
+    if (cap === undefined) throw invalid(`$.capabilities.keep[${i}]`, `is not a known capability: ${JSON.stringify(name)}`);
+    keep.add(cap);
+  });
+  return { keep: [...keep] };
+}
+
+const ALL_NAMESPACES = { user: true, mount: true, net: true, pid: true, ipc: true, uts: true, cgroup: true };
+
+/**
+ * Checks a policy against the shipped JSON Schema and the vow and capability names, and
+ * returns it normalized. Bad parts throw `ERR_EXILE_INVALID_POLICY` (or `ERR_EXILE_UNKNOWN_VOW`)
+ * with `details.path`, the JSON path of the bad part. Relative paths resolve against `base`.
+ */
+export function validatePolicy(policy: unknown, base: string = process.cwd()): NormalizedPolicy {
+  const problem = check(policySchema, policySchema, policy);
+  if (problem !== undefined) throw invalid(problem.path, problem.message);
+  const p = policy as Policy;
+  return {
+    fs: p.fs === undefined || p.fs === false ? p.fs : {
+      read: paths(p.fs.read, '$.fs.read', base),
+      write: paths(p.fs.write, '$.fs.write', base),
+      exec: paths(p.fs.exec, '$.fs.exec', base),
+    },
+    net: p.net === undefined || p.net === true ? undefined : p.net === false ? false : {
+      connect: ports(p.net.connect),
+      bind: ports(p.net.bind),
+    },
+    vows: vows(p.vows),
+    syscalls: p.syscalls ?? [],
+    capabilities: capabilities(p.capabilities),
+    namespaces: p.namespaces === 'all' ? { ...ALL_NAMESPACES } : p.namespaces,
+    mode: p.mode ?? 'strict',
+    penalty: p.penalty ?? 'kill',
+  };
+}
+
+/** The canonical `Policy` form of a normalized policy (what `loadPolicy` returns). */
+export function toPolicy(n: NormalizedPolicy): Policy {
+  const policy: Policy = { mode: n.mode, penalty: n.penalty };
+  if (n.fs !== undefined) policy.fs = n.fs === false ? false : { read: n.fs.read, write: n.fs.write, exec: n.fs.exec };
+  if (n.net !== undefined) policy.net = n.net === false ? false : { connect: n.net.connect, bind: n.net.bind };
+  if (n.vows !== undefined) policy.vows = n.vows;
+  if (n.syscalls.length > 0) policy.syscalls = n.syscalls;
+  if (n.capabilities !== undefined) policy.capabilities = n.capabilities.keep.length === 0 ? 'drop-all' : { keep: n.capabilities.keep };
+  if (n.namespaces !== undefined) policy.namespaces = n.namespaces;
+  return policy;
+}
