@@ -1,0 +1,120 @@
+import { errnoName } from '@exile/common';
+import type { NativeReport, NativeThread } from './native.js';
+import type { ThreadOpName } from './ops.js';
+
+/** What happened to one thread. */
+export type ThreadStatus =
+  /** The calling thread: ran the ops directly, first. */
+  | 'self'
+  /** Ran the signal handler; `ops` says how each op went. */
+  | 'done'
+  /** Exited before it could run the handler: nothing left to restrict. */
+  | 'exited'
+  /** Zombie (state Z/X): runs no more user code. */
+  | 'zombie'
+  /** Signalled but did not run the handler before the deadline (blocks signal 32, D state, ...). */
+  | 'timeout'
+  /** A kernel io_uring worker (PF_IO_WORKER): never runs signal handlers, cannot be restricted. */
+  | 'io-worker'
+  /** The signal could not be sent (`sendErrno`). */
+  | 'send-failed'
+  /** Found, but the broadcast stopped before signalling it. */
+  | 'not-sent';
+
+const STATUS: Record<number, ThreadStatus> = {
+  1: 'self', 2: 'done', 3: 'exited', 4: 'timeout', 5: 'io-worker', 6: 'send-failed', 7: 'zombie', 8: 'not-sent',
+};
+
+/** Statuses that leave no unrestricted code running on that thread. */
+const HARMLESS: ReadonlySet<ThreadStatus> = new Set(['exited', 'zombie']);
+
+export interface OpResult {
+  op: ThreadOpName;
+  /** false when an earlier op on this thread failed (or the thread never ran the handler). */
+  ran: boolean;
+  /** 0 on success. */
+  errno: number;
+  /** `'EPERM'` etc., when errno is not 0. */
+  error?: string;
+}
+
+export interface ThreadResult {
+  tid: number;
+  /** Field 22 of /proc/self/task/<tid>/stat; 0n when stat was unreadable (`statErrno`). */
+  starttime: bigint;
+  status: ThreadStatus;
+  /** Scan round that found it (1 = before the calling thread restricted itself). */
+  round: number;
+  /** One entry per requested op, in order. */
+  ops: OpResult[];
+  /** First non-zero errno of any op (or of sending the signal), 0 if none. */
+  errno: number;
+  /** true when this thread ran every op successfully (or can no longer run code). */
+  ok: boolean;
+  ioWorker: boolean;
+  statErrno: number;
+  sendErrno: number;
+}
+
+export interface BroadcastReport {
+  /** Every thread ran every op with errno 0. */
+  ok: boolean;
+  /** Scans of /proc/self/task; the last one found no new thread. */
+  rounds: number;
+  callerTid: number;
+  threads: ThreadResult[];
+  timedOut: boolean;
+  /** A failure of the mechanism itself (not of a thread), e.g. another broadcast held the lock too long. */
+  error?: { step: string; errno: number; name: string };
+  /** The previous signal-32 action was put back (only after full success and only over our own). */
+  handlerRestored: boolean;
+  elapsedMs: number;
+  /** The addon file whose engine ran: every copy of @exile/threads in a process shares the first one loaded. */
+  engine: string;
+}
+
+const PF_IO_WORKER = 0x10;
+
+function threadResult(t: NativeThread, opNames: readonly ThreadOpName[]): ThreadResult {
+  const status = STATUS[t.status] ?? 'not-sent';
+  const ops = opNames.map((op, i): OpResult => {
+    const errno = t.errnos[i];
+    if (errno === undefined) return { op, ran: false, errno: 0 };
+    return errno === 0 ? { op, ran: true, errno } : { op, ran: true, errno, error: errnoName(errno) };
+  });
+  const errno = t.errnos.find((e) => e !== 0) ?? t.sendErrno;
+  const ranAll = t.errnos.length === opNames.length && errno === 0;
+  const ok = HARMLESS.has(status) || ((status === 'self' || status === 'done') && ranAll);
+  return {
+    tid: t.tid, starttime: t.starttime, status, round: t.round, ops, errno, ok,
+    ioWorker: (t.flags & PF_IO_WORKER) !== 0, statErrno: t.statErrno, sendErrno: t.sendErrno,
+  };
+}
+
+/** Turns the engine's raw report into the public one; `ok` is decided here, thread by thread. */
+export function interpret(raw: NativeReport, opNames: readonly ThreadOpName[]): BroadcastReport {
+  const threads = raw.threads.map((t) => threadResult(t, opNames));
+  const error = raw.error === 0 ? undefined : { step: raw.errorStep ?? '?', errno: raw.error, name: errnoName(raw.error) };
+  const caller = threads.find((t) => t.status === 'self');
+  const ok = error === undefined && !raw.timedOut && caller !== undefined && threads.every((t) => t.ok);
+  return {
+    ok, rounds: raw.rounds, callerTid: raw.callerTid, threads, timedOut: raw.timedOut,
+    ...(error === undefined ? {} : { error }),
+    handlerRestored: raw.handlerRestored, elapsedMs: raw.elapsedNs / 1e6, engine: raw.engine,
+  };
+}
+
+/** One line per failed thread, for the error message. */
+export function describeFailures(report: BroadcastReport): string {
+  const parts: string[] = [];
+  if (report.error) parts.push(`${report.error.step}: ${report.error.name}`);
+  if (report.timedOut) parts.push('timed out');
+  for (const t of report.threads) {
+    if (t.ok) continue;
+    const failed = t.ops.find((o) => o.errno !== 0);
+    const why = failed ? `${failed.op} ${failed.error}` : t.status === 'send-failed' ? `signal ${t.sendErrno}` : t.status;
+    parts.push(`tid ${t.tid}: ${why}`);
+  }
+  const reached = report.threads.filter((t) => t.ok).length;
+  return `broadcast reached ${reached} of ${report.threads.length} threads (${parts.join('; ')})`;
+}
