@@ -1,24 +1,40 @@
+import { ExileError } from '@exile/common';
+import { EXPLAIN_USAGE, explainCommand } from './explain-command.js';
 import { probeCommand } from './probe-command.js';
 import { UsageError } from './usage-error.js';
 
 export const USAGE = `usage: exile <command> [options]
 
 commands:
-  probe [--json]    show what this kernel and this process can enforce
-  help              show this help
+  probe [--json]       show what this kernel and this process can enforce
+  explain [options]    show how a policy would be enforced here, step by step
+  help [COMMAND]       show this help, or a command's
+
+exit status: 0 success, 2 usage error, 125 sandbox setup error.
 `;
 
 type Command = (args: string[], out: (text: string) => void) => number;
 
+const helps: Record<string, string> = {
+  probe: 'usage: exile probe [--json]\n\nShows what this kernel and this process can enforce. Changes nothing.\n',
+  explain: EXPLAIN_USAGE,
+};
+
 const commands: Record<string, Command> = {
   probe: probeCommand,
-  help: (_args, out) => {
-    out(USAGE);
+  explain: explainCommand,
+  help: (args, out) => {
+    const topic = args[0];
+    if (topic !== undefined && helps[topic] === undefined) throw new UsageError(`exile help: unknown command ${topic}`);
+    out(topic === undefined ? USAGE : helps[topic]!);
     return 0;
   },
 };
 
-/** Runs the CLI and returns its exit status (2 for usage errors). */
+/** Exit status for a sandbox that could not be set up (as env(1), timeout(1) use 125). */
+export const SETUP_ERROR = 125;
+
+/** Runs the CLI and returns its exit status: 2 for usage errors, 125 for sandbox setup errors. */
 export function main(argv: string[], out: (text: string) => void, err: (text: string) => void): number {
   const [name, ...args] = argv;
   const command = name === '--help' || name === '-h' ? commands.help : name === undefined ? undefined : commands[name];
@@ -26,8 +42,14 @@ export function main(argv: string[], out: (text: string) => void, err: (text: st
     if (command === undefined) throw new UsageError(name === undefined ? 'exile: missing command' : `exile: unknown command ${name}`);
     return command(args, out);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    err(`${error.message}\n\n${USAGE}`);
-    return 2;
+    if (error instanceof UsageError) {
+      err(`${error.message}\n\n${name !== undefined && helps[name] !== undefined ? helps[name] : USAGE}`);
+      return 2;
+    }
+    if (error instanceof ExileError) {
+      err(`exile: ${error.message} [${error.code}]\n`);
+      return SETUP_ERROR;
+    }
+    throw error;
   }
 }

@@ -1,0 +1,73 @@
+import { ErrorCodes, ExileError } from '@exile/common';
+import type { Features } from '../features.js';
+import { plan } from '../plan/plan.js';
+import type { Plan, Step, Target } from '../plan/types.js';
+import { validatePolicy } from '../policy/validate.js';
+import { probe } from '../probe.js';
+import { optionHelp, parseOptions, type OptionSpec } from './options.js';
+import { POLICY_OPTIONS, policyFromOptions } from './policy-flags.js';
+import { table } from './table.js';
+import { UsageError } from './usage-error.js';
+
+const OPTIONS: readonly OptionSpec[] = [
+  ...POLICY_OPTIONS,
+  { name: '--in-process', help: 'explain enable() in a running process instead of exile run / spawn()' },
+  { name: '--json', help: 'print the plan as JSON' },
+  { name: '--help', help: 'show this help' },
+];
+
+export const EXPLAIN_USAGE = `usage: exile explain [options]
+
+Shows what would be enforced on this kernel and how: the steps in the order they run, and every
+requested item with the mechanism that enforces it, or why it cannot be. Changes nothing.
+
+options:
+${optionHelp(OPTIONS)}`;
+
+function describeStep(s: Step): string {
+  switch (s.step) {
+    case 'namespaces': return (['user', 'mount', 'net', 'pid', 'ipc', 'uts', 'cgroup'] as const).filter((n) => s[n]).join(' ');
+    case 'mounts': return `bind read-only: ${[...s.read, ...s.exec].join(' ') || '-'}; read-write: ${s.write.join(' ') || '-'}`;
+    case 'caps': return s.keep.length === 0 ? 'drop all' : `keep ${s.keep.join(' ')}`;
+    case 'no-new-privs': return 'PR_SET_NO_NEW_PRIVS';
+    case 'landlock': return `${s.spec.fs ? 'fs rules' : ''}${s.spec.fs && s.spec.net ? ' + ' : ''}${s.spec.net ? 'TCP port rules' : ''} (${s.spec.compat})`;
+    case 'seccomp': return `${s.rules.length} rule(s)${s.vows ? ` + vows "${s.vows.join(' ')}" (penalty ${s.penalty})` : ', default allow'}`;
+  }
+}
+
+/** Human-readable form of a plan. */
+export function renderPlan(p: Plan, f: Features, refused?: string): string {
+  const head = table([
+    ['for', p.target === 'child' ? 'exile run / spawn() / launch()' : 'enable() in this process'],
+    ['mode', refused === undefined ? p.mode : 'strict — REFUSED (shown as best-effort below)'],
+    ['kernel', `${f.kernel} ${f.arch}, Landlock ${f.landlock.status === 'available' ? `ABI ${f.landlock.abi}` : f.landlock.status}, `
+      + `seccomp ${f.seccomp.available ? (f.seccomp.tsync ? 'with TSYNC' : 'without TSYNC') : 'no'}, user namespaces ${f.userNamespaces.available ? 'yes' : 'no'}`],
+  ]);
+  const steps = p.steps.map((s, i) => `  ${i + 1}. ${s.step.padEnd(12)} ${describeStep(s)}`).join('\n');
+  const items = table(p.items.map((i) => [`  ${i.enforced ? 'yes' : 'NO '}  ${i.what}`, `${i.mechanism}${i.detail ? ` — ${i.detail}` : ''}`]));
+  return `${head}\nsteps, in order:\n${steps}\n\nenforced:\n${items}${refused === undefined ? '' : `\n${refused}\n`}`;
+}
+
+/** `exile explain [options]` */
+export function explainCommand(args: string[], out: (text: string) => void): number {
+  const parsed = parseOptions('explain', OPTIONS, args);
+  if (parsed.values.has('--help')) {
+    out(EXPLAIN_USAGE);
+    return 0;
+  }
+  if (parsed.rest.length > 0) throw new UsageError(`exile explain: unexpected argument ${parsed.rest[0]}`);
+  const target: Target = parsed.values.has('--in-process') ? 'process' : 'child';
+  const policy = validatePolicy(policyFromOptions('explain', parsed));
+  const features = probe();
+  let result: Plan;
+  let refused: string | undefined;
+  try {
+    result = plan(policy, features, target);
+  } catch (error) {
+    if (!(error instanceof ExileError) || error.code !== ErrorCodes.UNSUPPORTED || policy.mode !== 'strict') throw error;
+    refused = `strict mode would refuse: ${error.message}`;
+    result = plan({ ...policy, mode: 'best-effort' }, features, target);
+  }
+  out(parsed.values.has('--json') ? JSON.stringify({ ...result, refused }, null, 2) + '\n' : renderPlan(result, features, refused));
+  return 0;
+}

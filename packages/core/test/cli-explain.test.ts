@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Plan } from '../src/index.js';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+describe('exile explain', () => {
+  it('prints the ordered steps and every item for exile run', () => {
+    const r = run('explain', '--ro', '/usr', '--rw', '/tmp', '--no-net', '--vows', 'stdio rpath');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/steps, in order:\n {2}1\. namespaces +(user )?net\n {2}2\. no-new-privs.*\n {2}3\. landlock +fs rules \(hard\)\n {2}4\. seccomp +0 rule\(s\) \+ vows "stdio rpath"/);
+    expect(r.stdout).toMatch(/yes {2}network: none +network namespace/);
+    expect(r.stdout).toMatch(/yes {2}file system +landlock ABI \d+ — read \/usr; write \/tmp; exec \/usr; everything else denied/);
+  });
+
+  it('--json --in-process gives the plan for enable()', () => {
+    const r = run('explain', '--json', '--in-process', '--no-net');
+    expect(r.status).toBe(0);
+    const plan = JSON.parse(r.stdout) as Plan;
+    expect(plan.target).toBe('process');
+    expect(plan.steps.map((s) => s.step)).toEqual(['no-new-privs', 'landlock', 'seccomp']);
+  });
+
+  it('reads --policy files; a bad one exits 125 naming the JSON path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exile-explain-'));
+    writeFileSync(join(dir, 'ok.json'), JSON.stringify({ fs: { read: ['/usr'] }, capabilities: 'drop-all' }));
+    const ok = run('explain', '--policy', join(dir, 'ok.json'));
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/caps +drop all/);
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ net: { connect: ['https'] } }));
+    const bad = run('explain', '--policy', join(dir, 'bad.json'));
+    expect(bad.status).toBe(125);
+    expect(bad.stderr).toBe('exile: invalid policy: $.net.connect[0] must be integer, got string [ERR_EXILE_INVALID_POLICY]\n');
+    const vow = run('explain', '--vows', 'stdio teleport');
+    expect(vow.status).toBe(125);
+    expect(vow.stderr).toContain('unknown vow "teleport" [ERR_EXILE_UNKNOWN_VOW]');
+  });
+
+  it('in-process namespaces exit 125 pointing at spawn/launch', () => {
+    const r = run('explain', '--in-process', '--unshare', 'net');
+    expect(r.status).toBe(125);
+    expect(r.stderr).toContain('use spawn() or launch()');
+  });
+
+  it.each([[['--bogus']], [['--connect', 'x']], [['stray']]])('usage error %j exits 2 with the explain help', (args) => {
+    const r = run('explain', ...args);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('usage: exile explain');
+  });
+
+  it('has help: --help, help explain, and the top-level list', () => {
+    expect(run('explain', '--help').stdout).toContain('--in-process');
+    expect(run('help', 'explain').stdout).toContain('usage: exile explain');
+    expect(run('help', 'probe').stdout).toContain('usage: exile probe');
+    expect(run('help').stdout).toContain('explain [options]');
+    expect(run('help', 'nope').status).toBe(2);
+  });
+});
