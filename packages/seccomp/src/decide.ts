@@ -1,0 +1,58 @@
+import { ErrorCodes, ExileError } from '@exile/common';
+import { decodeAction } from './actions.js';
+import { ARCHES } from './arches.js';
+import type { Action, Arch, SeccompPolicy } from './types.js';
+import { normalize, type NormalizedCheck, type NormalizedPolicy } from './validate.js';
+
+const U64 = (1n << 64n) - 1n;
+const U32 = 0xffffffffn;
+
+/** Whether one argument check holds: unsigned comparison of the `width`-bit argument. */
+export function checkHolds(check: NormalizedCheck, args: readonly bigint[]): boolean {
+  const arg = (args[check.index] ?? 0n) & (check.width === 32 ? U32 : U64);
+  switch (check.op) {
+    case 'eq': return arg === check.value;
+    case 'ne': return arg !== check.value;
+    case 'lt': return arg < check.value;
+    case 'le': return arg <= check.value;
+    case 'gt': return arg > check.value;
+    case 'ge': return arg >= check.value;
+    case 'masked-eq': return (arg & check.mask) === check.value;
+  }
+}
+
+/** True for numbers the filter sends to badArchAction before any rule: x32 calls on x86_64. */
+export function isForeignNr(arch: Arch, nr: number): boolean {
+  const bit = ARCHES[arch].x32Bit;
+  const u = nr >>> 0;
+  // -1 is what a tracer sets to skip a syscall; it is not an x32 call (libseccomp treats it alike).
+  return bit !== undefined && u >= bit && u !== 0xffffffff;
+}
+
+/** The return value the policy prescribes, straight from the rules (no BPF). */
+export function decideValue(policy: NormalizedPolicy, nr: number, args: readonly bigint[]): number {
+  if (isForeignNr(policy.arch, nr)) return policy.badArchAction;
+  const n = nr >>> 0;
+  for (const rule of policy.rules) {
+    if (rule.nrs.includes(n) && rule.checks.every((c) => checkHolds(c, args))) return rule.action;
+  }
+  return policy.defaultAction;
+}
+
+/**
+ * Reference semantics of a policy, without BPF: the action for `syscall` (name or number) with
+ * `args` on `arch`. The compiled program must agree with this for every input.
+ */
+export function decide(policy: SeccompPolicy, arch: Arch, syscall: string | number, args: readonly bigint[] = []): Action {
+  const normalized = normalize(policy, arch);
+  let nr: number;
+  if (typeof syscall === 'number') nr = syscall;
+  else {
+    const found = ARCHES[arch].table[syscall];
+    if (found === undefined || !Object.hasOwn(ARCHES[arch].table, syscall)) {
+      throw new ExileError(ErrorCodes.UNKNOWN_SYSCALL, `${arch} has no syscall ${JSON.stringify(syscall)}`, { syscall, arch });
+    }
+    nr = found;
+  }
+  return decodeAction(decideValue(normalized, nr, args));
+}

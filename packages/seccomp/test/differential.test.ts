@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ARCH_NAMES, compile, decide, evaluate, type SeccompPolicy } from '../src/index.js';
+import { decodeAction } from '../src/actions.js';
+import { decideValue } from '../src/decide.js';
+import { normalize } from '../src/validate.js';
+import { Gen, rng } from './random-policy.js';
+
+// FUZZ_CASES raises the count for tools/seccomp-fuzz; CI runs the default.
+const CASES = Number(process.env.EXILE_FUZZ_CASES ?? 200_000);
+const SEED = Number(process.env.EXILE_FUZZ_SEED ?? 1);
+const INPUTS_PER_POLICY = 500;
+
+describe.each(ARCH_NAMES)('compiled program == decide() on %s', (arch) => {
+  it(`agrees on ${CASES} random (policy, nr, args) cases`, () => {
+    const gen = new Gen(rng(SEED * 7919 + ARCH_NAMES.indexOf(arch)));
+    let done = 0;
+    let policies = 0;
+    let maxLength = 0;
+    while (done < CASES) {
+      const policy: SeccompPolicy = gen.policy(arch);
+      const program = compile(policy, { arch });
+      const normalized = normalize(policy, arch);
+      maxLength = Math.max(maxLength, program.length);
+      policies++;
+      for (let i = 0; i < INPUTS_PER_POLICY && done < CASES; i++, done++) {
+        const { nr, args } = gen.input(arch, policy);
+        const got = evaluate(program, { nr, args }).action;
+        // decide() re-validates the policy on every call; the first input of each policy goes through it.
+        const want = i === 0 ? decide(policy, arch, nr, args) : decodeAction(decideValue(normalized, nr, args));
+        if (JSON.stringify(got) !== JSON.stringify(want)) {
+          expect({ policy: JSON.stringify(policy, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)), nr, args: args.map(String), got })
+            .toEqual({ want });
+        }
+      }
+    }
+    expect(done).toBe(CASES);
+    expect(policies).toBeGreaterThan(100);
+    // The random big policies must exercise far jumps.
+    expect(maxLength).toBeGreaterThan(300);
+  });
+});
