@@ -165,6 +165,12 @@ static void run(const struct exile_op_v1 *ops, uint32_t nops, int64_t deadline, 
   struct exile_thread_v1 *me = 0;
   for (uint32_t i = 0; i < report->count; i++) if (report->threads[i].tid == self) me = &report->threads[i];
   if (me == 0) { fail(report, -K_ESRCH, "find calling thread"); goto out; }
+  /* io_uring workers never run signal handlers: refuse before anything is applied anywhere. */
+  int io_workers = 0;
+  for (uint32_t i = 0; i < report->count; i++) {
+    if (report->threads[i].flags & PF_IO_WORKER) { report->threads[i].status = EXILE_T_IO_WORKER; io_workers++; }
+  }
+  if (io_workers) goto out;
   me->status = EXILE_T_SELF;
   me->ran = exile_run_ops(ops, nops, me->errnos);
   if (me->ran != (int32_t)nops || (nops > 0 && me->errnos[nops - 1] != 0)) goto out; /* touch no other thread */

@@ -31,7 +31,7 @@ static int known(const struct exile_report_v1 *report, int32_t tid, uint64_t ino
  * gets a new /proc inode, so it is never mistaken for the thread that had the tid before.
  * Returns how many were added, or -errno (-ENOSPC when the report is full). */
 long exile_scan(int taskfd, struct exile_report_v1 *report, int32_t round) {
-  char buf[4096] __attribute__((aligned(8)));
+  char buf[16384] __attribute__((aligned(8))); /* one getdents64 call lists ~680 threads */
   long added = 0;
   long r = sys3(NR_lseek, taskfd, 0, 0);
   if (r < 0) return r;

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { lastJson, runScript, sharedTempDir } from '@exile/test-utils';
+import { prelude, type ChildReport, type Task } from './child.js';
+import { loadHelper } from './helper.js';
+
+const script = (handleReads: boolean) => `import { broadcast } from '@exile/threads';
+import { writeFileSync } from 'node:fs';
+${loadHelper()}${prelude}
+const [allowed, outside] = process.argv.slice(2);
+const fd = helper.landlockRuleset(allowed, ${handleReads});
+const report = broadcast([{ op: 'no-new-privs' }, { op: 'landlock-restrict', rulesetFd: fd }]);
+const after = ${handleReads ? '[]' : 'tasks()'};
+const denied = {
+  main: await attempt(() => writeFileSync(outside + '/main', 'x')),
+  pool: await attempt(() => fsp.writeFile(outside + '/pool', 'x')),
+  poolMkdir: await attempt(() => fsp.mkdir(outside + '/dir')),
+  worker: await inWorker('write', outside + '/worker'),
+  ${handleReads ? `readMain: await attempt(() => readFileSync('/etc/hostname')),
+  readPool: await attempt(() => fsp.readFile('/etc/hostname')),
+  readWorker: await inWorker('read', '/etc/hostname'),` : ''}
+};
+const allowedResults = {
+  main: await attempt(() => writeFileSync(allowed + '/main', 'x')),
+  pool: await attempt(() => fsp.writeFile(allowed + '/pool', 'x')),
+  worker: await inWorker('write', allowed + '/worker'),
+  devNull: await attempt(() => fsp.writeFile('/dev/null', 'x')),
+};
+console.log(show({ report, after, denied, allowed: allowedResults }));
+process.exit(0);
+`;
+
+interface Out { report: ChildReport; after: Task[]; denied: Record<string, unknown>; allowed: Record<string, unknown> }
+
+describe.each(['current', 'nobody'] as const)('landlock-restrict on every thread, as %s', (user) => {
+  it('denies writes outside the allowed directory on the main thread, the pool and an earlier worker', () => {
+    const allowed = sharedTempDir();
+    const outside = sharedTempDir();
+    const r = runScript(script(false), { from: import.meta.url, user, args: [allowed, outside] });
+    expect(r.stderr).toBe('');
+    const out = lastJson<Out>(r.stdout);
+    expect(out.report.ok).toBe(true);
+    expect(out.report.threads.every((t) => t.ops.every((o) => o.ran && o.errno === 0))).toBe(true);
+    expect(out.after.every((t) => t.nnp === '1')).toBe(true);
+    expect(out.denied).toEqual({ main: 'EACCES', pool: 'EACCES', poolMkdir: 'EACCES', worker: { sync: 'EACCES', async: 'EACCES' } });
+    expect(out.allowed).toEqual({ main: 'ok', pool: 'ok', worker: { sync: 'ok', async: 'ok' }, devNull: 'ok' });
+    expect(existsSync(`${outside}/main`) || existsSync(`${outside}/pool`) || existsSync(`${outside}/worker.async`)).toBe(false);
+  });
+
+  it('keeps scanning after the caller may no longer read /proc, and denies reads everywhere', () => {
+    const allowed = sharedTempDir();
+    const outside = sharedTempDir();
+    const r = runScript(script(true), { from: import.meta.url, user, args: [allowed, outside] });
+    expect(r.stderr).toBe('');
+    const out = lastJson<Out>(r.stdout);
+    expect(out.report.ok).toBe(true);
+    expect(out.report.rounds).toBeGreaterThanOrEqual(2);
+    expect(out.denied).toMatchObject({ main: 'EACCES', pool: 'EACCES', readMain: 'EACCES', readPool: 'EACCES', readWorker: { sync: 'EACCES', async: 'EACCES' } });
+    expect(out.allowed).toMatchObject({ main: 'ok', pool: 'ok', worker: { sync: 'ok', async: 'ok' } });
+  });
+});

@@ -1,0 +1,142 @@
+/* Test-only native helper (compiled by test/helper.ts, never shipped): the things a test needs that
+ * JavaScript cannot do — a Landlock ruleset, a thread that blocks signal 32 with a raw syscall, a
+ * thread-churn loop. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <node_api.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE /* Debian 12's headers predate ABI 3 */
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+
+#define CHECK(call) do { if ((call) != napi_ok) return NULL; } while (0)
+
+static napi_value number(napi_env env, double v) {
+  napi_value out;
+  napi_create_double(env, v, &out);
+  return out;
+}
+
+static napi_value throw_errno(napi_env env, const char *what) {
+  char msg[128];
+  snprintf(msg, sizeof msg, "%s: %s", what, strerror(errno));
+  napi_throw_error(env, NULL, msg);
+  return NULL;
+}
+
+/* landlockRuleset(allowedDir, handleReads): handles all ABI-3 write rights (and, with handleReads,
+ * READ_FILE and READ_DIR); allows them beneath allowedDir, and writes to /dev/null. Returns the fd. */
+static napi_value landlock_ruleset(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  bool reads = false;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc > 1) CHECK(napi_get_value_bool(env, argv[1], &reads));
+  char dir[4096];
+  size_t len;
+  CHECK(napi_get_value_string_utf8(env, argv[0], dir, sizeof dir, &len));
+  uint64_t write = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |
+                   LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+                   LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
+                   LANDLOCK_ACCESS_FS_MAKE_SYM | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE;
+  uint64_t handled = write | (reads ? LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR : 0);
+  struct landlock_ruleset_attr attr = {.handled_access_fs = handled};
+  int fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+  if (fd < 0) return throw_errno(env, "landlock_create_ruleset");
+  const char *paths[] = {dir, "/dev/null"};
+  for (int i = 0; i < 2; i++) {
+    struct landlock_path_beneath_attr rule = {.allowed_access = handled, .parent_fd = open(paths[i], O_PATH | O_CLOEXEC)};
+    if (rule.parent_fd < 0) return throw_errno(env, paths[i]);
+    if (i == 1) rule.allowed_access = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE;
+    if (syscall(SYS_landlock_add_rule, fd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) != 0) return throw_errno(env, "landlock_add_rule");
+    close(rule.parent_fd);
+  }
+  return number(env, fd);
+}
+
+/* A thread that blocks signal 32 with rt_sigprocmask (glibc would refuse) and then sleeps. */
+static atomic_int blocker_tid;
+static void *blocker(void *arg) {
+  (void)arg;
+  uint64_t set = 1ULL << 31;
+  syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, 8);
+  atomic_store(&blocker_tid, (int)syscall(SYS_gettid));
+  for (;;) pause();
+  return NULL;
+}
+static napi_value block_signal_32(napi_env env, napi_callback_info info) {
+  (void)info;
+  pthread_t t;
+  if (pthread_create(&t, NULL, blocker, NULL) != 0) return throw_errno(env, "pthread_create");
+  pthread_detach(t);
+  while (atomic_load(&blocker_tid) == 0) usleep(100);
+  return number(env, atomic_load(&blocker_tid));
+}
+
+/* Thread churn: `loops` threads keep creating and joining short-lived threads, each of which
+ * may itself create one grandchild, until stopChurn(). */
+static atomic_int churning;
+static atomic_long churned;
+static pthread_t churners[16];
+static int nchurners;
+static void *leaf(void *arg) {
+  (void)arg;
+  atomic_fetch_add(&churned, 1);
+  return NULL;
+}
+static void *child(void *arg) {
+  pthread_t g;
+  if (arg != NULL && pthread_create(&g, NULL, leaf, NULL) == 0) pthread_join(g, NULL);
+  atomic_fetch_add(&churned, 1);
+  return NULL;
+}
+static void *churner(void *arg) {
+  (void)arg;
+  long i = 0;
+  while (atomic_load(&churning)) {
+    pthread_t t;
+    if (pthread_create(&t, NULL, child, (i++ & 1) ? (void *)1 : NULL) == 0) pthread_join(t, NULL);
+  }
+  return NULL;
+}
+static napi_value start_churn(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t loops = 2;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc > 0) CHECK(napi_get_value_int32(env, argv[0], &loops));
+  if (loops > 16) loops = 16;
+  atomic_store(&churning, 1);
+  for (nchurners = 0; nchurners < loops; nchurners++) {
+    if (pthread_create(&churners[nchurners], NULL, churner, NULL) != 0) return throw_errno(env, "pthread_create");
+  }
+  return NULL;
+}
+static napi_value stop_churn(napi_env env, napi_callback_info info) {
+  (void)info;
+  atomic_store(&churning, 0);
+  for (int i = 0; i < nchurners; i++) pthread_join(churners[i], NULL);
+  nchurners = 0;
+  return number(env, (double)atomic_load(&churned));
+}
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor props[] = {
+      {"landlockRuleset", NULL, landlock_ruleset, NULL, NULL, NULL, napi_default, NULL},
+      {"blockSignal32", NULL, block_signal_32, NULL, NULL, NULL, napi_default, NULL},
+      {"startChurn", NULL, start_churn, NULL, NULL, NULL, napi_default, NULL},
+      {"stopChurn", NULL, stop_churn, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
