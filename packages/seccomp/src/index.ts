@@ -7,3 +7,4 @@ export { syscalls } from './syscalls.js';
 export { compile, type CompileOptions } from './compile.js';
 export { evaluate } from './interpreter.js';
 export { decide } from './decide.js';
+export { install, type InstallOptions } from './install.js';

@@ -1,0 +1,52 @@
+import { ErrorCodes, ExileError, callNative } from '@exile/common';
+import { decode } from './bpf.js';
+import { compile, targetArch } from './compile.js';
+import { verify } from './interpreter.js';
+import { native } from './native.js';
+import type { BpfProgram, InstallReport, SeccompPolicy } from './types.js';
+
+/** Options of `install()`. */
+export interface InstallOptions {
+  /** Install on every thread of the process at once (SECCOMP_FILTER_FLAG_TSYNC). Default true. */
+  tsync?: boolean;
+  /** Audit-log every action except allow (SECCOMP_FILTER_FLAG_LOG). Default false. */
+  log?: boolean;
+}
+
+/** SECCOMP_FILTER_FLAG_* from linux/seccomp.h. */
+const FLAGS = { TSYNC: 1, LOG: 2 } as const;
+
+function isProgram(value: SeccompPolicy | BpfProgram): value is BpfProgram {
+  return typeof value === 'object' && value !== null && (value as Partial<BpfProgram>).instructions instanceof Uint8Array;
+}
+
+function flag(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new ExileError(ErrorCodes.INVALID_POLICY, `${name}: must be a boolean`, { path: name });
+  return value;
+}
+
+/**
+ * Compiles (if needed), verifies and installs a seccomp filter on this process: no_new_privs, then
+ * seccomp(SECCOMP_SET_MODE_FILTER) with TSYNC by default, so every thread gets it atomically.
+ * Validation happens before anything is applied; a TSYNC failure (a thread with a diverging
+ * filter) is ERR_EXILE_THREADS naming the thread, with nothing installed.
+ */
+export function install(policyOrProgram: SeccompPolicy | BpfProgram, opts: InstallOptions = {}): InstallReport {
+  const tsync = flag(opts.tsync, 'tsync', true);
+  const log = flag(opts.log, 'log', false);
+  const arch = targetArch(undefined);
+  const program = isProgram(policyOrProgram) ? policyOrProgram : compile(policyOrProgram, { arch });
+  if (program.arch !== arch) {
+    throw new ExileError(ErrorCodes.UNSUPPORTED, `a program for ${program.arch} cannot be installed on ${arch}`, { arch: program.arch, native: arch });
+  }
+  verify(decode(program.instructions));
+  const names = [...(tsync ? ['TSYNC' as const] : []), ...(log ? ['LOG' as const] : [])];
+  const flagsValue = names.reduce((sum, name) => sum | FLAGS[name], 0);
+  const tid = callNative('installing the seccomp filter', () => native.install(program.instructions, flagsValue));
+  if (tid !== 0) {
+    throw new ExileError(ErrorCodes.THREADS,
+      `seccomp TSYNC failed: thread ${tid} has a filter that is not an ancestor of this thread's; nothing was installed`, { tid });
+  }
+  return { arch, length: program.length, flags: names, flagsValue, noNewPrivs: true };
+}

@@ -1,0 +1,122 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { lastJson, runScript, sharedTempDir } from '@exile/test-utils';
+
+const from = import.meta.url;
+const users = ['current', 'nobody'] as const;
+
+describe.each(users)('install() in a fresh process (user %s)', (user) => {
+  it('allowed syscalls work, denied ones fail with the errno', () => {
+    const result = runScript(`
+      import { mkdirSync, readFileSync } from 'node:fs';
+      import { install } from '@exile/seccomp';
+      const report = install({ defaultAction: 'allow', rules: [{ syscall: ['mkdir', 'mkdirat'], action: { errno: 'EACCES' } }] });
+      let mkdir = 'ok';
+      try { mkdirSync('/tmp/exile-seccomp-should-not-exist-' + process.pid); } catch (e) { mkdir = e.code; }
+      const read = readFileSync('/proc/self/status', 'utf8').match(/^Seccomp:\\s+(\\d)/m)[1];
+      console.log(JSON.stringify({ report, mkdir, read }));
+    `, { from, user });
+    expect(result.stderr).toBe('');
+    const out = lastJson<{ report: { flags: string[]; length: number; arch: string }; mkdir: string; read: string }>(result.stdout);
+    expect(out.mkdir).toBe('EACCES');
+    expect(out.read).toBe('2');
+    expect(out.report.flags).toEqual(['TSYNC']);
+    expect(out.report.length).toBeGreaterThan(4);
+  });
+
+  it('kill-process ends the process with SIGSYS before the denied call returns', () => {
+    const killed = runScript(`
+      import { install } from '@exile/seccomp';
+      install({ defaultAction: 'allow', rules: [{ syscall: 'getppid', action: 'kill-process' }] });
+      console.log('installed');
+      console.log(process.ppid);
+      console.log('survived');
+    `, { from, user });
+    expect(killed.signal).toBe('SIGSYS');
+    expect(killed.stdout).toContain('installed');
+    expect(killed.stdout).not.toContain('survived');
+  });
+
+  it('reaches every thread: workers started before and after, libuv and V8 threads', () => {
+    const result = runScript(`
+      import { readdirSync, readFileSync } from 'node:fs';
+      import { Worker } from 'node:worker_threads';
+      import { install } from '@exile/seccomp';
+      const code = 'require("node:worker_threads").parentPort.on("message", () => {})';
+      const before = new Worker(code, { eval: true });
+      await new Promise((r) => before.once('online', r));
+      const report = install({ defaultAction: 'allow', rules: [{ syscall: 'kexec_load', action: { errno: 'EPERM' } }] });
+      const after = new Worker(code, { eval: true });
+      await new Promise((r) => after.once('online', r));
+      const threads = readdirSync('/proc/self/task').map((tid) => {
+        const status = readFileSync('/proc/self/task/' + tid + '/status', 'utf8');
+        return { tid, seccomp: status.match(/^Seccomp:\\s+(\\d)/m)[1], nnp: status.match(/^NoNewPrivs:\\s+(\\d)/m)[1] };
+      });
+      console.log(JSON.stringify({ report, threads }));
+      process.exit(0);
+    `, { from, user });
+    const out = lastJson<{ threads: { tid: string; seccomp: string; nnp: string }[] }>(result.stdout);
+    // main + 4 libuv (spawned lazily, may be absent) + V8 platform + inspector + 2 workers × their threads
+    expect(out.threads.length).toBeGreaterThanOrEqual(9);
+    for (const thread of out.threads) expect(thread).toMatchObject({ seccomp: '2', nnp: '1' });
+  });
+
+  it('without tsync only the calling thread is filtered', () => {
+    const result = runScript(`
+      import { readdirSync, readFileSync } from 'node:fs';
+      import { install } from '@exile/seccomp';
+      const report = install({ defaultAction: 'allow', rules: [] }, { tsync: false });
+      const modes = readdirSync('/proc/self/task').map((tid) => readFileSync('/proc/self/task/' + tid + '/status', 'utf8').match(/^Seccomp:\\s+(\\d)/m)[1]);
+      console.log(JSON.stringify({ report, main: readFileSync('/proc/thread-self/status', 'utf8').match(/^Seccomp:\\s+(\\d)/m)[1], modes }));
+    `, { from, user });
+    const out = lastJson<{ report: { flags: string[] }; main: string; modes: string[] }>(result.stdout);
+    expect(out.report.flags).toEqual([]);
+    expect(out.main).toBe('2');
+    expect(out.modes).toContain('0');
+  });
+});
+
+describe('install() refuses bad input before touching the process', () => {
+  it('an invalid policy throws and leaves seccomp off', () => {
+    const result = runScript(`
+      import { readFileSync } from 'node:fs';
+      import { install } from '@exile/seccomp';
+      let code;
+      try { install({ defaultAction: 'allow', rules: [{ syscall: 'nosuch', action: 'allow' }] }); } catch (e) { code = e.code + ' ' + e.details.path; }
+      const status = readFileSync('/proc/self/status', 'utf8');
+      console.log(JSON.stringify({ code, seccomp: status.match(/^Seccomp:\\s+(\\d)/m)[1], nnp: status.match(/^NoNewPrivs:\\s+(\\d)/m)[1] }));
+    `, { from });
+    expect(lastJson(result.stdout)).toEqual({ code: 'ERR_EXILE_UNKNOWN_SYSCALL rules[0].syscall', seccomp: '0', nnp: '0' });
+  });
+
+  it('a program for another architecture is refused', () => {
+    const result = runScript(`
+      import { compile, install } from '@exile/seccomp';
+      try { install(compile({ defaultAction: 'allow', rules: [] }, { arch: 'aarch64' })); } catch (e) { console.log(JSON.stringify(e.code)); }
+    `, { from });
+    expect(lastJson(result.stdout)).toBe('ERR_EXILE_UNSUPPORTED');
+  });
+});
+
+describe.runIf(process.arch === 'x64')('foreign ABIs on x86_64', () => {
+  const dir = sharedTempDir('exile-seccomp-');
+  const helper = join(dir, 'foreign-abi');
+  execFileSync('cc', ['-O1', '-o', helper, fileURLToPath(new URL('helpers/foreign-abi.c', import.meta.url))]);
+
+  it.each(['x32', 'i386'])('a %s syscall is killed by the filter (badArchAction)', (mode) => {
+    const result = runScript(`
+      import { spawnSync } from 'node:child_process';
+      import { install } from '@exile/seccomp';
+      const before = spawnSync(process.argv[2], [process.argv[3]], { encoding: 'utf8' });
+      install({ defaultAction: 'allow', rules: [] });
+      const after = spawnSync(process.argv[2], [process.argv[3]], { encoding: 'utf8' });
+      console.log(JSON.stringify({ before: [before.status, before.signal, before.stdout], after: [after.status, after.signal, after.stdout] }));
+    `, { from, args: [helper, mode], user: 'nobody' });
+    const out = lastJson<{ before: [number, string, string]; after: [number | null, string, string] }>(result.stdout);
+    // Without a filter the call returns (a pid, or -ENOSYS where the kernel lacks that ABI).
+    expect(out.before, result.stderr).toEqual([0, null, expect.stringMatching(new RegExp(`^${mode} -?\\d+`))]);
+    expect(out.after).toEqual([null, 'SIGSYS', '']);
+  });
+});
