@@ -82,7 +82,7 @@ describe('validatePolicy', () => {
 
   it('accepts seccomp rules with bigint and hex-string values', () => {
     const rule = { syscall: ['ioctl'], action: { errno: 'EPERM' }, args: [{ index: 1, op: 'masked-eq', mask: '0xff', value: 0x54n, width: 32 }] };
-    expect(validatePolicy({ syscalls: [rule] }).syscalls).toEqual([rule]);
+    expect(validatePolicy({ syscalls: [rule] }).syscalls).toEqual([{ ...rule, args: [{ ...rule.args[0], mask: 0xffn }] }]);
   });
 
   it.each<[unknown, string, string]>([
@@ -128,5 +128,23 @@ describe('loadPolicy', () => {
   it('reports the JSON path of a bad part inside a file', () => {
     const e = error(() => loadPolicy(file('path.json', '{"net": {"connect": [80, "443"]}}')));
     expect(e.details.path).toBe('$.net.connect[1]');
+  });
+});
+
+describe('validatePolicy: syscall rules, checked by @exile/seccomp', () => {
+  it('turns JSON string values into bigints', () => {
+    const n = validatePolicy({ syscalls: [{ syscall: 'ioctl', action: { errno: 'EPERM' }, args: [{ index: 1, op: 'masked-eq', mask: '0xffffffff', value: '21524' }] }] });
+    expect(n.syscalls[0]!.args).toEqual([{ index: 1, op: 'masked-eq', mask: 0xffffffffn, value: 21524n }]);
+  });
+
+  it.each<[unknown, string, string]>([
+    [{ syscalls: [{ syscall: 'read', action: 'allow' }, { syscall: 'no_such_call', action: 'allow' }] }, ErrorCodes.UNKNOWN_SYSCALL, '$.syscalls[1].syscall'],
+    [{ syscalls: [{ syscall: 'read', action: { errno: 'EWHATEVER' } }] }, ErrorCodes.INVALID_POLICY, '$.syscalls[0].action.errno'],
+    [{ syscalls: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'masked-eq', value: 1 }] }] }, ErrorCodes.INVALID_POLICY, '$.syscalls[0].args[0]'],
+  ])('%j → %s at %s', (policy, code, path) => {
+    const e = error(() => validatePolicy(policy));
+    expect(e.code).toBe(code);
+    expect(String(e.details.path)).toContain(path);
+    expect(e.message).toContain(path);
   });
 });

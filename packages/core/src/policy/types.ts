@@ -1,5 +1,8 @@
 import type { Cap } from '@exile/caps';
+import type { Rule } from '@exile/seccomp';
 import type { Vow } from '@exile/vows';
+
+export type { Rule };
 
 /**
  * File-system access. Everyday vocabulary (see ARCHITECTURE "Policy vocabulary"): a `write`
@@ -18,13 +21,6 @@ export interface NetPorts {
   bind?: number[];
 }
 
-/** The shape of a seccomp rule of `@exile/seccomp` (issue 3): tried in order, first match decides. */
-export interface Rule {
-  syscall: string | string[];
-  action: string | { errno: number | string } | { trace: number } | { trap: number };
-  args?: { index: number; op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'masked-eq'; value: number | bigint | string; mask?: number | bigint | string; width?: 32 | 64 }[];
-}
-
 /** Namespaces for a child (`spawn` / `launch` only). */
 export type NamespaceOptions =
   | 'all'
@@ -38,7 +34,7 @@ export interface Policy {
   net?: boolean | NetPorts;
   /** pledge-style promises, e.g. `"stdio rpath inet"`. */
   vows?: string | Vow[];
-  /** Extra seccomp rules, tried before the vows. */
+  /** Extra seccomp rules (`@exile/seccomp` rules), tried before the vows. In JSON, 64-bit values may be strings. */
   syscalls?: Rule[];
   /** `'drop-all'`, or the capabilities to keep (`'CAP_NET_BIND_SERVICE'` or `'net_bind_service'`). */
   capabilities?: 'drop-all' | { keep: string[] };

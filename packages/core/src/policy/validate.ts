@@ -4,6 +4,7 @@ import { parse as parseVows } from '@exile/vows';
 import type { Cap } from '@exile/caps';
 import { canonicalCap } from './capabilities.js';
 import { check } from './schema-check.js';
+import { normalizeSyscalls } from './syscalls.js';
 import { policySchema } from './schema.js';
 import type { NormalizedPolicy, Policy } from './types.js';
 
@@ -70,7 +71,7 @@ export function validatePolicy(policy: unknown, base: string = process.cwd()): N
       bind: ports(p.net.bind),
     },
     vows: vows(p.vows),
-    syscalls: p.syscalls ?? [],
+    syscalls: normalizeSyscalls(p.syscalls),
     capabilities: capabilities(p.capabilities),
     namespaces: p.namespaces === 'all' ? { ...ALL_NAMESPACES } : p.namespaces,
     mode: p.mode ?? 'strict',
