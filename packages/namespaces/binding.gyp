@@ -3,8 +3,8 @@
     {
       "target_name": "exile-launch",
       "type": "executable",
-      "sources": ["native/exile-launch.c"],
-      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-O2"]
+      "sources": ["native/launch.c", "native/plan.c", "native/mounts.c", "native/preexec.c", "native/report.c"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O2", "-fno-strict-aliasing"]
     }
   ]
 }

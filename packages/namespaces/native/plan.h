@@ -1,0 +1,109 @@
+/* The decoded plan: plain data produced by TypeScript (src/plan-codec.ts), executed by launch.c.
+ * Wire format (little-endian): u32 magic "EXL1", u32 total length, then records
+ * { u32 tag, u32 length, payload }. Strings are { u32 length, bytes } without NUL. */
+#ifndef EXILE_PLAN_H
+#define EXILE_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PLAN_MAGIC 0x314c5845u /* "EXL1" */
+#define PLAN_MAX_BYTES (4u << 20)
+
+enum plan_tag {
+  TAG_OPTIONS = 1,
+  TAG_UID_MAP = 2,
+  TAG_GID_MAP = 3,
+  TAG_HOSTNAME = 4,
+  TAG_MOUNT = 5,
+  TAG_ROOT = 6,
+  TAG_CWD = 7,
+  /* Pre-exec steps: their tags are in execution order and must not decrease in a plan. */
+  TAG_LANDLOCK = 8,
+  TAG_CAPS = 9,
+  TAG_NO_NEW_PRIVS = 10,
+  TAG_SECCOMP = 11,
+  TAG_ARG = 12,
+  TAG_ENV = 13,
+  TAG_EXEC = 14,
+};
+
+enum plan_option {
+  OPT_DIE_WITH_PARENT = 1u << 0,
+  OPT_NEW_SESSION = 1u << 1,
+  OPT_LOOPBACK = 1u << 2,
+  OPT_SETGROUPS_DENY = 1u << 3,
+  OPT_MOUNT_PRIVATE = 1u << 4,
+  OPT_CREATE_TARGETS = 1u << 5,
+};
+#define OPT_ALL 0x3fu
+
+enum mount_op { MOP_BIND = 1, MOP_TMPFS, MOP_PROC, MOP_DEVPTS, MOP_MKDIR, MOP_SYMLINK, MOP_FILE };
+
+enum mount_flag {
+  MF_READONLY = 1u << 0,
+  MF_RECURSIVE = 1u << 1,
+  MF_TRY = 1u << 2, /* a missing bind source skips the mount */
+  MF_NOSUID = 1u << 3,
+  MF_NODEV = 1u << 4,
+  MF_NOEXEC = 1u << 5,
+};
+#define MF_ALL 0x3fu
+
+struct id_map { uint32_t inside, outside, count; };
+
+struct mount_step {
+  uint32_t op, flags, mode;
+  uint64_t size;     /* tmpfs size in bytes, 0 = kernel default */
+  char *target;      /* absolute path inside the new root */
+  char *source;      /* bind source, symlink target or file content (may be NULL) */
+  size_t source_len; /* file content may hold any byte */
+  int tree_fd;       /* launcher state: detached clone of a bind source */
+};
+
+enum ll_rule_type { LL_RULE_PATH = 1, LL_RULE_PORT = 2 };
+
+struct ll_rule {
+  uint32_t type;
+  uint64_t access;
+  uint64_t port;
+  char *path;
+};
+
+struct landlock_step {
+  uint32_t attr_size; /* 8, 16 or 24: the ruleset attr size of the target ABI */
+  uint32_t restrict_flags;
+  uint64_t handled_fs, handled_net, scoped;
+  size_t nrules;
+  struct ll_rule *rules;
+};
+
+struct seccomp_step {
+  uint32_t flags;
+  uint32_t ninstr;
+  unsigned char *filter; /* ninstr * 8 bytes of struct sock_filter */
+};
+
+struct pre_exec_step {
+  uint32_t tag; /* TAG_LANDLOCK .. TAG_SECCOMP */
+  uint64_t caps_keep;
+  struct landlock_step landlock;
+  struct seccomp_step seccomp;
+};
+
+struct plan {
+  uint32_t options, clone_flags, keep_fds, status_fd, parent_pid;
+  size_t nuid, ngid, nmounts, nsteps, nargs, nenv, nexec;
+  struct id_map *uid_map, *gid_map;
+  char *hostname, *staging, *cwd;
+  struct mount_step *mounts;
+  struct pre_exec_step *steps;
+  char **argv, **envp, **exec; /* NULL-terminated */
+};
+
+/* Decodes `len` bytes into `out`. Returns 0, or -1 with a static reason in *why and the byte
+ * offset of the problem in *at. Never reads outside [buf, buf+len). */
+int plan_decode(const unsigned char *buf, size_t len, struct plan *out, const char **why, size_t *at);
+void plan_free(struct plan *plan);
+
+#endif
