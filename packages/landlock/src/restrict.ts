@@ -88,7 +88,7 @@ export function restrict(spec: LandlockSpec): LandlockStatus {
   const normalized = normalizeSpec(spec);
   const plan = planRuleset(normalized, abi());
   if (isEmpty(plan)) return statusOf(plan, 0, []);
-  preflight(plan.mechanism);
+  preflight();
   const { rulesetFd, notes } = prepare(normalized, plan);
   // On failure the ruleset fd stays open on purpose: a late thread may still be applying it.
   const count = enforce(rulesetFd, plan.mechanism);
