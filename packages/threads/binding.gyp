@@ -20,7 +20,10 @@
       "cflags": ["-Wall", "-Wextra", "-fno-strict-aliasing"],
       "cflags_c": ["-std=gnu11"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra"],
-      "libraries": ["-ldl"]
+      "libraries": ["-ldl"],
+      "conditions": [
+        ["target_arch=='arm64'", { "cflags": ["-mno-outline-atomics"] }]
+      ]
     }
   ]
 }

@@ -3,6 +3,7 @@
 #include <napi.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <memory>
 #include <vector>
 #include "locate.h"
 
@@ -28,9 +29,10 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   }
   double timeoutMs = info[1].As<Napi::Number>().DoubleValue();
 
-  std::vector<exile_thread_v1> threads(EXILE_MAX_THREADS);
+  // Not value-initialised: the engine writes every entry it reports, and untouched pages stay unmapped.
+  std::unique_ptr<exile_thread_v1[]> threads(new exile_thread_v1[EXILE_MAX_THREADS]);
   exile_report_v1 report{};
-  report.threads = threads.data();
+  report.threads = threads.get();
   const char* enginePath = nullptr;
   exile_broadcast_v1_fn engine = exile_locate_engine(&enginePath);
   int result = engine(ops.data(), static_cast<uint32_t>(ops.size()), static_cast<int64_t>(timeoutMs * 1e6), &report);

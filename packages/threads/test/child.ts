@@ -33,7 +33,7 @@ const show = (v) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String
 `;
 
 export interface Task { tid: number; nnp: string; sigBlk: string; sigCgt: string; capEff: string }
-export interface ChildThread { tid: number; status: string; ok: boolean; starttime: string; round: number; statErrno: number; ops: { op: string; ran: boolean; errno: number; error?: string }[] }
+export interface ChildThread { tid: number; status: string; ok: boolean; ioWorker: boolean; starttime: string; round: number; statErrno: number; ops: { op: string; ran: boolean; errno: number; error?: string }[] }
 export interface ChildReport { ok: boolean; rounds: number; handlerRestored: boolean; engine: string; timedOut: boolean; threads: ChildThread[] }
 
 /** SigBlk of Node's inspector signal thread: everything but 9, 19, 32 and 33. */

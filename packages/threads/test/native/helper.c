@@ -1,6 +1,6 @@
 /* Test-only native helper (compiled by test/helper.ts, never shipped): the things a test needs that
  * JavaScript cannot do — a Landlock ruleset, a thread that blocks signal 32 with a raw syscall, a
- * thread-churn loop. */
+ * thread-churn loop, a foreign signal-32 handler. x86_64 only (like the test machine). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -130,12 +130,38 @@ static napi_value stop_churn(napi_env env, napi_callback_info info) {
   return number(env, (double)atomic_load(&churned));
 }
 
+
+/* A foreign signal-32 handler (installed with a raw rt_sigaction, as glibc refuses 32) that counts,
+ * to prove the broadcast chains signals that are not its own. */
+static atomic_int foreign_count;
+static void counting_handler(int sig, siginfo_t *si, void *ctx) {
+  (void)sig; (void)si; (void)ctx;
+  atomic_fetch_add(&foreign_count, 1);
+}
+struct k_sigaction { void *handler; unsigned long flags; void (*restorer)(void); uint64_t mask; };
+extern void helper_restorer(void);
+__asm__(".text\n.globl helper_restorer\n.hidden helper_restorer\nhelper_restorer:\n\tmovq $15, %rax\n\tsyscall\n");
+static napi_value install_counter(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct k_sigaction act = {(void *)counting_handler, SA_SIGINFO | SA_RESTART | 0x04000000, helper_restorer, 0};
+  if (syscall(SYS_rt_sigaction, 32, &act, NULL, 8) != 0) return throw_errno(env, "rt_sigaction");
+  return NULL;
+}
+/* Sends a foreign signal 32 (tgkill: SI_TKILL, no cookie) to the calling thread; returns the count. */
+static napi_value raise_foreign(napi_env env, napi_callback_info info) {
+  (void)info;
+  if (syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), 32) != 0) return throw_errno(env, "tgkill");
+  return number(env, atomic_load(&foreign_count));
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"landlockRuleset", NULL, landlock_ruleset, NULL, NULL, NULL, napi_default, NULL},
       {"blockSignal32", NULL, block_signal_32, NULL, NULL, NULL, napi_default, NULL},
       {"startChurn", NULL, start_churn, NULL, NULL, NULL, napi_default, NULL},
       {"stopChurn", NULL, stop_churn, NULL, NULL, NULL, napi_default, NULL},
+      {"installCounter", NULL, install_counter, NULL, NULL, NULL, napi_default, NULL},
+      {"raiseForeign", NULL, raise_foreign, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;
