@@ -10,7 +10,7 @@ export const USERS: User[] = ['current', 'nobody'];
  * channel (sync, pool, promises, worker, shell) is checked with identical cases.
  */
 const HELPERS = `
-const print = (value) => console.log(JSON.stringify(value));
+const print = (value) => console.log(JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? String(v) : v)));
 const attempt = (fn) => { try { fn(); return 'ok'; } catch (e) { return e.code ?? String(e); } };
 const attemptAsync = async (fn) => { try { await fn(); return 'ok'; } catch (e) { return e.code ?? String(e); } };
 const errorOf = (fn) => { try { return { result: fn() }; } catch (e) { return { code: e.code, message: e.message, details: e.details }; } };

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { USERS, child } from './child.js';
+
+describe.each(USERS)('missing paths, stacking, limits (as %s)', (user) => {
+  it('a missing path is an error naming it, and nothing is applied', () => {
+    const r = child(`
+fs.writeFileSync(dir + '/f', 'x', { mode: 0o666 });
+const outcome = errorOf(() => restrict({ fs: { read: [dir, dir + '/nope'] } }));
+print({ outcome, write: attempt(() => fs.writeFileSync(dir + '/f', 'y')) });
+`, { user });
+    expect(r.outcome).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'fs.read[1]', file: expect.stringMatching(/\/nope$/), errnoName: 'ENOENT' } });
+    expect((r.outcome as { message: string }).message).toMatch(/fs\.read\[1\]: .*\/nope does not exist/);
+    expect(r.write).toBe('ok');
+  });
+
+  it('missingPaths: ignore skips it, reports it, and enforces the rest', () => {
+    const r = child(`
+fs.writeFileSync(dir + '/f', 'x', { mode: 0o666 });
+const status = restrict({ fs: { read: [dir, dir + '/nope'] }, missingPaths: 'ignore' });
+print({ status, read: attempt(() => fs.readFileSync(dir + '/f')), write: attempt(() => fs.writeFileSync(dir + '/f', 'y')) });
+`, { user });
+    expect(r.status).toMatchObject({ enforced: 'full', notEnforced: expect.arrayContaining([{ what: expect.stringMatching(/^rule fs\.read\[1\] \(.*\/nope\)$/), reason: expect.stringContaining('ENOENT') }]) });
+    expect(r.read).toBe('ok');
+    expect(r.write).toBe('EACCES');
+  });
+
+  it('a second restrict() intersects: it can narrow, never widen', () => {
+    const r = child(`
+const [a, b] = [dir + '/a', dir + '/b'];
+for (const d of [a, b]) fs.mkdirSync(d, { mode: 0o777 });
+restrict({ fs: { read: ['/'], write: [a] } });
+const widened = restrict({ fs: { read: ['/'], write: [a, b] } });
+const w = (d) => attempt(() => fs.writeFileSync(d + '/f', 'x'));
+const afterWiden = { a: w(a), b: w(b) };
+restrict({ fs: { read: ['/'], write: [b] } });
+print({ widened: widened.enforced, afterWiden, afterNarrow: { a: attempt(() => fs.writeFileSync(a + '/g', 'x')), b: w(b) } });
+`, { user });
+    expect(r).toEqual({ widened: 'full', afterWiden: { a: 'ok', b: 'EACCES' }, afterNarrow: { a: 'EACCES', b: 'EACCES' } });
+  });
+
+  it('refer is always handled: a later net-only restrict() makes cross-directory renames fail with EXDEV', () => {
+    const r = child(`
+const [a, b] = [dir + '/a', dir + '/b'];
+for (const d of [a, b]) { fs.mkdirSync(d, { mode: 0o777 }); fs.writeFileSync(d + '/f', 'x'); }
+restrict({ fs: { read: ['/'], write: [a, b] } });
+const first = attempt(() => fs.renameSync(a + '/f', b + '/f1'));
+restrict({ net: { connectTcp: [] } });
+print({ first, second: attempt(() => fs.renameSync(b + '/f', a + '/f2')), stayed: fs.existsSync(b + '/f'), sameDir: attempt(() => fs.renameSync(b + '/f', b + '/g')) });
+`, { user });
+    expect(r).toEqual({ first: 'ok', second: 'EXDEV', stayed: true, sameDir: 'ok' });
+  });
+
+  it('the 17th layer fails with a clear error and leaves the 16 in place', () => {
+    const r = child(`
+const layers = [];
+for (let i = 0; i < 17; i++) layers.push(errorOf(() => restrict({ fs: { read: ['/'], write: [dir] } })));
+print({ ok: layers.filter((l) => l.result?.enforced === 'full').length, last: layers[16],
+  inside: attempt(() => fs.writeFileSync(dir + '/f', 'x')), outside: attempt(() => fs.writeFileSync('/tmp/exile-landlock-layer-' + process.pid, 'x')) });
+`, { user });
+    expect(r.ok).toBe(16);
+    expect(r.last).toMatchObject({ code: 'ERR_EXILE_UNSUPPORTED', message: expect.stringContaining('maximum of 16'), details: { what: 'layers', errnoName: 'E2BIG' } });
+    expect(r.inside).toBe('ok');
+    expect(r.outside).toBe('EACCES');
+  });
+
+  it('refuses with ERR_EXILE_IO_URING while an SQPOLL ring exists, and applies nothing', () => {
+    const r = child(`
+import { ioUring } from '@exile/threads';
+await fs.promises.writeFile(dir + '/warm', 'x');
+const rings = ioUring();
+const outcome = errorOf(() => restrict({ fs: { read: ['/'] } }));
+print({ rings, outcome: outcome.code, write: attempt(() => fs.writeFileSync(dir + '/f', 'x')) });
+`, { user, env: { UV_USE_IO_URING: '1' } });
+    expect((r.rings as { sqpoll: number }).sqpoll).toBeGreaterThan(0);
+    expect(r).toMatchObject({ outcome: 'ERR_EXILE_IO_URING', write: 'ok' });
+  });
+});
+
+describe.each(USERS)('exile.h Landlock cases, re-expressed with both sides asserted (as %s)', (user) => {
+  it('landlock: read-only /proc/self/fd → listing / fails with EACCES, listing the allowed dir works', () => {
+    const r = child(`
+restrict({ fs: { read: ['/proc/self/fd'] } });
+print({ root: attempt(() => fs.readdirSync('/')), rootExists: fs.existsSync('/'), allowed: attempt(() => fs.readdirSync('/proc/self/fd')) });
+`, { user });
+    expect(r).toEqual({ root: 'EACCES', rootExists: true, allowed: 'ok' });
+  });
+
+  it('landlock-deny-write: the target exists, reading works, writing fails with EACCES', () => {
+    const r = child(`
+fs.writeFileSync(dir + '/a', 'original', { mode: 0o666 });
+restrict({ fs: { read: [dir] } });
+print({ write: attempt(() => fs.openSync(dir + '/a', 'r+')), read: fs.readFileSync(dir + '/a', 'utf8') });
+`, { user });
+    expect(r).toEqual({ write: 'EACCES', read: 'original' });
+  });
+
+  it('no_fs (fs: {}): every file access fails, sockets still work', () => {
+    const r = child(`
+import net from 'node:net';
+fs.writeFileSync(dir + '/a', 'x', { mode: 0o666 });
+restrict({ fs: {} });
+const server = await new Promise((resolve, reject) => { const s = net.createServer(); s.once('error', reject); s.listen(0, '127.0.0.1', () => resolve(s)); });
+server.close();
+print({ create: attempt(() => fs.writeFileSync(dir + '/test', 'x')), read: attempt(() => fs.readFileSync(dir + '/a')), socket: 'ok', existed: fs.existsSync(dir + '/a') });
+`, { user });
+    expect(r).toEqual({ create: 'EACCES', read: 'EACCES', socket: 'ok', existed: true });
+  });
+
+  it('failflags: a rule on a path that does not exist fails the whole call', () => {
+    const r = child(`print(errorOf(() => restrict({ fs: { read: ['/nosuchpathexists'] } })));`, { user });
+    expect(r).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'fs.read[0]', file: '/nosuchpathexists' } });
+  });
+});
