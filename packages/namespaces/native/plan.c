@@ -221,9 +221,10 @@ int plan_decode(const unsigned char *buf, size_t len, struct plan *plan, const c
   uint32_t magic, total;
   memset(plan, 0, sizeof *plan);
   int rc = -1;
-  if (u32(&whole, &magic) || u32(&whole, &total)) goto out;
-  if (magic != PLAN_MAGIC) { fail(&whole, "bad magic"); goto out; }
-  if (total != len || len > PLAN_MAX_BYTES) { fail(&whole, "length mismatch"); goto out; }
+  if (u32(&whole, &magic)) goto out;
+  if (magic != PLAN_MAGIC) { whole.pos = 0; fail(&whole, "bad magic"); goto out; }
+  if (u32(&whole, &total)) goto out;
+  if (total != len || len > PLAN_MAX_BYTES) { whole.pos = 4; fail(&whole, "length mismatch"); goto out; }
   int first = 1;
   while (whole.pos < len) {
     uint32_t tag, n;

@@ -1,0 +1,56 @@
+import { execFileSync, spawn as nodeSpawn, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { buildPlan, encodePlan, launcherPath } from '../src/index.js';
+import { parseStatus } from '../src/status.js';
+
+/** Runs the launcher on raw plan bytes; resolves with its exit status and status-fd error. */
+function launchRaw(bytes: Uint8Array): Promise<{ code: number | null; error: ReturnType<typeof parseStatus> }> {
+  return new Promise((resolve) => {
+    const child = nodeSpawn(launcherPath, ['3', '4'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    (child.stdio[4] as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
+    (child.stdio[3] as NodeJS.WritableStream).end(bytes);
+    child.on('close', (code) => resolve({ code, error: parseStatus(Buffer.concat(chunks), 'x') }));
+  });
+}
+
+describe('exile-launch executable', () => {
+  it('is shipped in prebuilds/ and reports its version', () => {
+    expect(launcherPath).toMatch(/prebuilds\/linux-x64\/exile-launch$|build\/Release\/exile-launch$/);
+    expect(execFileSync(launcherPath, ['--version'], { encoding: 'utf8' })).toMatch(/^exile-launch \d+\.\d+\.\d+/);
+  });
+
+  it('--check accepts a plan from TypeScript and rejects a broken one with the reason', () => {
+    const good = encodePlan(buildPlan('true', [], { namespaces: 'all', fs: { root: 'empty', mounts: [{ type: 'dev' }, { type: 'proc' }] } }));
+    expect(spawnSync(launcherPath, ['--check'], { input: good, encoding: 'utf8' })).toMatchObject({ status: 0, stdout: 'ok\n' });
+    const bad = good.slice();
+    bad[0] = 0;
+    expect(spawnSync(launcherPath, ['--check'], { input: bad, encoding: 'utf8' })).toMatchObject({ status: 2, stdout: 'invalid: bad magic at 0\n' });
+  });
+
+  it('refuses bad usage', () => {
+    expect(spawnSync(launcherPath, [], { encoding: 'utf8' }).status).toBe(2);
+    expect(spawnSync(launcherPath, ['x', '4'], { encoding: 'utf8' }).status).toBe(2);
+  });
+
+  it('a malformed plan on the plan fd becomes a structured plan error, exit 127', async () => {
+    const plan = buildPlan('true', []);
+    const bytes = encodePlan(plan);
+    const truncated = bytes.slice(0, 20);
+    new DataView(truncated.buffer).setUint32(4, truncated.length, true);
+    const result = await launchRaw(truncated);
+    expect(result.code).toBe(127);
+    expect(result.error).toMatchObject({ code: 'ERR_EXILE_LAUNCH', details: { step: 'plan', errnoName: 'EINVAL', detail: expect.stringMatching(/^truncated record at byte \d+$/) } });
+    expect((await launchRaw(new Uint8Array(0))).error?.details).toMatchObject({ step: 'plan', detail: 'truncated record at byte 0' });
+  });
+
+  it('a plan whose status fd differs from the command line is refused', async () => {
+    const plan = buildPlan('true', []);
+    plan.statusFd = 9;
+    expect((await launchRaw(encodePlan(plan))).error?.details).toMatchObject({ step: 'plan', detail: 'status fd differs from the plan' });
+  });
+
+  it('a valid plan runs the program', async () => {
+    expect(await launchRaw(encodePlan(buildPlan('true', [])))).toEqual({ code: 0, error: undefined });
+  });
+});
