@@ -35,7 +35,6 @@ function maskedHalf(e: ReverseEmitter, offset: number, m: number, v: number, pas
 }
 
 function maskedEq(e: ReverseEmitter, c: NormalizedCheck, pass: Target, fail: Target): Target {
-  if ((c.value & ~c.mask) !== 0n) return fail;
   const low = maskedHalf(e, DATA.argLo(c.index), Number(c.mask & 0xffffffffn), Number(c.value & 0xffffffffn), pass, fail);
   if (c.width === 32) return low;
   return maskedHalf(e, DATA.argHi(c.index), Number(c.mask >> 32n), Number(c.value >> 32n), low, fail);

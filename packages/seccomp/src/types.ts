@@ -25,7 +25,7 @@ export interface ArgCheck {
   op: ArgOp;
   /** Unsigned value; negative numbers are taken as two's complement of `width` bits (-100 → AT_FDCWD). */
   value: number | bigint;
-  /** Required for (and only for) `masked-eq`. */
+  /** Required for (and only for) `masked-eq`; `value` must lie inside it. */
   mask?: number | bigint;
   /** 32 compares only the low half (C `int` arguments); 64 (default) the whole register. */
   width?: 32 | 64;

@@ -91,6 +91,8 @@ function check(raw: unknown, path: string): NormalizedCheck {
   if (op === 'masked-eq') {
     if (raw.mask === undefined) throw invalid(`${path}.mask`, 'masked-eq needs a mask');
     mask = unsigned(raw.mask, width, `${path}.mask`);
+    // libseccomp masks the value too; a value with bits outside the mask is a mistake either way.
+    if ((value & ~mask) !== 0n) throw invalid(`${path}.value`, `0x${value.toString(16)} has bits outside the mask 0x${mask.toString(16)}`);
   } else if (raw.mask !== undefined) {
     throw invalid(`${path}.mask`, `a mask only goes with masked-eq, not ${op}`);
   }

@@ -56,8 +56,7 @@ export class Gen {
     const check: ArgCheck = { index: this.int(6) as ArgCheck['index'], op, value: clip(this.u64()), width };
     if (op === 'masked-eq') {
       check.mask = clip(this.u64());
-      // Mostly satisfiable: value inside the mask.
-      if (this.int(4) !== 0) check.value = (check.value as bigint) & check.mask;
+      check.value = (check.value as bigint) & check.mask;
     }
     return check;
   }
@@ -75,6 +74,41 @@ export class Gen {
     const policy: SeccompPolicy = { defaultAction: this.action(), rules };
     if (this.int(2) === 0) policy.badArchAction = this.action();
     return policy;
+  }
+  /**
+   * A policy libseccomp can express with the same meaning: each syscall in one rule, rule actions
+   * differ from the default, an argument is checked at most once per rule, no notify. On i386
+   * values are 32-bit (libseccomp compares 32-bit arguments there).
+   */
+  libseccompPolicy(arch: Arch, known: (name: string) => boolean): SeccompPolicy {
+    const names = syscalls.list(arch).filter(known);
+    // libseccomp 2.5 refuses trap data and errno 4095.
+    const action = (): Action => {
+      const a = this.action();
+      if (typeof a === 'object' && 'trap' in a) return 'trap';
+      if (typeof a === 'object' && 'errno' in a && a.errno === 4095) return { errno: 4094 };
+      return a;
+    };
+    const defaultAction = action();
+    const rules: Rule[] = [];
+    for (let r = this.int(25); r > 0; r--) {
+      let act = action();
+      while (JSON.stringify(act) === JSON.stringify(defaultAction) || (typeof act === 'object' && 'errno' in act && typeof defaultAction === 'object' && 'errno' in defaultAction && Number(act.errno) === Number(defaultAction.errno))) act = action();
+      const syscall = Array.from({ length: 1 + this.int(3) }, () => names.splice(this.int(names.length), 1)[0] as string);
+      const indexes = [0, 1, 2, 3, 4, 5].filter(() => this.int(4) === 0);
+      const args = indexes.map((index) => {
+        const c = this.check();
+        c.index = index as ArgCheck['index'];
+        c.width = 64;
+        if (arch === 'i386') {
+          c.value = BigInt(c.value) & 0xffffffffn;
+          if (c.mask !== undefined) c.mask = BigInt(c.mask) & 0xffffffffn;
+        }
+        return c;
+      });
+      rules.push(args.length > 0 ? { syscall, action: act, args } : { syscall, action: act });
+    }
+    return { defaultAction, rules, badArchAction: action() };
   }
   private readonly seen = new WeakMap<SeccompPolicy, { nrs: number[]; values: bigint[] }>();
   /** An input that often hits the policy's syscalls and the edges of its checks. */
