@@ -12,16 +12,23 @@ export interface Outcome {
 
 export type User = 'current' | 'nobody';
 
+/** Root and nobody: every enforcement test runs as both. */
+export const USERS: User[] = ['current', 'nobody'];
+
+/** The uid a user has outside the sandbox. */
+export function outsideId(user: User): number {
+  return user === 'nobody' ? 65534 : process.geteuid?.() ?? 0;
+}
+
 /**
- * Runs `spawn(command, args, <options>)` in a fresh Node process (as `user`) and reports the
- * outcome. `options` is JavaScript source, so it may build Uint8Arrays; `prelude` runs before
- * the spawn, `after` right after it (with `child` in scope).
+ * The body of a child script: evaluates `spawnExpression` (JavaScript returning a ChildProcess,
+ * with `spawn`, `spawnPlan` and `buildPlan` in scope) and prints the outcome as JSON.
  */
-export function runSandboxed(command: string, args: string[], options: string, user: User, prelude = '', after = ''): Outcome {
-  const code = `
-import { spawn } from '@exile/namespaces';
+export function outcomeScript(spawnExpression: string, { prelude = '', after = '' } = {}): string {
+  return `
+import { spawn, spawnPlan, buildPlan } from '@exile/namespaces';
 ${prelude}
-const child = spawn(${JSON.stringify(command)}, ${JSON.stringify(args)}, ${options});
+const child = ${spawnExpression};
 const out = { stdout: '', stderr: '', events: [] };
 ${after}
 child.stdout?.on('data', (d) => { out.stdout += d; });
@@ -33,15 +40,20 @@ child.on('close', (code, signal) => {
   console.log(JSON.stringify({ ...out, code, signal }));
 });
 `;
+}
+
+/** Runs a child script as `user` and returns its outcome. */
+export function runOutcome(code: string, user: User): Outcome {
   const result = runScript(code, { from: import.meta.url, user, timeoutMs: 20_000 });
   if (result.status !== 0) throw new Error(`script failed (${result.status} ${result.signal}): ${result.stderr}`);
   return lastJson<Outcome>(result.stdout);
 }
 
-/** Runs `fn` for root and for nobody. */
-export const USERS: User[] = ['current', 'nobody'];
-
-/** The uid a user has outside the sandbox. */
-export function outsideId(user: User): number {
-  return user === 'nobody' ? 65534 : process.geteuid?.() ?? 0;
+/**
+ * Runs `spawn(command, args, <options>)` in a fresh Node process (as `user`) and reports the
+ * outcome. `options` is JavaScript source, so it may build Uint8Arrays; `prelude` runs before
+ * the spawn, `after` right after it (with `child` in scope).
+ */
+export function runSandboxed(command: string, args: string[], options: string, user: User, prelude = '', after = ''): Outcome {
+  return runOutcome(outcomeScript(`spawn(${JSON.stringify(command)}, ${JSON.stringify(args)}, ${options})`, { prelude, after }), user);
 }
