@@ -176,6 +176,14 @@ describe('plan: a child', () => {
     expect(p.items[0]).toMatchObject({ mechanism: 'mount namespace + bind mounts + pivot_root', enforced: true });
   });
 
+  it('without Landlock before exec (landlockBeforeExec: false) fs takes the mount view, ports are refused with the reason', () => {
+    const p = plan(validatePolicy({ fs: { read: ['/usr'] } }), fakeFeatures(), 'child', { landlockBeforeExec: false });
+    expect(stepNames(p.steps)).toEqual(['namespaces', 'mounts', 'no-new-privs']);
+    const e = unsupported(() => plan(validatePolicy({ net: { connect: [443] } }), fakeFeatures(), 'child', { landlockBeforeExec: false }));
+    expect(e.message).toContain('Landlock rules before exec are not available yet');
+    expect(stepNames(plan(validatePolicy({ fs: false }), fakeFeatures(), 'process', { landlockBeforeExec: false }).steps)).toContain('landlock');
+  });
+
   it('fs without Landlock and without namespaces: strict fails naming both', () => {
     const e = unsupported(() => planFor({ fs: false }, 'child', { landlockAbi: 0, userNamespaces: false }));
     expect(e.message).toContain('not-implemented');

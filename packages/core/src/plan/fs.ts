@@ -1,6 +1,6 @@
 import type { Features } from '../features.js';
 import type { NormalizedPolicy } from '../policy/types.js';
-import { canUnshare, landlockAbi, landlockMissing, landlockThreads, unshareMissing } from './kernel.js';
+import { canUnshare, landlockThreads, unshareMissing, type LandlockView } from './kernel.js';
 import type { LandlockStepSpec, PlannedItem, Step, Target } from './types.js';
 
 /** Landlock ABI that restricts everything a plain read/write/exec spec implies (refer, truncate). */
@@ -28,9 +28,9 @@ export interface FsDecision {
 }
 
 /** File-system limits: Landlock, or for a child without a usable Landlock, a mount-namespace view. */
-export function planFs(fs: NormalizedPolicy['fs'], f: Features, target: Target): FsDecision {
+export function planFs(fs: NormalizedPolicy['fs'], f: Features, target: Target, landlock: LandlockView): FsDecision {
   if (fs === undefined) return { items: [] };
-  const abi = landlockAbi(f);
+  const abi = landlock.abi;
   const what = 'file system';
   const detail = summary(fs);
   if (target === 'child' && abi < FS_TARGET_ABI && canUnshare(f)) {
@@ -41,7 +41,7 @@ export function planFs(fs: NormalizedPolicy['fs'], f: Features, target: Target):
     };
   }
   if (abi === 0) {
-    const why = target === 'child' ? `${landlockMissing(f)}, and ${unshareMissing(f)}` : landlockMissing(f);
+    const why = target === 'child' ? `${landlock.missing}, and ${unshareMissing(f)}` : landlock.missing;
     return { items: [{ what, mechanism: 'landlock', enforced: false, required: true, detail: `${detail} — not enforced: ${why}` }] };
   }
   const how = target === 'process' ? `, ${landlockThreads(abi)}` : ', applied before exec';

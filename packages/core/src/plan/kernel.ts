@@ -1,14 +1,22 @@
 import type { Features } from '../features.js';
 import type { Target } from './types.js';
 
-/** The Landlock ABI usable here, 0 when Landlock is absent or disabled. */
-export function landlockAbi(f: Features): number {
-  return f.landlock.status === 'available' ? f.landlock.abi : 0;
+/** Landlock as usable for one target: its ABI (0: unusable) and, when unusable, why. */
+export interface LandlockView {
+  abi: number;
+  missing: string;
 }
 
-/** Why Landlock cannot be used at all. */
-export function landlockMissing(f: Features): string {
-  return f.landlock.status === 'available' ? 'Landlock ABI 0' : `Landlock is ${f.landlock.status} on this kernel (${f.kernel})`;
+/**
+ * Landlock for the target. `beforeExec: false` says the child path cannot apply Landlock rules
+ * before exec (see `PlanOptions`), which makes it unusable for a child whatever the kernel has.
+ */
+export function landlockView(f: Features, target: Target, beforeExec: boolean): LandlockView {
+  if (target === 'child' && !beforeExec) {
+    return { abi: 0, missing: 'Landlock rules before exec are not available yet (@exile/landlock exports no rule compiler for exile-launch)' };
+  }
+  if (f.landlock.status !== 'available' || f.landlock.abi === 0) return { abi: 0, missing: `Landlock is ${f.landlock.status} on this kernel (${f.kernel})` };
+  return { abi: f.landlock.abi, missing: '' };
 }
 
 /** Whether a child can get new namespaces: unprivileged through a user namespace, or as an admin. */

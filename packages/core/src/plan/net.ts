@@ -1,6 +1,6 @@
 import type { Features } from '../features.js';
 import type { NormalizedPolicy, Rule } from '../policy/types.js';
-import { canUnshare, landlockAbi, seccompUsable } from './kernel.js';
+import { canUnshare, seccompUsable, type LandlockView } from './kernel.js';
 import { noNetworkRules, tcpOnlyRules } from './net-rules.js';
 import type { LandlockStepSpec, PlannedItem, Target } from './types.js';
 
@@ -23,12 +23,12 @@ function ports(list: number[]): string {
  * (no socket family but AF_UNIX) plus Landlock TCP rules, which also cover inherited sockets.
  * Ports: Landlock TCP rules plus seccomp allowing only TCP streams and AF_UNIX.
  */
-export function planNet(net: NormalizedPolicy['net'], f: Features, target: Target): NetDecision {
+export function planNet(net: NormalizedPolicy['net'], f: Features, target: Target, landlock: LandlockView): NetDecision {
   if (net === undefined) return { rules: [], netns: false, items: [] };
   if (net === false && target === 'child' && canUnshare(f)) {
     return { rules: [], netns: true, items: [{ what: 'network: none', mechanism: 'network namespace', enforced: true, required: true, detail: 'only a loopback interface exists' }] };
   }
-  const abi = landlockAbi(f);
+  const abi = landlock.abi;
   const seccomp = seccompUsable(f, target);
   const items: PlannedItem[] = [];
   const tcp = net === false ? { bindTcp: [], connectTcp: [] } : { bindTcp: net.bind, connectTcp: net.connect };
@@ -36,7 +36,7 @@ export function planNet(net: NormalizedPolicy['net'], f: Features, target: Targe
   // With "no network" the socket filter already stops new sockets; Landlock adds inherited ones.
   const tcpRequired = net !== false;
   if (abi >= NET_TARGET_ABI) items.push({ what: tcpWhat, mechanism: `landlock ABI ${abi}`, enforced: true, required: tcpRequired });
-  else items.push({ what: tcpWhat, mechanism: 'landlock', enforced: false, required: tcpRequired, detail: `needs Landlock ABI ${NET_TARGET_ABI}; this kernel has ${abi === 0 ? 'no Landlock' : `ABI ${abi}`}` });
+  else items.push({ what: tcpWhat, mechanism: 'landlock', enforced: false, required: tcpRequired, detail: abi === 0 ? landlock.missing : `needs Landlock ABI ${NET_TARGET_ABI}; this kernel has ABI ${abi}` });
   const socketWhat = net === false ? 'network: new sockets other than AF_UNIX' : 'network: sockets other than TCP and AF_UNIX';
   items.push(seccomp.ok
     ? { what: socketWhat, mechanism: 'seccomp', enforced: true, required: true, detail: 'socket() refused with EAFNOSUPPORT / EPROTONOSUPPORT; io_uring refused' }

@@ -2,6 +2,7 @@ import { ErrorCodes, ExileError } from '@exile/common';
 import type { Features } from '../features.js';
 import type { NormalizedPolicy } from '../policy/types.js';
 import { planFs } from './fs.js';
+import { landlockView } from './kernel.js';
 import { planNamespaces, type NamespaceName } from './namespaces.js';
 import { planNet } from './net.js';
 import { planPrivileges } from './privileges.js';
@@ -16,6 +17,12 @@ function refuse(items: PlannedItem[]): never {
     { items: missing.map(({ required: _required, ...item }) => item) });
 }
 
+/** What the executing side can do, beyond what the kernel can. */
+export interface PlanOptions {
+  /** The child path can apply Landlock rules before exec (default true: the design). */
+  landlockBeforeExec?: boolean;
+}
+
 /**
  * Decides how to enforce `policy` on a kernel with `features`, for this process or a child:
  * the steps in their fixed order (namespaces → mounts → caps → no_new_privs → Landlock →
@@ -23,9 +30,10 @@ function refuse(items: PlannedItem[]): never {
  * Strict mode throws `ERR_EXILE_UNSUPPORTED` naming everything that cannot be enforced;
  * in-process namespaces and SQPOLL io_uring rings (which bypass Landlock) fail in any mode.
  */
-export function plan(policy: NormalizedPolicy, features: Features, target: Target): Plan {
-  const fs = planFs(policy.fs, features, target);
-  const net = planNet(policy.net, features, target);
+export function plan(policy: NormalizedPolicy, features: Features, target: Target, options: PlanOptions = {}): Plan {
+  const view = landlockView(features, target, options.landlockBeforeExec ?? true);
+  const fs = planFs(policy.fs, features, target, view);
+  const net = planNet(policy.net, features, target, view);
   const extra: NamespaceName[] = [...(fs.mounts ? (['mount'] as const) : []), ...(net.netns ? (['net'] as const) : [])];
   const namespaces = planNamespaces(policy.namespaces, extra, features, target);
   const privileges = planPrivileges(policy.capabilities);
