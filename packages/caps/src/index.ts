@@ -1,3 +1,7 @@
 export { ExileError, ErrorCodes } from '@exile/common';
-export { CAP_NAMES, capsFromMask, type Cap } from './names.js';
-export { native as _native } from './native.js';
+export { CAP_NAMES, capsFromMask, capBit, type Cap, type CapName } from './names.js';
+export { read, type CapState } from './state.js';
+export { drop, noNewPrivs } from './drop.js';
+export { planDrop, type DropOptions, type DropPlan } from './plan.js';
+export { BOUNDING_REASON, type CapReport, type SetReport } from './report.js';
+export { decodeSecurebits, LOCKED_SECUREBITS, type Securebits } from './securebits.js';

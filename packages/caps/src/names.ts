@@ -20,3 +20,17 @@ export function capsFromMask(mask: bigint): string[] {
   }
   return names;
 }
+
+/** A capability as callers may spell it: `'CAP_NET_ADMIN'` or `'net_admin'`. */
+export type CapName = Cap | (Cap extends `CAP_${infer Short}` ? Lowercase<Short> : never);
+
+const BY_NAME = new Map<string, number>(CAP_NAMES.map((name, bit) => [name, bit]));
+
+/**
+ * The bit number of a capability name (`'CAP_CHOWN'`, `'chown'`, any case); `undefined` when unknown.
+ */
+export function capBit(name: string): number | undefined {
+  const upper = name.toUpperCase();
+  return BY_NAME.get(upper.startsWith('CAP_') ? upper : `CAP_${upper}`);
+}
+

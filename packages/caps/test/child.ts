@@ -1,0 +1,50 @@
+/** Child-script pieces: each case runs in a fresh Node process (runScript). */
+
+/**
+ * A worker started before the restriction that tries, on request, chown (sync and on its own pool)
+ * and listening on a port; a warmed libuv pool; `tasks()`, a per-tid view of /proc; `attempt()`.
+ */
+export const prelude = `
+import { Worker } from 'node:worker_threads';
+import { readdirSync, readFileSync, writeFileSync, chownSync, promises as fsp } from 'node:fs';
+import { createServer } from 'node:net';
+const listen = (port) => new Promise((resolve) => {
+  const server = createServer();
+  server.once('error', (e) => resolve(e.code));
+  server.listen(port, '127.0.0.1', () => server.close(() => resolve('ok')));
+});
+const worker = new Worker([
+  "const { parentPort } = require('node:worker_threads');",
+  "const fs = require('node:fs');",
+  "const { createServer } = require('node:net');",
+  'const listen = ' + listen.toString() + ';',
+  "parentPort.on('message', async ({ file, uid, port }) => {",
+  '  const r = {};',
+  "  try { fs.chownSync(file, uid, uid); r.chownSync = 'ok'; } catch (e) { r.chownSync = e.code; }",
+  "  try { await fs.promises.chown(file, uid, uid); r.chownAsync = 'ok'; } catch (e) { r.chownAsync = e.code; }",
+  '  r.listen = await listen(port);',
+  '  parentPort.postMessage(r);',
+  '});',
+].join('\\n'), { eval: true });
+await new Promise((resolve) => worker.once('online', resolve));
+const inWorker = (request) => new Promise((resolve) => { worker.once('message', resolve); worker.postMessage(request); });
+await Promise.all(Array.from({ length: 4 }, () => fsp.readFile('/proc/self/status')));
+const attempt = async (fn) => { try { await fn(); return 'ok'; } catch (e) { return e.code; } };
+function tasks() {
+  const out = [];
+  for (const tid of readdirSync('/proc/self/task')) {
+    let status;
+    try { status = readFileSync('/proc/self/task/' + tid + '/status', 'utf8'); } catch { continue; }
+    const field = (k) => new RegExp('^' + k + ':\\\\s*(\\\\S+)', 'm').exec(status)[1];
+    out.push({ tid: Number(tid), sigBlk: field('SigBlk'), nnp: field('NoNewPrivs'), eff: field('CapEff'), prm: field('CapPrm'),
+      inh: field('CapInh'), bnd: field('CapBnd'), amb: field('CapAmb') });
+  }
+  return out;
+}
+const show = (v) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x));
+`;
+
+export interface Task { tid: number; sigBlk: string; nnp: string; eff: string; prm: string; inh: string; bnd: string; amb: string }
+
+/** /proc's CapXxx value of an empty set. */
+export const EMPTY = '0000000000000000';
