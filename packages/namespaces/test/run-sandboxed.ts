@@ -22,11 +22,12 @@ export function outsideId(user: User): number {
 
 /**
  * The body of a child script: evaluates `spawnExpression` (JavaScript returning a ChildProcess,
- * with `spawn`, `spawnPlan` and `buildPlan` in scope) and prints the outcome as JSON.
+ * with `spawn`, `spawnPlan`, `buildPlan` and `encodePlan` in scope) and prints the outcome as JSON.
  */
 export function outcomeScript(spawnExpression: string, { prelude = '', after = '' } = {}): string {
+  const used = ['spawn', 'spawnPlan', 'buildPlan', 'encodePlan'].filter((name) => new RegExp(`\\b${name}\\(`).test(prelude + spawnExpression));
   return `
-import { spawn, spawnPlan, buildPlan } from '@exile/namespaces';
+import { ${used.join(', ')} } from '@exile/namespaces';
 ${prelude}
 const child = ${spawnExpression};
 const out = { stdout: '', stderr: '', events: [] };
