@@ -16,7 +16,7 @@ function runWrapped(code: string, wrapper: string[], user: 'current' | 'nobody')
   writeFileSync(file, code, { mode: 0o644 });
   const asUser = user === 'nobody' ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] : [];
   const [command, ...args] = [...asUser, ...wrapper, process.execPath, file];
-  const result = spawnSync(command!, args, { encoding: 'utf8', cwd: dir, timeout: 20_000 });
+  const result = spawnSync(command, args, { encoding: 'utf8', cwd: dir, timeout: 20_000 });
   if (result.status !== 0) throw new Error(`wrapped script failed: ${result.stderr}`);
   return lastJson<Outcome>(result.stdout);
 }
