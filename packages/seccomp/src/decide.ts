@@ -2,7 +2,7 @@ import { ErrorCodes, ExileError } from '@exile/common';
 import { decodeAction } from './actions.js';
 import { ARCHES } from './arches.js';
 import type { Action, Arch, SeccompPolicy } from './types.js';
-import { normalize, type NormalizedCheck, type NormalizedPolicy } from './validate.js';
+import { normalize, type NormalizedCheck, type NormalizedPolicy, type NormalizedRule } from './validate.js';
 
 const U64 = (1n << 64n) - 1n;
 const U32 = 0xffffffffn;
@@ -29,12 +29,22 @@ export function isForeignNr(arch: Arch, nr: number): boolean {
   return bit !== undefined && u >= bit && u !== 0xffffffff;
 }
 
+const nrSets = new WeakMap<NormalizedRule, Set<number>>();
+function matches(rule: NormalizedRule, nr: number): boolean {
+  let set = nrSets.get(rule);
+  if (set === undefined) {
+    set = new Set(rule.nrs);
+    nrSets.set(rule, set);
+  }
+  return set.has(nr);
+}
+
 /** The return value the policy prescribes, straight from the rules (no BPF). */
 export function decideValue(policy: NormalizedPolicy, nr: number, args: readonly bigint[]): number {
   if (isForeignNr(policy.arch, nr)) return policy.badArchAction;
   const n = nr >>> 0;
   for (const rule of policy.rules) {
-    if (rule.nrs.includes(n) && rule.checks.every((c) => checkHolds(c, args))) return rule.action;
+    if (matches(rule, n) && rule.checks.every((c) => checkHolds(c, args))) return rule.action;
   }
   return policy.defaultAction;
 }

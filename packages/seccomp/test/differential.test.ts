@@ -9,6 +9,8 @@ import { Gen, rng } from './random-policy.js';
 const CASES = Number(process.env.EXILE_FUZZ_CASES ?? 200_000);
 const SEED = Number(process.env.EXILE_FUZZ_SEED ?? 1);
 const INPUTS_PER_POLICY = 500;
+// Synchronous and CPU-bound: generous on a loaded machine, scaled for long fuzz runs.
+const TIMEOUT = 120_000 * Math.max(1, CASES / 200_000);
 
 describe.each(ARCH_NAMES)('compiled program == decide() on %s', (arch) => {
   it(`agrees on ${CASES} random (policy, nr, args) cases`, () => {
@@ -44,5 +46,5 @@ describe.each(ARCH_NAMES)('compiled program == decide() on %s', (arch) => {
     expect(policies).toBeGreaterThan(100);
     // The random big policies must exercise far jumps.
     expect(maxLength).toBeGreaterThan(300);
-  });
+  }, TIMEOUT);
 });

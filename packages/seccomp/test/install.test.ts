@@ -78,6 +78,35 @@ describe.each(users)('install() in a fresh process (user %s)', (user) => {
   });
 });
 
+describe('TSYNC failure', () => {
+  it('names the thread whose filter blocks synchronisation, and installs nothing', () => {
+    const result = runScript(`
+      import { readFileSync, readlinkSync } from 'node:fs';
+      import { Worker } from 'node:worker_threads';
+      import { install } from '@exile/seccomp';
+      // The worker filters only its own thread: its filter is then not an ancestor of the main thread's.
+      const worker = new Worker(\`
+        const { parentPort } = require('node:worker_threads');
+        const { install } = require(process.argv[2]);
+        install({ defaultAction: 'allow', rules: [] }, { tsync: false });
+        parentPort.postMessage(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+        parentPort.on('message', () => {});
+      \`, { eval: true, argv: [process.argv[2]] });
+      const workerTid = await new Promise((r) => worker.once('message', r));
+      let error;
+      try { install({ defaultAction: 'allow', rules: [] }); } catch (e) { error = { code: e.code, tid: e.details.tid, message: e.message }; }
+      const main = readFileSync('/proc/thread-self/status', 'utf8').match(/^Seccomp:\\s+(\\d)/m)[1];
+      console.log(JSON.stringify({ workerTid: Number(workerTid), error, main }));
+      process.exit(0);
+    `, { from, args: [fileURLToPath(new URL('../dist/index.js', import.meta.url))] });
+    const out = lastJson<{ workerTid: number; error: { code: string; tid: number; message: string }; main: string }>(result.stdout);
+    expect(out.error.code).toBe('ERR_EXILE_THREADS');
+    expect(out.error.tid).toBe(out.workerTid);
+    expect(out.error.message).toContain(`thread ${out.workerTid}`);
+    expect(out.main).toBe('0');
+  });
+});
+
 describe('install() refuses bad input before touching the process', () => {
   it('an invalid policy throws and leaves seccomp off', () => {
     const result = runScript(`
