@@ -81,7 +81,7 @@ describe.each(users)('install() in a fresh process (user %s)', (user) => {
 describe('TSYNC failure', () => {
   it('names the thread whose filter blocks synchronisation, and installs nothing', () => {
     const result = runScript(`
-      import { readFileSync, readlinkSync } from 'node:fs';
+      import { readFileSync } from 'node:fs';
       import { Worker } from 'node:worker_threads';
       import { install } from '@exile/seccomp';
       // The worker filters only its own thread: its filter is then not an ancestor of the main thread's.
