@@ -3,10 +3,23 @@ import { ErrorCodes, ExileError } from '@exile/common';
 import { errnoOf, native, sys } from './native.js';
 import { MAX_LAYERS, RESTRICT_SELF_TSYNC } from './uapi.js';
 
+/** What a process must still be able to read for a later restrict() (stacking) to check for
+ *  SQPOLL rings and reach every thread. */
+export const PROC_SELF = ['/proc/self/fd', '/proc/self/fdinfo', '/proc/self/task'];
+
 /** Fails closed, before anything is prepared, when an io_uring SQPOLL ring exists: its
  *  submissions run with the ring creator's credentials and bypass Landlock. */
 export function preflight(): void {
-  const rings = ioUring();
+  let rings: { rings: number; sqpoll: number };
+  try {
+    rings = ioUring();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EACCES') throw error;
+    // An earlier Landlock layer hides /proc/self: we cannot prove there is no SQPOLL ring.
+    throw new ExileError(ErrorCodes.UNSUPPORTED,
+      `landlock: cannot check for io_uring SQPOLL rings because an earlier Landlock layer denies reading /proc/self/fd; nothing was applied. To restrict more than once, let the first spec read ${PROC_SELF.join(', ')}`,
+      { what: 'io-uring-check', need: PROC_SELF }, { cause: error });
+  }
   if (rings.sqpoll > 0) {
     throw new ExileError(ErrorCodes.IO_URING,
       `landlock: ${rings.sqpoll} io_uring SQPOLL ring(s) exist in this process; their submissions would bypass Landlock (UV_USE_IO_URING=1?); nothing was applied`,

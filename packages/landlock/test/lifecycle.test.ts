@@ -50,6 +50,25 @@ print({ first, second: attempt(() => fs.renameSync(b + '/f', a + '/f2')), stayed
     expect(r).toEqual({ first: 'ok', second: 'EXDEV', stayed: true, sameDir: 'ok' });
   });
 
+  it('stacking needs /proc/self readable in the earlier layers: clear error otherwise, and nothing applied', () => {
+    const r = child(`
+const proc = ['/proc/self/fd', '/proc/self/fdinfo', '/proc/self/task'];
+const [a, b] = [dir + '/a', dir + '/b'];
+for (const d of [a, b]) fs.mkdirSync(d, { mode: 0o777 });
+restrict({ fs: { read: proc, write: [a, b] } });
+const second = errorOf(() => restrict({ fs: { write: [a] } }));
+const afterSecond = attempt(() => fs.writeFileSync(b + '/f', 'x'));
+const third = errorOf(() => restrict({ fs: { write: [a] } }));
+print({ second: second.result?.enforced, afterSecond, third: { code: third.code, what: third.details?.what, message: third.message },
+  a: attempt(() => fs.writeFileSync(a + '/f', 'x')), b: attempt(() => fs.writeFileSync(b + '/g', 'x')) });
+`, { user });
+    expect(r).toEqual({
+      second: 'full', afterSecond: 'EACCES',
+      third: { code: 'ERR_EXILE_UNSUPPORTED', what: 'io-uring-check', message: expect.stringContaining('/proc/self/fd, /proc/self/fdinfo, /proc/self/task') },
+      a: 'ok', b: 'EACCES',
+    });
+  });
+
   it('the 17th layer fails with a clear error and leaves the 16 in place', () => {
     const r = child(`
 const layers = [];
