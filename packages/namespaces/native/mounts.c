@@ -101,6 +101,16 @@ static void write_file(int parent, const char *leaf, const struct mount_step *m)
   if (close(fd) != 0) die(STEP_FILE, errno, m->target);
 }
 
+/* Binds a path of the new tree onto itself, read-only with every submount: --remount-ro. */
+static void remount_ro(int parent, const char *leaf, const struct mount_step *m) {
+  int fd = x_open_tree(parent, leaf, X_OPEN_TREE_CLONE | X_OPEN_TREE_CLOEXEC | X_AT_RECURSIVE | X_AT_SYMLINK_NOFOLLOW);
+  if (fd < 0 && errno == ENOENT && (m->flags & MF_TRY)) return;
+  if (fd < 0) die(STEP_REMOUNT_RO, errno, m->target);
+  struct x_mount_attr attr = { .attr_set = X_MOUNT_ATTR_RDONLY | attrs_of(m->flags) };
+  if (x_mount_setattr(fd, "", X_AT_EMPTY_PATH | X_AT_RECURSIVE, &attr) != 0) die(STEP_REMOUNT_RO, errno, m->target);
+  attach(fd, parent, leaf, m, STEP_REMOUNT_RO);
+}
+
 static void run_step(int base, int create, struct mount_step *m) {
   if (m->op == MOP_BIND && m->tree_fd < 0) return; /* optional source that does not exist */
   const char *leaf;
@@ -146,6 +156,9 @@ static void run_step(int base, int create, struct mount_step *m) {
       break;
     case MOP_FILE:
       write_file(parent, leaf, m);
+      break;
+    case MOP_REMOUNT_RO:
+      remount_ro(parent, leaf, m);
       break;
   }
   close(parent);

@@ -131,7 +131,7 @@ static int decode_mount(struct reader *r, struct plan *plan) {
   if (m == NULL) return -1;
   m->tree_fd = -1;
   if (u32(r, &m->op) || u32(r, &m->flags) || u32(r, &m->mode) || u64(r, &m->size)) return -1;
-  if (m->op < MOP_BIND || m->op > MOP_FILE) return fail(r, "unknown mount op");
+  if (m->op < MOP_BIND || m->op > MOP_REMOUNT_RO) return fail(r, "unknown mount op");
   if (m->flags & ~MF_ALL) return fail(r, "unknown mount flag");
   if (m->mode > 07777) return fail(r, "mode out of range");
   if (str(r, &m->target, NULL, 0, 0) || abs_path(r, m->target)) return -1;

@@ -38,12 +38,12 @@ enum plan_option {
 };
 #define OPT_ALL 0x3fu
 
-enum mount_op { MOP_BIND = 1, MOP_TMPFS, MOP_PROC, MOP_DEVPTS, MOP_MKDIR, MOP_SYMLINK, MOP_FILE };
+enum mount_op { MOP_BIND = 1, MOP_TMPFS, MOP_PROC, MOP_DEVPTS, MOP_MKDIR, MOP_SYMLINK, MOP_FILE, MOP_REMOUNT_RO };
 
 enum mount_flag {
   MF_READONLY = 1u << 0,
   MF_RECURSIVE = 1u << 1,
-  MF_TRY = 1u << 2, /* a missing bind source skips the mount */
+  MF_TRY = 1u << 2, /* a missing bind source (or remount target) skips the step */
   MF_NOSUID = 1u << 3,
   MF_NODEV = 1u << 4,
   MF_NOEXEC = 1u << 5,

@@ -26,6 +26,7 @@
   X(MKDIR, "mkdir") \
   X(SYMLINK, "symlink") \
   X(FILE, "file") \
+  X(REMOUNT_RO, "remount-ro") \
   X(STAGING, "staging") \
   X(PIVOT_ROOT, "pivot-root") \
   X(CHDIR, "chdir") \

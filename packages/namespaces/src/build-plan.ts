@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mountOps } from './mounts.js';
+import { mountOps, procOps } from './mounts.js';
 import type { LaunchOptions } from './options.js';
 import { CloneFlags, type MountOp, type NamespaceName, type Plan } from './plan.js';
 import { preExecSteps } from './pre-exec.js';
@@ -84,7 +84,7 @@ function fileSystem(options: LaunchOptions, ns: Set<NamespaceName>): { ops: Moun
   const ops = mounts.flatMap((m, i) => mountOps(m, `fs.mounts[${i}]`, emptyRoot));
   // On the host's tree a pid namespace needs its own /proc, or `ps` would show the host.
   if (!emptyRoot && ns.has('pid') && ns.has('mount') && !ops.some((op) => op.op === 'proc' && op.target === '/proc')) {
-    ops.push({ op: 'proc', target: '/proc' });
+    ops.push(...procOps('/proc'));
   }
   return { ops, emptyRoot };
 }

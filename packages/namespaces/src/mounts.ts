@@ -2,6 +2,10 @@ import type { Mount } from './options.js';
 import type { MountOp } from './plan.js';
 import { absolutePath, cString, integer, invalid, isRecord, knownKeys, optionalBoolean } from './validate.js';
 
+/** Writable corners of a fresh /proc that act on the whole host (sysctls, SysRq, IRQ affinity,
+ * PCI/USB config): made read-only, as bubblewrap does, since a sandbox root mapped to the
+ * host's root could write them. */
+const PROC_COVERED = ['sys', 'sysrq-trigger', 'irq', 'bus'] as const;
 /** Host devices a minimal /dev gets, bound when the host has them. */
 const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'] as const;
 /** /dev symlinks every program expects. */
@@ -20,6 +24,7 @@ const KEYS: Record<Mount['type'], readonly string[]> = {
   dir: ['type', 'target', 'mode'],
   symlink: ['type', 'target', 'linkTo'],
   file: ['type', 'target', 'content', 'mode'],
+  'remount-ro': ['type', 'target', 'optional'],
 };
 
 function target(value: unknown, path: string): string {
@@ -30,6 +35,14 @@ function target(value: unknown, path: string): string {
 
 function mode(value: unknown, fallback: number, path: string): number {
   return value === undefined ? fallback : integer(value, path, 0, MAX_MODE);
+}
+
+/** A fresh proc with its host-wide corners read-only. */
+export function procOps(root: string): MountOp[] {
+  return [
+    { op: 'proc', target: root },
+    ...PROC_COVERED.map((name): MountOp => ({ op: 'remount-ro', target: `${root}/${name}`, optional: true, nosuid: true, nodev: true, noexec: true })),
+  ];
 }
 
 /** The minimal /dev: a tmpfs with the host's basic devices, a private devpts and the usual links. */
@@ -73,9 +86,11 @@ export function mountOps(mount: unknown, path: string, emptyRoot: boolean): Moun
         readOnly: flag('readOnly') ?? false, nosuid: true, nodev: true, noexec: flag('noexec') ?? false,
       }];
     case 'proc':
-      return [{ op: 'proc', target: target(mount.target ?? '/proc', `${path}.target`) }];
+      return procOps(target(mount.target ?? '/proc', `${path}.target`));
     case 'dev':
       return devOps(target(mount.target ?? '/dev', `${path}.target`));
+    case 'remount-ro':
+      return [{ op: 'remount-ro', target: target(mount.target, `${path}.target`), optional: flag('optional') ?? false, nosuid: true, nodev: true, noexec: false }];
     case 'dir':
       return [{ op: 'mkdir', target: target(mount.target, `${path}.target`), mode: mode(mount.mode, 0o755, `${path}.mode`) }];
     case 'symlink':

@@ -6,7 +6,9 @@ export type Namespaces = 'all' | {
 };
 
 /**
- * One entry of the file-system view. Targets are absolute paths inside the sandbox.
+ * One entry of the file-system view, applied in order. Targets are absolute paths inside the
+ * sandbox. `proc` is a fresh procfs (its sys, sysrq-trigger, irq and bus read-only); `dev` a
+ * tmpfs with null, zero, full, random, urandom, tty, a private devpts and the usual links.
  * Binds are always `nosuid`, and `nodev` unless `devices` is set; `readOnly` covers every
  * submount of a recursive bind.
  */
@@ -17,7 +19,9 @@ export type Mount =
   | { type: 'dev'; target?: string }
   | { type: 'dir'; target: string; mode?: number }
   | { type: 'symlink'; target: string; linkTo: string }
-  | { type: 'file'; target: string; content: string | Uint8Array; mode?: number };
+  | { type: 'file'; target: string; content: string | Uint8Array; mode?: number }
+  /** Make a path already in the view read-only (with its submounts), like bubblewrap's --remount-ro. */
+  | { type: 'remount-ro'; target: string; optional?: boolean };
 
 /** A Landlock rule: a file hierarchy, or a TCP port (ABI ≥ 4). `access` is a mask of LANDLOCK_ACCESS_* bits. */
 export type LandlockRuleSpec = { path: string; access: number | bigint } | { port: number; access: number | bigint };

@@ -6,7 +6,7 @@ const MAGIC = 0x314c5845; // "EXL1"
 const Tag = { options: 1, uidMap: 2, gidMap: 3, hostname: 4, mount: 5, root: 6, cwd: 7, landlock: 8, caps: 9, noNewPrivs: 10, seccomp: 11, arg: 12, env: 13, exec: 14 } as const;
 const STEP_TAG = { landlock: Tag.landlock, caps: Tag.caps, 'no-new-privs': Tag.noNewPrivs, seccomp: Tag.seccomp } as const;
 const Option = { dieWithParent: 1, newSession: 2, loopback: 4, setgroupsDeny: 8, mountPrivate: 16, createTargets: 32 } as const;
-const MOUNT_OPS = ['bind', 'tmpfs', 'proc', 'devpts', 'mkdir', 'symlink', 'file'] as const;
+const MOUNT_OPS = ['bind', 'tmpfs', 'proc', 'devpts', 'mkdir', 'symlink', 'file', 'remount-ro'] as const;
 const MountFlag = { readOnly: 1, recursive: 2, optional: 4, nosuid: 8, nodev: 16, noexec: 32 } as const;
 /** proc and devpts never need set-id programs, devices or executables. */
 const PSEUDO_FS_FLAGS = MountFlag.nosuid | MountFlag.nodev | MountFlag.noexec;
@@ -80,7 +80,7 @@ function flagBits<K extends string>(table: Record<K, number>, values: Partial<Re
 
 function encodeMount(w: Writer, m: MountOp): void {
   w.begin(Tag.mount).u32(MOUNT_OPS.indexOf(m.op) + 1);
-  const flags = 'readOnly' in m ? flagBits(MountFlag, m as Partial<Record<keyof typeof MountFlag, boolean>>)
+  const flags = 'nosuid' in m ? flagBits(MountFlag, m as Partial<Record<keyof typeof MountFlag, boolean>>)
     : m.op === 'proc' || m.op === 'devpts' ? PSEUDO_FS_FLAGS : 0;
   w.u32(flags).u32('mode' in m ? m.mode : 0).u64(BigInt(m.op === 'tmpfs' ? m.size : 0)).str(m.target);
   if (m.op === 'bind') w.str(m.source);
@@ -181,6 +181,7 @@ function decodeMount(r: Reader, offset: number): MountOp {
     case 'mkdir': r.u32(); return { op, target, mode };
     case 'symlink': return { op, target, linkTo: r.str() };
     case 'file': return { op, target, content: r.bytes(), mode };
+    case 'remount-ro': r.u32(); return { op, target, optional: f.optional, nosuid: f.nosuid, nodev: f.nodev, noexec: f.noexec };
   }
 }
 

@@ -33,7 +33,8 @@ export type MountOp =
   | { op: 'devpts'; target: string }
   | { op: 'mkdir'; target: string; mode: number }
   | { op: 'symlink'; target: string; linkTo: string }
-  | { op: 'file'; target: string; content: Uint8Array; mode: number };
+  | { op: 'file'; target: string; content: Uint8Array; mode: number }
+  | { op: 'remount-ro'; target: string; optional: boolean; nosuid: boolean; nodev: boolean; noexec: boolean };
 
 /** A Landlock rule: a path hierarchy or a TCP port with the access rights it keeps. */
 export type LandlockRule = { path: string; access: bigint } | { port: number; access: bigint };

@@ -5,7 +5,7 @@
 export const STEP_NAMES = [
   'plan', 'close-fds', 'die-with-parent', 'new-session', 'unshare', 'setgroups', 'uid-map', 'gid-map',
   'signals', 'fork', 'hostname', 'loopback', 'mount-private', 'bind-source', 'mount-target', 'bind',
-  'tmpfs', 'proc', 'devpts', 'mkdir', 'symlink', 'file', 'staging', 'pivot-root', 'chdir',
+  'tmpfs', 'proc', 'devpts', 'mkdir', 'symlink', 'file', 'remount-ro', 'staging', 'pivot-root', 'chdir',
   'landlock', 'caps', 'no-new-privs', 'seccomp', 'execve',
 ] as const;
 

@@ -75,7 +75,9 @@ describe('buildPlan: file system', () => {
   });
 
   it('a pid namespace on the host tree gets its own /proc', () => {
-    expect(buildPlan('true', [], { namespaces: { pid: true, mount: true } }).mounts).toEqual([{ op: 'proc', target: '/proc' }]);
+    expect(buildPlan('true', [], { namespaces: { pid: true, mount: true } }).mounts.map((o) => `${o.op} ${o.target}`)).toEqual([
+      'proc /proc', 'remount-ro /proc/sys', 'remount-ro /proc/sysrq-trigger', 'remount-ro /proc/irq', 'remount-ro /proc/bus',
+    ]);
     expect(buildPlan('true', [], { namespaces: { pid: true } }).mounts).toEqual([]);
     expect(buildPlan('true', [], { namespaces: 'all', fs: { root: 'empty' } }).mounts).toEqual([]);
   });

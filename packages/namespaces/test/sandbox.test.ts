@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { outsideId, runSandboxed, USERS } from './run-sandboxed.js';
 
@@ -69,8 +70,14 @@ describe.each(USERS)('namespaces as %s', (user) => {
     expect(mounts).toEqual([
       '/ tmpfs rw', '/dev tmpfs rw', '/dev/full devtmpfs rw', '/dev/null devtmpfs rw', '/dev/pts devpts rw',
       '/dev/random devtmpfs rw', '/dev/tty devtmpfs rw', '/dev/urandom devtmpfs rw', '/dev/zero devtmpfs rw',
-      '/proc proc rw', '/tmp tmpfs rw', '/usr host ro',
-    ]);
+      '/proc proc rw', '/proc/bus proc ro', '/proc/irq proc ro', '/proc/sys proc ro', '/tmp tmpfs rw', '/usr host ro',
+      ...(existsSync('/proc/sysrq-trigger') ? ['/proc/sysrq-trigger proc ro'] : []),
+    ].sort());
+  });
+
+  it('the host-wide corners of a fresh /proc are read-only', () => {
+    const r = runSandboxed('sh', ['-c', 'echo 1 > /proc/sys/kernel/ns_last_pid'], `{ namespaces: 'all', uid: 0, fs: { mounts: [] } }`, user);
+    expect(r.stderr).toMatch(/Read-only file system/);
   });
 
   it('a read-only bind refuses writes with EROFS, a tmpfs accepts them', () => {
