@@ -8,3 +8,4 @@ export { compile, type CompileOptions } from './compile.js';
 export { evaluate } from './interpreter.js';
 export { decide } from './decide.js';
 export { install, type InstallOptions } from './install.js';
+export { fromOCI, toOCI, type FromOCIOptions, type OCIProfile, type OCISyscall } from './oci.js';

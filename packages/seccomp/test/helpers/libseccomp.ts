@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sharedTempDir } from '@exile/test-utils';
-import { syscalls, type Arch } from '../../src/index.js';
+import { syscalls, type Arch, type SeccompPolicy } from '../../src/index.js';
 import type { NormalizedPolicy } from '../../src/validate.js';
 
 /**
@@ -54,3 +54,10 @@ export function libseccompBpf(policy: NormalizedPolicy, optimize: 1 | 2): Uint8A
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
+
+/** `policy` without the syscalls libseccomp 2.5.4 cannot name (for building the same filter with it). */
+export function withoutNewer(policy: SeccompPolicy): SeccompPolicy {
+  const rules = policy.rules.map((rule) => ({ ...rule, syscall: (Array.isArray(rule.syscall) ? rule.syscall : [rule.syscall]).filter((name) => !NEWER_THAN_LIBSECCOMP.has(name)) }))
+    .filter((rule) => rule.syscall.length > 0);
+  return { ...policy, rules };
+}
