@@ -6,8 +6,8 @@ import { runSandboxed, USERS, type User } from './run-sandboxed.js';
 /** bubblewrap, as the reference for the same isolation. */
 function bwrap(args: string[], user: User): { status: number | null; signal: string | null; stdout: string } {
   const asUser = user === 'nobody' ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] : [];
-  const [command, ...rest] = [...asUser, 'bwrap', ...args];
-  const r = spawnSync(command, rest, { encoding: 'utf8', timeout: 20_000 });
+  const argv = [...asUser, 'bwrap', ...args];
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 20_000 });
   return { status: r.status, signal: r.signal, stdout: r.stdout };
 }
 
