@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "exile_vows",
-      "sources": ["native/vows.cc"],
+      "sources": ["native/vows.cc", "native/handler.c"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!(node -p \"require('path').join(require('path').dirname(require.resolve('@exile/common/package.json')), 'include')\")"

@@ -1,12 +1,37 @@
-// Placeholder until the vows issue lands (SIGSYS reporter).
+// N-API glue of the SIGSYS reporter: installs the handler and hands it the report table.
 #include <napi.h>
-#include <unistd.h>
+#include <exile/napi.h>
+
+#include "reporter.h"
 
 namespace {
-Napi::Value Pid(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), getpid()); }
+
+Napi::Value InstallHandler(const Napi::CallbackInfo& info) {
+  int err = exile_vows_install_handler();
+  if (err != 0) exile::ThrowErrno(info.Env(), "sigaction", err);
+  return info.Env().Undefined();
+}
+
+Napi::Value HandlerInstalled(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), exile_vows_handler_installed());
+}
+
+Napi::Value SetTable(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "setTable(Uint8Array)");
+  auto bytes = info[0].As<Napi::Uint8Array>();
+  if (!exile_vows_set_table(bytes.Data(), bytes.ByteLength())) {
+    throw Napi::RangeError::New(info.Env(), "report table is malformed or larger than the reporter's static buffer");
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("pid", Napi::Function::New(env, Pid, "pid"));
+  exports.Set("installHandler", Napi::Function::New(env, InstallHandler, "installHandler"));
+  exports.Set("handlerInstalled", Napi::Function::New(env, HandlerInstalled, "handlerInstalled"));
+  exports.Set("setTable", Napi::Function::New(env, SetTable, "setTable"));
   return exports;
 }
+
 }  // namespace
+
 NODE_API_MODULE(exile_vows, Init)

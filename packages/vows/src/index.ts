@@ -1,3 +1,10 @@
 export { ExileError, ErrorCodes } from '@exile/common';
 export { VOW_NAMES, type Vow } from './names.js';
 export { parse } from './parse.js';
+export { VOWS } from './table.js';
+export type { VowDefinition, VowRule } from './definition.js';
+export { NODE_RUNTIME, type RuntimeEntry } from './runtime-node.js';
+export { compile, type CompileOptions } from './compile.js';
+export type { VowOptions } from './options.js';
+export { explain } from './explain.js';
+export { vow, type VowReport } from './vow.js';

@@ -3,25 +3,42 @@ import { VOW_NAMES, type Vow } from './names.js';
 
 const known = new Set<string>(VOW_NAMES);
 
-/**
- * Parses a promise string (`"stdio rpath inet"`, any whitespace, any case) or a list of
- * names into distinct vows. Unknown or empty tokens throw `ERR_EXILE_UNKNOWN_VOW` naming the token.
- */
-export function parse(input: string | readonly string[]): Vow[] {
+/** A parsed promise string: the vows, and whether OpenBSD's `error` modifier was present. */
+export interface ParsedVows {
+  vows: Vow[];
+  error: boolean;
+}
+
+/** Like `parse()`, but also reports the `error` modifier. */
+export function parseVows(input: string | readonly string[]): ParsedVows {
   let tokens: unknown[];
   if (typeof input === 'string') tokens = input.split(/\s+/).filter((t) => t !== '');
   else if (Array.isArray(input)) tokens = input as unknown[];
   else throw new ExileError(ErrorCodes.UNKNOWN_VOW, `vows must be a string or an array of strings, got ${typeof input}`, { token: input });
   const vows = new Set<Vow>();
+  let error = false;
   tokens.forEach((token, index) => {
     if (typeof token !== 'string') {
       throw new ExileError(ErrorCodes.UNKNOWN_VOW, `vow #${index} must be a string, got ${typeof token}`, { token, index });
     }
     const name = token.trim().toLowerCase();
+    if (name === 'error') {
+      error = true;
+      return;
+    }
     if (!known.has(name)) {
       throw new ExileError(ErrorCodes.UNKNOWN_VOW, name === '' ? `empty vow at #${index}` : `unknown vow "${token}"`, { token, index });
     }
     vows.add(name as Vow);
   });
-  return [...vows];
+  return { vows: [...vows], error };
+}
+
+/**
+ * Parses a promise string (`"stdio rpath inet"`, any whitespace, any case) or a list of
+ * names into distinct vows. Unknown or empty tokens throw `ERR_EXILE_UNKNOWN_VOW` naming the token.
+ * OpenBSD's `error` modifier is accepted and dropped here (it is a penalty, not a vow).
+ */
+export function parse(input: string | readonly string[]): Vow[] {
+  return parseVows(input).vows;
 }

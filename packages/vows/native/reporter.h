@@ -1,0 +1,27 @@
+/* The SIGSYS reporter: the C signal handler (handler.c) and what the N-API glue (vows.cc) calls. */
+#ifndef EXILE_VOWS_REPORTER_H
+#define EXILE_VOWS_REPORTER_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Capacity of one report table (layout: see table.ts). Two slots: the handler reads the active
+   one while vow() fills the other, then flips the active index atomically. */
+#define EXILE_VOWS_TABLE_CAPACITY (512u * 1024u)
+
+/* Copies a report table into the inactive slot and activates it. False if too large or malformed. */
+bool exile_vows_set_table(const unsigned char* data, size_t size);
+
+/* Installs the SIGSYS handler (once). Returns 0 or an errno. */
+int exile_vows_install_handler(void);
+
+/* True if SIGSYS currently points at our handler. */
+bool exile_vows_handler_installed(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

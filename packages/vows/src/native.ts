@@ -1,0 +1,13 @@
+import { loadAddon } from '@exile/common';
+
+/** The SIGSYS reporter (native/handler.c). */
+interface Native {
+  /** Installs the SIGSYS handler once (sigaction). */
+  installHandler(): void;
+  /** SIGSYS points at the reporter. */
+  handlerInstalled(): boolean;
+  /** Hands the handler a new report table (copied into static memory). */
+  setTable(table: Uint8Array): void;
+}
+
+export const native = loadAddon<Native>(import.meta.url);

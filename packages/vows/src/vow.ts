@@ -1,0 +1,106 @@
+import { callNative, ErrorCodes, ExileError } from '@exile/common';
+import { availableActions, compile as compileBpf, install, nativeArch, type ActionName } from '@exile/seccomp';
+import type { Vow } from './names.js';
+import { parseVows } from './parse.js';
+import { resolveOptions, type VowOptions } from './options.js';
+import { compileParsed } from './compile.js';
+import { reportTable } from './report-table.js';
+import { native } from './native.js';
+import type { Arch } from './policy-types.js';
+
+/** What `vow()` installed. */
+export interface VowReport {
+  /** The vows now granted by this call's filter (earlier filters still apply: the result is their intersection). */
+  vows: Vow[];
+  penalty: 'kill' | 'errno';
+  /** The errno name of the `errno` penalty. */
+  errno?: string;
+  /** Violations are reported on stderr by the SIGSYS handler. */
+  report: boolean;
+  runtime: 'node' | 'none';
+  arch: Arch;
+  /** BPF instructions in the installed filter. */
+  length: number;
+  /** SECCOMP_FILTER_FLAG_* names used. */
+  flags: string[];
+  /** How many vow() filters this process has installed, this one included. */
+  filters: number;
+  /** Vows whose meaning seccomp cannot fully enforce on its own, with the reason. */
+  caveats: { vow: Vow; reason: string }[];
+}
+
+const CAVEATS: Partial<Record<Vow, string>> = {
+  tmppath: 'seccomp cannot see paths: file creation is allowed everywhere the file system permits; confine it to the temp dir with Landlock',
+  dns: 'read-only opens are allowed for any path (the resolver reads /etc files); confine with Landlock',
+  sendfd: 'BPF cannot look inside sendmsg(): any message is allowed',
+  recvfd: 'BPF cannot look inside recvmsg(): any message is allowed',
+};
+
+/** Kernel features, probed once before the first filter (a later filter could forbid the probe). */
+let features: { actions: ReadonlySet<ActionName> } | undefined;
+let handlerReady = false;
+let activeTable: Uint8Array | undefined;
+let filters = 0;
+
+function probe(): { actions: ReadonlySet<ActionName> } {
+  features ??= { actions: new Set(availableActions()) };
+  return features;
+}
+
+function supportedArch(): Arch {
+  const arch = nativeArch();
+  if (arch !== 'x86_64' && arch !== 'aarch64') {
+    throw new ExileError(ErrorCodes.UNSUPPORTED, `vows support x86_64 and aarch64, not ${arch ?? process.arch}`, { arch: arch ?? process.arch });
+  }
+  return arch;
+}
+
+/**
+ * Promises what this process will do from now on — `vow('stdio rpath inet')` — and installs a
+ * seccomp filter on every thread (TSYNC) that refuses everything else: with the default `kill`
+ * penalty the process dies by SIGSYS after one stderr line naming the syscall and the vow that
+ * would allow it; with `errno` the call fails. Repeated calls can only remove permissions.
+ * Bad input throws before anything is installed.
+ */
+export function vow(vows: string | readonly string[], options?: VowOptions): VowReport {
+  const parsed = parseVows(vows);
+  const resolved = resolveOptions(options, parsed.error);
+  const arch = supportedArch();
+  const policy = compileParsed(parsed.vows, resolved, process.pid);
+  const program = compileBpf(policy, { arch });
+  const { actions } = probe();
+  const needed: ActionName = resolved.report ? 'trap' : resolved.penalty === 'kill' ? 'kill-process' : 'errno';
+  if (!actions.has(needed)) {
+    throw new ExileError(ErrorCodes.UNSUPPORTED, `this kernel lacks the seccomp action ${needed}`, { action: needed });
+  }
+  const table = resolved.report ? reportTable(parsed.vows, arch, process.pid) : undefined;
+  if (table !== undefined) {
+    callNative('installing the vows reporter', () => native.setTable(table));
+    if (!handlerReady) {
+      callNative('installing the SIGSYS handler', () => native.installHandler());
+      handlerReady = true;
+    }
+  }
+  let installed: ReturnType<typeof install>;
+  try {
+    installed = callNative('installing the vow filter', () => install(program, { tsync: true }));
+  } catch (error) {
+    // Nothing was installed: the handler must keep describing the filters that are in force.
+    if (table !== undefined && activeTable !== undefined) native.setTable(activeTable);
+    throw error;
+  }
+  if (table !== undefined) activeTable = table;
+  filters += 1;
+  return {
+    vows: parsed.vows,
+    penalty: resolved.penalty,
+    ...(resolved.penalty === 'errno' ? { errno: resolved.errnoName } : {}),
+    report: resolved.report,
+    runtime: resolved.runtime,
+    arch,
+    length: installed.length,
+    flags: installed.flags,
+    filters,
+    caveats: parsed.vows.flatMap((name) => (CAVEATS[name] === undefined ? [] : [{ vow: name, reason: CAVEATS[name] }])),
+  };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { decider } from './helpers.js';
+
+// tools/vows-runtime/measure.mjs records what Node 20 calls after start-up; the runtime list
+// (plus stdio) must cover every such call, with the observed argument shapes.
+interface Observed { node: string; phases: Record<string, { counts: Record<string, number>; shapes: Record<string, string[]> }> }
+const observed = JSON.parse(readFileSync(new URL('../../../tools/vows-runtime/observed.json', import.meta.url), 'utf8')) as Observed;
+
+const SYMBOLS: Record<string, number> = {
+  PROT_NONE: 0, PROT_READ: 1, PROT_WRITE: 2, PROT_EXEC: 4, MAP_PRIVATE: 2, MAP_FIXED: 0x10, MAP_ANONYMOUS: 0x20,
+  MAP_NORESERVE: 0x4000, MAP_STACK: 0x20000, MAP_DENYWRITE: 0x800, O_RDONLY: 0, O_CLOEXEC: 0o2000000, AT_EMPTY_PATH: 0x1000,
+  AT_FDCWD: -100, F_GETFL: 3, TCGETS: 0x5401, MADV_DONTFORK: 10, MADV_DONTNEED: 4, MADV_FREE: 8, NULL: 0,
+};
+const value = (text: string): number => text.split('|').reduce((sum, part) => {
+  const v = SYMBOLS[part.trim()];
+  if (v === undefined) throw new Error(`unknown symbol ${part} in ${text}`);
+  return sum | v;
+}, 0);
+
+describe('the Node runtime list against the measurement', () => {
+  const call = decider('stdio');
+
+  it(`covers every syscall Node ${observed.node} made in the core and wasm workloads`, () => {
+    for (const phase of ['core', 'wasm']) {
+      for (const name of Object.keys(observed.phases[phase]!.counts)) {
+        if (name === 'clone3') {
+          expect(call(name)).toEqual({ errno: 38 }); // glibc falls back to clone(), covered below
+          continue;
+        }
+        // any allowed shape, or the runtime's explicit EACCES for reads that need rpath
+        const anyShape = [call(name), call(name, 0, 0, 0, 0x1000), call(name, 0, 0, 7), call(name, 0, 0, 0), call(name, 0, 0x5401), call(name, 0, 3), call(name, 0x3d0f00)];
+        expect(anyShape.some((action) => action === 'allow' || (typeof action === 'object' && 'errno' in action)), `${phase}: ${name}`).toBe(true);
+      }
+    }
+  });
+
+  it('allows the observed memory shapes, including the JIT ones', () => {
+    for (const phase of ['core', 'wasm']) {
+      const shapes = observed.phases[phase]!.shapes;
+      for (const name of ['mprotect', 'pkey_mprotect'] as const) {
+        for (const shape of shapes[name] ?? []) {
+          const prot = value(shape.split(', ')[2]!);
+          expect(call(name, 0x10000, 4096, prot, 1), `${name}(${shape})`).toBe('allow');
+        }
+      }
+      for (const shape of shapes.mmap ?? []) {
+        const [, , prot, flags, fd] = shape.split(', ');
+        expect(call('mmap', 0, 4096, value(prot!), value(flags!), fd === '-N' ? -1 : 20, 0), `mmap(${shape})`).toBe('allow');
+      }
+      for (const shape of shapes.madvise ?? []) expect(call('madvise', 0, 4096, value(shape.split(', ')[2]!))).toBe('allow');
+    }
+  });
+
+  it('answers the pre-rpath reads of Node and glibc with EACCES rather than the penalty', () => {
+    for (const shape of observed.phases.core!.shapes.openat!) {
+      expect(call('openat', -100, 0, value(shape.split(', ')[2]!))).toEqual({ errno: 13 });
+    }
+  });
+});
