@@ -1,4 +1,5 @@
 import { broadcast, ioUring, list, type BroadcastReport } from '@exile/threads';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { ErrorCodes, ExileError } from '@exile/common';
 import { errnoOf, native, sys } from './native.js';
 import { MAX_LAYERS, RESTRICT_SELF_TSYNC } from './uapi.js';
@@ -7,18 +8,32 @@ import { MAX_LAYERS, RESTRICT_SELF_TSYNC } from './uapi.js';
  *  SQPOLL rings and reach every thread. */
 export const PROC_SELF = ['/proc/self/fd', '/proc/self/fdinfo', '/proc/self/task'];
 
+/** Throws (EACCES) when /proc/self/fdinfo cannot be listed and read, using an fd of our own. */
+function checkFdinfoReadable(): void {
+  const fd = openSync('/proc/self/fdinfo', 'r');
+  try {
+    readFileSync(`/proc/self/fdinfo/${fd}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Fails closed, before anything is prepared, when an io_uring SQPOLL ring exists: its
  *  submissions run with the ring creator's credentials and bypass Landlock. */
 export function preflight(): void {
   let rings: { rings: number; sqpoll: number };
   try {
     rings = ioUring();
+    // ioUring() counts a ring whose fdinfo it cannot read as non-SQPOLL; make sure it could.
+    if (rings.rings > 0) checkFdinfoReadable();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EACCES') throw error;
-    // An earlier Landlock layer hides /proc/self: we cannot prove there is no SQPOLL ring.
-    throw new ExileError(ErrorCodes.UNSUPPORTED,
-      `landlock: cannot check for io_uring SQPOLL rings because an earlier Landlock layer denies reading /proc/self/fd; nothing was applied. To restrict more than once, let the first spec read ${PROC_SELF.join(', ')}`,
-      { what: 'io-uring-check', need: PROC_SELF }, { cause: error });
+    // Without /proc/self/fd we cannot prove there is no SQPOLL ring: fail closed.
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const why = code === 'EACCES'
+      ? `an earlier Landlock layer denies reading /proc/self/fd or /proc/self/fdinfo; to restrict more than once, let the first spec read ${PROC_SELF.join(', ')}`
+      : `reading /proc/self/fd failed with ${code} (is /proc mounted?)`;
+    throw new ExileError(ErrorCodes.UNSUPPORTED, `landlock: cannot check for io_uring SQPOLL rings: ${why}; nothing was applied`,
+      { what: 'io-uring-check', need: PROC_SELF, errnoName: code }, { cause: error });
   }
   if (rings.sqpoll > 0) {
     throw new ExileError(ErrorCodes.IO_URING,

@@ -8,7 +8,8 @@ export interface LandlockStatus {
   /** `full`: everything the spec asked for is enforced. `partial` (best-effort only): some of it was
    *  dropped, see `notEnforced`. `none`: nothing was applied (best-effort only). */
   enforced: 'full' | 'partial' | 'none';
-  /** How every thread was reached: one TSYNC restrict (ABI ≥ 8) or the @exile/threads broadcast. */
+  /** How every thread was reached: one TSYNC restrict (ABI ≥ 8) or the @exile/threads broadcast
+   *  (when `enforced` is `none`: the one that would have been used). */
   mechanism: 'tsync' | 'broadcast';
   /** Threads restricted (0 when nothing was applied). */
   threads: number;
