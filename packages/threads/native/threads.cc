@@ -9,6 +9,8 @@
 
 namespace {
 
+constexpr size_t kIntFields = 8 + EXILE_MAX_OPS;
+
 Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsTypedArray() || !info[1].IsNumber()) {
@@ -47,25 +49,20 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   out.Set("handlerRestored", report.handler_restored != 0);
   out.Set("elapsedNs", static_cast<double>(report.elapsed_ns));
   out.Set("engine", enginePath != nullptr ? enginePath : "");
-  Napi::Array list = Napi::Array::New(env, report.count);
+  // Per thread: EXILE_INT_FIELDS int32s and two uint64s (starttime, ino), flat, decoded in TypeScript.
+  auto ints = Napi::Int32Array::New(env, static_cast<size_t>(report.count) * kIntFields);
+  auto wide = Napi::BigUint64Array::New(env, static_cast<size_t>(report.count) * 2);
   for (uint32_t i = 0; i < report.count; i++) {
     const exile_thread_v1& t = threads[i];
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("tid", t.tid);
-    o.Set("status", t.status);
-    o.Set("round", t.round);
-    o.Set("state", t.state);
-    o.Set("starttime", Napi::BigInt::New(env, t.starttime));
-    o.Set("ino", Napi::BigInt::New(env, t.ino));
-    o.Set("flags", t.flags);
-    o.Set("statErrno", t.stat_errno);
-    o.Set("sendErrno", t.send_errno);
-    Napi::Array errnos = Napi::Array::New(env, static_cast<size_t>(t.ran));
-    for (int32_t k = 0; k < t.ran; k++) errnos.Set(static_cast<uint32_t>(k), t.errnos[k]);
-    o.Set("errnos", errnos);
-    list.Set(i, o);
+    int32_t* row = ints.Data() + static_cast<size_t>(i) * kIntFields;
+    int32_t fixed[] = {t.tid, t.status, t.round, t.state, static_cast<int32_t>(t.flags), t.stat_errno, t.send_errno, t.ran};
+    for (size_t k = 0; k < 8; k++) row[k] = fixed[k];
+    for (size_t k = 0; k < EXILE_MAX_OPS; k++) row[8 + k] = t.errnos[k];
+    wide.Data()[i * 2] = t.starttime;
+    wide.Data()[i * 2 + 1] = t.ino;
   }
-  out.Set("threads", list);
+  out.Set("ints", ints);
+  out.Set("wide", wide);
   return out;
 }
 

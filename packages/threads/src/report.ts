@@ -1,5 +1,5 @@
 import { errnoName } from '@exile/common';
-import type { NativeReport, NativeThread } from './native.js';
+import { nativeThreads, type NativeReport, type NativeThread } from './raw.js';
 import type { ThreadOpName } from './ops.js';
 
 /** What happened to one thread. */
@@ -93,7 +93,7 @@ function threadResult(t: NativeThread, opNames: readonly ThreadOpName[]): Thread
 
 /** Turns the engine's raw report into the public one; `ok` is decided here, thread by thread. */
 export function interpret(raw: NativeReport, opNames: readonly ThreadOpName[]): BroadcastReport {
-  const threads = raw.threads.map((t) => threadResult(t, opNames));
+  const threads = nativeThreads(raw).map((t) => threadResult(t, opNames));
   const error = raw.error === 0 ? undefined : { step: raw.errorStep ?? '?', errno: raw.error, name: errnoName(raw.error) };
   const caller = threads.find((t) => t.status === 'self');
   const ok = error === undefined && !raw.timedOut && caller !== undefined && threads.every((t) => t.ok);

@@ -1,17 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import type { NativeReport, NativeThread } from '../src/native.js';
+import { nativeThreads, type NativeReport, type NativeThread } from '../src/raw.js';
 import { describeFailures, interpret } from '../src/report.js';
 
 function thread(tid: number, status: number, errnos: number[], extra: Partial<NativeThread> = {}): NativeThread {
   return { tid, status, round: 1, state: 83, starttime: 100n + BigInt(tid), ino: BigInt(tid), flags: 0, statErrno: 0, sendErrno: 0, errnos, ...extra };
 }
 
+/** Packs threads the way the addon does. */
+function pack(threads: NativeThread[]): Pick<NativeReport, 'ints' | 'wide'> {
+  const ints = new Int32Array(threads.length * 16);
+  const wide = new BigUint64Array(threads.length * 2);
+  threads.forEach((t, i) => {
+    ints.set([t.tid, t.status, t.round, t.state, t.flags, t.statErrno, t.sendErrno, t.errnos.length, ...t.errnos], i * 16);
+    wide.set([t.starttime, t.ino], i * 2);
+  });
+  return { ints, wide };
+}
+
 function raw(threads: NativeThread[], extra: Partial<NativeReport> = {}): NativeReport {
   return { result: 0, rounds: 2, callerTid: 1, error: 0, errorStep: null, timedOut: false, handlerRestored: true,
-    elapsedNs: 400_000, engine: '/x.node', threads, ...extra };
+    elapsedNs: 400_000, engine: '/x.node', ...pack(threads), ...extra };
 }
 
 const ops = ['no-new-privs', 'landlock-restrict'] as const;
+
+describe('nativeThreads', () => {
+  it('unpacks what the addon packs', () => {
+    const threads = [thread(1, 1, [0, 0]), thread(2, 2, [1], { flags: 0x10, statErrno: 13, sendErrno: 3, round: 4 }), thread(3, 8, [])];
+    expect(nativeThreads(pack(threads))).toEqual(threads);
+  });
+});
 
 describe('interpret', () => {
   it('is ok when every thread ran every op, and exited/zombie threads do not count against it', () => {

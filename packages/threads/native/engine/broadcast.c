@@ -159,7 +159,7 @@ static void run(const struct exile_op_v1 *ops, uint32_t nops, int64_t deadline, 
   if (taskfd < 0) return fail(report, taskfd, "open /proc/self/task");
 
   /* Round 1 lists the threads before the caller restricts itself, while their stat is readable. */
-  long r = exile_scan((int)taskfd, report, 1);
+  long r = exile_scan((int)taskfd, report, 1, 0);
   report->rounds = 1;
   if (r < 0) { fail(report, r, "getdents64"); goto out; }
   struct exile_thread_v1 *me = 0;
@@ -183,7 +183,7 @@ static void run(const struct exile_op_v1 *ops, uint32_t nops, int64_t deadline, 
     send_round(report, gen, pid, &full);
     if (full < 0) { fail(report, full, "slot table full"); break; }
     if (wait_acks(report, gen, pid, deadline) < 0) { report->timed_out = 1; break; }
-    r = exile_scan((int)taskfd, report, (int32_t)report->rounds + 1);
+    r = exile_scan((int)taskfd, report, (int32_t)report->rounds + 1, 1);
     if (r < 0) { fail(report, r, "getdents64"); break; }
     report->rounds++;
     if (r == 0) break;

@@ -27,10 +27,23 @@ static int known(const struct exile_report_v1 *report, int32_t tid, uint64_t ino
   return 0;
 }
 
+static char *utoa(char *p, uint32_t v);
+
+/* The inode of /proc/self/task/<tid> by path lookup, which revalidates the dentry: getdents64 may
+ * still show the inode of a thread that just exited when a new thread has already taken its tid
+ * (the tid is freed before /proc drops the old dentry). Not checked by Landlock. */
+static uint64_t lookup_ino(int taskfd, int32_t tid, uint64_t fallback) {
+  char name[12];
+  *utoa(name, (uint32_t)tid) = 0;
+  uint64_t st[32]; /* struct stat: st_ino is the second u64 on x86_64 and aarch64 */
+  return sys4(NR_newfstatat, taskfd, name, st, K_AT_SYMLINK_NOFOLLOW) == 0 ? st[1] : fallback;
+}
+
 /* Appends every (tid, inode) not in the report yet, status NOT_SENT. A new task that reuses a tid
- * gets a new /proc inode, so it is never mistaken for the thread that had the tid before.
+ * gets a new /proc inode, so it is never mistaken for the thread that had the tid before; `lookup`
+ * makes that exact (see lookup_ino) at one stat per thread, for the scans that decide completeness.
  * Returns how many were added, or -errno (-ENOSPC when the report is full). */
-long exile_scan(int taskfd, struct exile_report_v1 *report, int32_t round) {
+long exile_scan(int taskfd, struct exile_report_v1 *report, int32_t round, int lookup) {
   char buf[16384] __attribute__((aligned(8))); /* one getdents64 call lists ~680 threads */
   long added = 0;
   long r = sys3(NR_lseek, taskfd, 0, 0);
@@ -43,12 +56,14 @@ long exile_scan(int taskfd, struct exile_report_v1 *report, int32_t round) {
       struct dirent64 *d = (struct dirent64 *)(buf + off);
       off += d->reclen;
       int32_t tid = parse_tid(d->name);
-      if (tid <= 0 || known(report, tid, d->ino)) continue;
+      if (tid <= 0) continue;
+      uint64_t ino = lookup ? lookup_ino(taskfd, tid, d->ino) : d->ino;
+      if (known(report, tid, ino)) continue;
       if (report->count >= EXILE_MAX_THREADS) return -K_ENOSPC;
       struct exile_thread_v1 *t = &report->threads[report->count++];
       *t = (struct exile_thread_v1){0};
       t->tid = tid;
-      t->ino = d->ino;
+      t->ino = ino;
       t->round = round;
       t->status = EXILE_T_NOT_SENT;
       exile_read_stat(taskfd, t);

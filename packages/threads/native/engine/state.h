@@ -43,7 +43,7 @@ int32_t exile_run_ops(const struct exile_op_v1 *ops, uint32_t nops, int32_t *err
 long exile_install_handler(void);
 int exile_restore_handler(void);
 /* scan.c */
-long exile_scan(int taskfd, struct exile_report_v1 *report, int32_t round);
+long exile_scan(int taskfd, struct exile_report_v1 *report, int32_t round, int lookup);
 void exile_read_stat(int taskfd, struct exile_thread_v1 *t);
 
 #endif

@@ -10,7 +10,7 @@ enum {
   NR_read = 0, NR_close = 3, NR_lseek = 8, NR_rt_sigaction = 13, NR_rt_sigprocmask = 14, NR_rt_sigreturn = 15,
   NR_sched_yield = 24, NR_getpid = 39, NR_getuid = 102, NR_capset = 126, NR_prctl = 157,
   NR_gettid = 186, NR_futex = 202, NR_getdents64 = 217, NR_clock_gettime = 228, NR_tgkill = 234,
-  NR_openat = 257, NR_rt_tgsigqueueinfo = 297, NR_getrandom = 318, NR_landlock_restrict_self = 446,
+  NR_openat = 257, NR_newfstatat = 262, NR_rt_tgsigqueueinfo = 297, NR_getrandom = 318, NR_landlock_restrict_self = 446,
 };
 static inline long sys6(long n, long a, long b, long c, long d, long e, long f) {
   register long r10 __asm__("r10") = d;
@@ -28,7 +28,7 @@ enum {
   NR_read = 63, NR_close = 57, NR_lseek = 62, NR_rt_sigaction = 134, NR_rt_sigprocmask = 135, NR_rt_sigreturn = 139,
   NR_sched_yield = 124, NR_getpid = 172, NR_getuid = 174, NR_capset = 91, NR_prctl = 167,
   NR_gettid = 178, NR_futex = 98, NR_getdents64 = 61, NR_clock_gettime = 113, NR_tgkill = 131,
-  NR_openat = 56, NR_rt_tgsigqueueinfo = 240, NR_getrandom = 278, NR_landlock_restrict_self = 446,
+  NR_openat = 56, NR_newfstatat = 79, NR_rt_tgsigqueueinfo = 240, NR_getrandom = 278, NR_landlock_restrict_self = 446,
 };
 static inline long sys6(long n, long a, long b, long c, long d, long e, long f) {
   register long x8 __asm__("x8") = n;
@@ -57,7 +57,7 @@ static inline long sys6(long n, long a, long b, long c, long d, long e, long f) 
 enum {
   K_ESRCH = 3, K_EINTR = 4, K_EINVAL = 22, K_ENOSPC = 28, K_ETIMEDOUT = 110,
   K_AT_FDCWD = -100, K_O_RDONLY = 0, K_O_DIRECTORY = 0200000, K_O_CLOEXEC = 02000000,
-  K_SIG_DFL = 0, K_SIG_IGN = 1,
+  K_SIG_DFL = 0, K_SIG_IGN = 1, K_AT_SYMLINK_NOFOLLOW = 0x100,
   K_SA_SIGINFO = 4, K_SA_RESTORER = 0x04000000, K_SA_ONSTACK = 0x08000000, K_SA_RESTART = 0x10000000,
   K_SI_QUEUE = -1,
   K_FUTEX_WAIT_PRIVATE = 128, K_FUTEX_WAKE_PRIVATE = 129,

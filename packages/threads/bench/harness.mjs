@@ -1,0 +1,117 @@
+// Shared benchmark harness for @exile/threads and @exile/caps (not published). Each sample is a
+// fresh Node process (the operations change the process for good) set up with 7, 19 or 87 threads;
+// it times ONE call of the measured operation and reports the median per case. Seccomp TSYNC —
+// one syscall that reaches every thread in the kernel — is the yardstick, measured in the same run
+// with the same thread set-ups: a trivial allow-all filter installed through a tiny native helper
+// compiled here (no dependency on @exile/seccomp).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The thread set-ups: a CommonJS child has 7 threads; +4 pool threads +8 workers = 19; pool of 64 + 16 workers = 87. */
+export const SETUPS = [
+  { threads: 7, workers: 0, pool: 0 },
+  { threads: 19, workers: 8, pool: 4 },
+  { threads: 87, workers: 16, pool: 64 },
+];
+
+const TSYNC_C = `
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <node_api.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+static napi_value tsync(napi_env env, napi_callback_info info) {
+  struct sock_filter allow[] = { BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+  struct sock_fprog prog = { 1, allow };
+  napi_value out;
+  long r = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  if (r == 0) r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
+  napi_create_int64(env, r, &out);
+  return out;
+}
+NAPI_MODULE_INIT() {
+  napi_value fn;
+  napi_create_function(env, "tsync", NAPI_AUTO_LENGTH, tsync, NULL, &fn);
+  napi_set_named_property(env, exports, "tsync", fn);
+  return exports;
+}
+`;
+
+function buildTsync(dir) {
+  const src = join(dir, 'tsync.c');
+  const out = join(dir, 'tsync.node');
+  writeFileSync(src, TSYNC_C);
+  const include = join(process.env.npm_config_nodedir ?? dirname(dirname(process.execPath)), 'include', 'node');
+  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-I', include, src, '-o', out]);
+  return out;
+}
+
+/**
+ * cases: { name: { imports: 'const x = require(...)', call: 'expression run once and timed' } }.
+ * `dir` must be inside the package whose modules the cases require (the child resolves from there).
+ */
+export function runBench({ dir, cases, samples = 11 }) {
+  const work = join(dir, '.test-tmp'); // git-ignored; inside the package so the child resolves it by name
+  mkdirSync(work, { recursive: true });
+  const tsync = buildTsync(work);
+  const all = { ...cases, 'seccomp TSYNC': { imports: `const { tsync } = require(${JSON.stringify(tsync)});`, call: 'if (tsync() !== 0) throw new Error("seccomp failed")' } };
+  const results = [];
+  for (const setup of SETUPS) {
+    const row = { setup, medians: {} };
+    for (const [name, c] of Object.entries(all)) {
+      const file = join(work, 'sample.cjs');
+      writeFileSync(file, `
+const { Worker } = require('node:worker_threads');
+const fs = require('node:fs');
+${c.imports}
+(async () => {
+  if (${setup.pool} > 0) await Promise.all(Array.from({ length: ${setup.pool} * 2 }, () => fs.promises.readFile('/proc/self/stat')));
+  for (let i = 0; i < ${setup.workers}; i++) {
+    const w = new Worker('require("node:worker_threads").parentPort.postMessage(1); setInterval(() => {}, 1000);', { eval: true });
+    await new Promise((resolve) => w.once('message', resolve));
+  }
+  const threads = fs.readdirSync('/proc/self/task').length;
+  const t0 = process.hrtime.bigint();
+  ${c.call};
+  const us = Number(process.hrtime.bigint() - t0) / 1000;
+  console.log(JSON.stringify({ us, threads }));
+  process.exit(0);
+})();
+`);
+      const times = [];
+      let threads = 0;
+      for (let i = 0; i < samples; i++) {
+        const r = spawnSync(process.execPath, [file], { encoding: 'utf8', cwd: dir, env: { ...process.env, UV_THREADPOOL_SIZE: String(setup.pool || 4) } });
+        if (r.status !== 0) throw new Error(`${name} (${setup.threads} threads): ${r.stderr}`);
+        const out = JSON.parse(r.stdout.trim().split('\n').pop());
+        times.push(out.us);
+        threads = out.threads;
+      }
+      row.threads = threads;
+      row.medians[name] = median(times);
+    }
+    results.push(row);
+  }
+  return results;
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Markdown: one row per thread set-up, each case's median and its ratio to seccomp TSYNC. */
+export function table(results) {
+  const names = Object.keys(results[0].medians).filter((n) => n !== 'seccomp TSYNC');
+  const head = ['threads', ...names.flatMap((n) => [`${n} (median)`, `÷ TSYNC`]), 'seccomp TSYNC (median)'];
+  const us = (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${Math.round(v)} µs`);
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of results) {
+    const base = r.medians['seccomp TSYNC'];
+    lines.push(`| ${r.threads} | ${names.flatMap((n) => [us(r.medians[n]), `${(r.medians[n] / base).toFixed(1)}×`]).join(' | ')} | ${us(base)} |`);
+  }
+  return lines.join('\n');
+}
