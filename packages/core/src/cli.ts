@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { main } from './cli/main.js';
 
-process.exitCode = main(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+process.exitCode = await main(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));

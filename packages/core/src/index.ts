@@ -6,3 +6,6 @@ export { loadPolicy } from './policy/load.js';
 export { policySchema } from './policy/schema.js';
 export type { Report, ReportItem, Plan, Step, Target } from './plan/types.js';
 export { explain } from './explain.js';
+export { enable } from './enable/enable.js';
+export { spawn, type SpawnOptions, type SandboxedChild } from './spawn/spawn.js';
+export { launch, type LaunchPolicy, type LaunchTarget } from './launch/launch.js';

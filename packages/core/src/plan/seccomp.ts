@@ -3,6 +3,12 @@ import type { NormalizedPolicy, Rule } from '../policy/types.js';
 import { seccompUsable } from './kernel.js';
 import type { PlannedItem, Step, Target } from './types.js';
 
+function violation(penalty: 'kill' | 'errno', target: Target): string {
+  if (penalty === 'errno') return 'EPERM';
+  // A child's program has no exile SIGSYS handler to print the message.
+  return target === 'process' ? 'SIGSYS with a message naming the syscall and vow' : 'the program is killed by SIGSYS';
+}
+
 /** The one seccomp filter: network rules first (deny-only), then the policy's rules, then the vows. */
 export function planSeccomp(policy: NormalizedPolicy, netRules: Rule[], f: Features, target: Target): { step?: Step; items: PlannedItem[] } {
   const usable = seccompUsable(f, target);
@@ -10,7 +16,7 @@ export function planSeccomp(policy: NormalizedPolicy, netRules: Rule[], f: Featu
   const items: PlannedItem[] = [];
   if (policy.vows !== undefined) {
     items.push({ what: `vows: ${policy.vows.join(' ') || '(none)'}`, mechanism, enforced: usable.ok, required: true,
-      detail: usable.ok ? `violations: ${policy.penalty === 'kill' ? 'SIGSYS with a message naming the syscall and vow' : 'EPERM'}` : usable.why });
+      detail: usable.ok ? `violations: ${violation(policy.penalty, target)}` : usable.why });
   }
   if (policy.syscalls.length > 0) {
     items.push({ what: `syscall rules: ${policy.syscalls.length}`, mechanism, enforced: usable.ok, required: true, ...(usable.ok ? {} : { detail: usable.why }) });

@@ -1,0 +1,123 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
+import { ErrorCodes, ExileError } from '@exile/common';
+import { plan } from '../plan/plan.js';
+import type { Policy } from '../policy/types.js';
+import { validatePolicy } from '../policy/validate.js';
+import { probe } from '../probe.js';
+import { freeVariables } from './free-variables.js';
+import { parseViolation, type LaunchRequest, type LaunchResponse, type SentError } from './protocol.js';
+
+/** `launch()`'s policy: a Policy plus how long the child may run and what cancels it. */
+export interface LaunchPolicy extends Policy {
+  /** Kill the child and reject with ERR_EXILE_TIMEOUT after this many milliseconds. */
+  timeoutMs?: number;
+  /** Kill the child and reject with ERR_EXILE_ABORTED when this aborts. */
+  signal?: AbortSignal;
+}
+
+/** A module function to run: `{ module: './worker.js', export: 'parse' }` (default export `default`). */
+export interface LaunchTarget {
+  module: string | URL;
+  export?: string;
+}
+
+const bootstrap = fileURLToPath(new URL('./bootstrap.js', import.meta.url));
+const globals = new Set(Object.getOwnPropertyNames(globalThis));
+
+function sourceOf(fn: (...args: never[]) => unknown): string {
+  const source = fn.toString();
+  let free: string[];
+  try {
+    free = freeVariables(source, globals);
+  } catch {
+    throw new ExileError(ErrorCodes.INVALID_POLICY,
+      'launch(): this function cannot be sent by source (a native, bound or method-shorthand function?); pass a function expression or { module, export }', { path: 'fn' });
+  }
+  if (free.length > 0) {
+    throw new ExileError(ErrorCodes.INVALID_POLICY,
+      `launch(): the function closes over ${free.map((n) => `"${n}"`).join(', ')}, which will not exist in the child (it gets only the source). `
+      + 'Pass values as arguments, import modules inside the function, or use { module, export }.', { path: 'fn', names: free });
+  }
+  return source;
+}
+
+function moduleUrl(target: LaunchTarget): string {
+  if (target.module instanceof URL) return target.module.href;
+  if (isAbsolute(target.module)) return pathToFileURL(target.module).href;
+  if (/^[a-z][\w+.-]*:/i.test(target.module)) return target.module;
+  throw new ExileError(ErrorCodes.INVALID_POLICY, `launch(): module must be an absolute path or a URL (new URL('./x.js', import.meta.url)), got ${JSON.stringify(target.module)}`, { path: 'target.module' });
+}
+
+function rebuild(error: SentError): Error {
+  const rebuilt = typeof error.code === 'string' && error.code.startsWith('ERR_EXILE_')
+    ? new ExileError(error.code as never, error.message, (error.details ?? {}) as Record<string, unknown>)
+    : Object.assign(new Error(error.message), error.code === undefined ? {} : { code: error.code });
+  rebuilt.name = error.name;
+  if (error.stack !== undefined) rebuilt.stack = error.stack;
+  return rebuilt;
+}
+
+/**
+ * Runs a function in a fresh Node child restricted by `policy`, and resolves with its result.
+ * The target loads first (modules, the function's source), then the child applies the policy to
+ * itself — every thread — and calls it. Arguments and the result cross by structured clone; a
+ * thrown error is re-thrown here with its name, message and stack; a vow violation (penalty
+ * `kill`) rejects with `ERR_EXILE_VIOLATION` naming the syscall and the vows that would allow it.
+ * A plain function is sent by source and must not close over anything (checked here, refused
+ * with `ERR_EXILE_INVALID_POLICY`); `{ module, export }` has no such limit. `policy.timeoutMs`
+ * and `policy.signal` kill the child. The policy is validated and planned here first, so a bad
+ * or unenforceable one rejects before any child starts.
+ */
+export function launch<T>(policy: LaunchPolicy, target: ((...args: never[]) => T | Promise<T>) | LaunchTarget, ...args: unknown[]): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const { timeoutMs, signal, ...sandbox } = policy;
+    const normalized = validatePolicy(sandbox);
+    if (normalized.namespaces !== undefined) {
+      throw new ExileError(ErrorCodes.UNSUPPORTED, 'launch(): namespaces are not supported yet (the child is started by fork, not exile-launch); use spawn()', { path: '$.namespaces' });
+    }
+    plan(normalized, probe(), 'process');
+    if (signal?.aborted) throw new ExileError(ErrorCodes.ABORTED, 'launch(): aborted before start', { reason: signal.reason as unknown });
+    const request: LaunchRequest = {
+      // The result travels back over a pipe: stdio is always needed.
+      policy: normalized.vows === undefined ? sandbox : { ...sandbox, vows: [...new Set([...normalized.vows, 'stdio' as const])] },
+      target: typeof target === 'function' ? { source: sourceOf(target) } : { module: moduleUrl(target), export: target.export ?? 'default' },
+      args,
+    };
+    const child = fork(bootstrap, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'pipe', 'ipc'], execArgv: ['--disable-warning=ExperimentalWarning'] });
+    let stderr = '';
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const kill = (error: ExileError) => finish(() => {
+      child.kill('SIGKILL');
+      reject(error);
+    });
+    const timer = timeoutMs === undefined ? undefined
+      : setTimeout(() => kill(new ExileError(ErrorCodes.TIMEOUT, `launch(): no result within ${timeoutMs} ms; the child was killed`, { timeoutMs })), timeoutMs);
+    const onAbort = () => kill(new ExileError(ErrorCodes.ABORTED, 'launch(): aborted; the child was killed', { reason: signal?.reason as unknown }));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += String(chunk);
+      process.stderr.write(chunk);
+    });
+    child.on('message', (response: LaunchResponse) => finish(() => (response.ok ? resolve(response.value as T) : reject(rebuild(response.error)))));
+    child.on('error', (error) => finish(() => reject(error)));
+    child.on('close', (code, sig) => finish(() => {
+      const violation = parseViolation(stderr);
+      if (violation !== undefined) {
+        reject(new ExileError(ErrorCodes.VIOLATION, `launch(): the function broke its policy: ${violation.line.replace(/^exile: /, '')}`,
+          { syscall: violation.syscall, vows: violation.vows, signal: sig }));
+      } else {
+        reject(new ExileError(ErrorCodes.LAUNCH, `launch(): the child ended (${sig ?? `exit ${code}`}) without an answer`, { code, signal: sig, stderr }));
+      }
+    }));
+    child.send(request);
+  });
+}

@@ -1,0 +1,53 @@
+import { CAP_NAMES } from '@exile/caps';
+import type { LaunchOptions, Mount, PreExecStep } from '@exile/namespaces';
+import type { Plan, Step } from '../plan/types.js';
+
+type Of<K extends Step['step']> = Extract<Step, { step: K }>;
+
+/** The file-system view of the mount fallback: an empty root with only the policy's paths. */
+export function mountView(step: Of<'mounts'>, pid: boolean): Mount[] {
+  const bind = (source: string, readOnly: boolean, noexec: boolean): Mount => ({ type: 'bind', source, readOnly, noexec });
+  return [
+    ...step.read.filter((p) => !step.exec.includes(p) && !step.write.includes(p)).map((p) => bind(p, true, true)),
+    ...step.exec.map((p) => bind(p, true, false)),
+    // Writable paths never execute: write-then-exec is the classic hole.
+    ...step.write.map((p) => bind(p, false, true)),
+    { type: 'dev' },
+    ...(pid ? [{ type: 'proc' } as const] : []),
+  ];
+}
+
+/**
+ * The `@exile/namespaces` launch options for a child plan: namespaces, the mount view, and
+ * the pre-exec steps (caps → no_new_privs → seccomp; the launcher orders them the same way).
+ */
+export function launchOptions(plan: Plan, filter: Uint8Array | undefined): Pick<LaunchOptions, 'namespaces' | 'fs' | 'preExec'> {
+  const options: Pick<LaunchOptions, 'namespaces' | 'fs' | 'preExec'> = {};
+  const preExec: PreExecStep[] = [];
+  for (const step of plan.steps) {
+    switch (step.step) {
+      case 'namespaces': {
+        const { step: _step, ...namespaces } = step;
+        options.namespaces = namespaces;
+        break;
+      }
+      case 'mounts':
+        options.fs = { root: 'empty', mounts: mountView(step, plan.steps.some((s) => s.step === 'namespaces' && s.pid)) };
+        break;
+      case 'caps':
+        preExec.push({ type: 'caps', keep: step.keep.map((cap) => CAP_NAMES.indexOf(cap)) });
+        break;
+      case 'no-new-privs':
+        preExec.push({ type: 'no-new-privs' });
+        break;
+      case 'seccomp':
+        if (filter === undefined) throw new Error('internal: seccomp step without a compiled filter');
+        preExec.push({ type: 'seccomp', filter });
+        break;
+      case 'landlock':
+        throw new Error('internal: Landlock before exec is not wired (the plan was made with landlockBeforeExec: false)');
+    }
+  }
+  if (preExec.length > 0) options.preExec = preExec;
+  return options;
+}

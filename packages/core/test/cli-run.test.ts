@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOBODY, sharedTempDir } from '@exile/test-utils';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+type User = 'current' | 'nobody';
+const exile = (user: User, ...args: string[]) => {
+  const [cmd, argv] = user === 'nobody'
+    ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, cli, ...args]]
+    : [process.execPath, [cli, ...args]];
+  return spawnSync(cmd, argv, { encoding: 'utf8', timeout: 30_000 });
+};
+const SYSTEM = ['--ro', '/usr', '--ro', '/lib', '--ro', '/bin', ...(['/lib64'].flatMap((p) => ['--ro', p]))];
+
+let server: Server;
+let port = 0;
+beforeAll(async () => {
+  server = createServer((s) => s.end('hello\n'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as { port: number }).port;
+});
+afterAll(() => server.close());
+
+describe.each<User>(['current', 'nobody'])('exile run as %s', (user) => {
+  const connect = () => `require('net').connect(${port}, '127.0.0.1').on('connect', () => { console.log('connected'); process.exit(0); }).on('error', (e) => { console.log(e.code); process.exit(0); })`;
+
+  it('--no-net: a network namespace — loopback of the host is out of reach; without it, it is not', () => {
+    expect(exile(user, 'run', '--', process.execPath, '-e', connect()).stdout).toBe('connected\n');
+    const r = exile(user, 'run', '--no-net', '--', process.execPath, '-e', connect());
+    expect(r.stdout).toBe('ECONNREFUSED\n');
+    expect(exile(user, 'run', '--no-net', '--', '/bin/cat', '/proc/net/dev').stdout).not.toMatch(/^\s*(?!lo:)\w+:/m);
+  });
+
+  it('--ro/--rw: only the listed paths exist; read-only refuses writes (EROFS), read-write takes them', () => {
+    const dir = sharedTempDir('exile-run-');
+    for (const d of ['ro', 'rw', 'hidden']) {
+      mkdirSync(join(dir, d));
+      chmodSync(join(dir, d), 0o777);
+    }
+    writeFileSync(join(dir, 'ro', 'f'), 'ro\n', { mode: 0o644 });
+    writeFileSync(join(dir, 'hidden', 'f'), 'secret\n', { mode: 0o644 });
+    const script = `cat ${dir}/ro/f; echo x > ${dir}/ro/new || echo ro-refused; echo rw > ${dir}/rw/new && cat ${dir}/rw/new; cat ${dir}/hidden/f || echo hidden-gone`;
+    const r = exile(user, 'run', ...SYSTEM, '--ro', join(dir, 'ro'), '--rw', join(dir, 'rw'), '--', '/bin/sh', '-c', script);
+    expect(r.stdout).toBe('ro\nro-refused\nrw\nhidden-gone\n');
+    expect(r.stderr).toContain('Read-only file system');
+    expect(r.stderr).toContain('No such file or directory');
+    // The same script unsandboxed writes everywhere and reads the hidden file.
+    expect(exile(user, 'run', '--', '/bin/sh', '-c', script).stdout).toBe('ro\nrw\nsecret\n');
+  });
+
+  it('--vows: a program that writes without wpath/cpath is killed by SIGSYS (exit 159); with them it runs', () => {
+    const dir = sharedTempDir('exile-run-');
+    const script = `echo x > ${dir}/out && echo wrote`;
+    expect(exile(user, 'run', '--vows', 'stdio rpath', '--', '/bin/sh', '-c', script).status).toBe(128 + 31);
+    const ok = exile(user, 'run', '--vows', 'stdio rpath wpath cpath', '--', '/bin/sh', '-c', script);
+    expect([ok.status, ok.stdout]).toEqual([0, 'wrote\n']);
+  });
+
+  it('passes the exit status through, and 128+N for a signal', () => {
+    expect(exile(user, 'run', '--unshare', 'pid', '--', '/bin/sh', '-c', 'exit 7').status).toBe(7);
+    expect(exile(user, 'run', '--', '/bin/sh', '-c', 'kill -TERM $$').status).toBe(128 + 15);
+  });
+
+  it('--unshare pid: the program sees itself as one of the first pids', () => {
+    expect(Number(exile(user, 'run', '--unshare', 'pid', '--', '/bin/sh', '-c', 'echo $$').stdout)).toBeLessThanOrEqual(2);
+    expect(Number(exile(user, 'run', '--', '/bin/sh', '-c', 'echo $$').stdout)).toBeGreaterThan(2);
+  });
+});
+
+describe('exile run: errors', () => {
+  it.each([
+    [['--ro', '/does/not/exist', '--', '/bin/true'], 'exile: invalid policy: $.fs.read[0]: /does/not/exist cannot be used (ENOENT) [ERR_EXILE_INVALID_POLICY]\n'],
+    [['--', '/bin/does-not-exist'], 'exile: exile-launch: execve failed for /bin/does-not-exist: ENOENT (/bin/does-not-exist) [ERR_EXILE_LAUNCH]\n'],
+    [['--vows', 'stdio flying', '--', '/bin/true'], 'exile: invalid policy: $.vows: unknown vow "flying" [ERR_EXILE_UNKNOWN_VOW]\n'],
+  ])('setup error %j exits 125 with a clear message', (args, message) => {
+    const r = exile('current', 'run', ...args);
+    expect(r.status).toBe(125);
+    expect(r.stderr).toBe(message);
+  });
+
+  it('strict mode refuses what cannot be enforced (125); --best-effort runs and says what is not enforced', () => {
+    const strict = exile('current', 'run', '--connect', '443', '--', '/bin/true');
+    expect(strict.status).toBe(125);
+    expect(strict.stderr).toContain('[ERR_EXILE_UNSUPPORTED]');
+    expect(strict.stderr).toContain('network: TCP connect to port 443');
+    const lax = exile('current', 'run', '--connect', '443', '--best-effort', '--report', '--', '/bin/true');
+    expect(lax.status).toBe(0);
+    expect(lax.stderr).toMatch(/exile: NOT enforced: network: TCP connect to port 443/);
+    expect(lax.stderr).toMatch(/exile: enforced: network: sockets other than TCP and AF_UNIX \[seccomp\]/);
+  });
+
+  it.each([[['run']], [['run', '--ro']], [['run', '--connect', 'http', '--', 'x']], [['run', '--frobnicate', '--', 'x']]])('usage error %j exits 2 with the run help', (args) => {
+    const r = exile('current', ...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('usage: exile run');
+  });
+
+  it('has help', () => {
+    expect(exile('current', 'run', '--help').stdout).toContain('-- CMD [ARGS…]');
+    expect(exile('current', 'help', 'run').stdout).toContain('128+N');
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { launchOptions } from '../src/spawn/launch-options.js';
+import type { Plan } from '../src/index.js';
+
+const base: Plan = { target: 'child', mode: 'strict', items: [], steps: [] };
+
+describe('launchOptions (plan → @exile/namespaces options)', () => {
+  it('maps namespaces, the mount view and the pre-exec steps', () => {
+    const filter = new Uint8Array(8);
+    const options = launchOptions({ ...base, steps: [
+      { step: 'namespaces', user: true, mount: true, net: true, pid: true, ipc: false, uts: false, cgroup: false },
+      { step: 'mounts', read: ['/data', '/usr'], write: ['/out'], exec: ['/usr'] },
+      { step: 'caps', keep: ['CAP_NET_BIND_SERVICE'] },
+      { step: 'no-new-privs' },
+      { step: 'seccomp', rules: [], vows: ['stdio'], penalty: 'kill' },
+    ] }, filter);
+    expect(options).toEqual({
+      namespaces: { user: true, mount: true, net: true, pid: true, ipc: false, uts: false, cgroup: false },
+      fs: { root: 'empty', mounts: [
+        { type: 'bind', source: '/data', readOnly: true, noexec: true },
+        { type: 'bind', source: '/usr', readOnly: true, noexec: false },
+        { type: 'bind', source: '/out', readOnly: false, noexec: true },
+        { type: 'dev' },
+        { type: 'proc' },
+      ] },
+      preExec: [{ type: 'caps', keep: [10] }, { type: 'no-new-privs' }, { type: 'seccomp', filter }],
+    });
+  });
+
+  it('no proc without a pid namespace; nothing extra for an empty plan', () => {
+    expect(launchOptions({ ...base, steps: [{ step: 'mounts', read: [], write: [], exec: [] }] }, undefined).fs?.mounts).toEqual([{ type: 'dev' }]);
+    expect(launchOptions(base, undefined)).toEqual({});
+  });
+});

@@ -1,0 +1,114 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lastJson, runScript, sharedTempDir } from '@exile/test-utils';
+
+/** Runs `body` (with `launch` and `spawn` imported) in a fresh Node; `out` is printed as JSON. */
+function child(body: string) {
+  const r = runScript(`
+    import { launch, spawn } from '@exile/core';
+    const settle = (p) => p.then((value) => ({ value }), (e) => ({ error: { name: e.name, code: e.code, message: e.message, stack: e.stack, details: e.details } }));
+    const out = {};
+    ${body}
+    console.log(JSON.stringify(out, (k, v) => (typeof v === 'bigint' ? String(v) + 'n' : v instanceof Map ? [...v] : v)));`, { from: import.meta.url });
+  return { ...r, out: lastJson<Record<string, { value?: unknown; error?: { name: string; code?: string; message: string; stack?: string; details?: Record<string, unknown> } }>>(r.stdout) };
+}
+
+describe('launch()', () => {
+  it('returns the result by structured clone; arguments cross the same way', () => {
+    const { out } = child(`
+      out.sum = await settle(launch({ vows: 'stdio' }, (a, b) => a + b, 2, 3));
+      out.clone = await settle(launch({}, (m) => new Map([...m, ['d', new Date(0).toISOString()], ['n', 2n ** 70n]]), new Map([['a', 1]])));
+    `);
+    expect(out.sum).toEqual({ value: 5 });
+    expect(out.clone).toEqual({ value: [['a', 1], ['d', '1970-01-01T00:00:00.000Z'], ['n', '1180591620717411303424n']] });
+  });
+
+  it('re-throws a thrown error with its name, message, code and stack', () => {
+    const { out } = child(`out.thrown = await settle(launch({}, () => { throw Object.assign(new RangeError('too far'), { code: 'E_FAR' }); }));`);
+    expect(out.thrown!.error).toMatchObject({ name: 'RangeError', message: 'too far', code: 'E_FAR' });
+    expect(out.thrown!.error!.stack).toContain('launched-function.js');
+  });
+
+  it('the function runs restricted: fs false denies reads the same function does unrestricted', () => {
+    const { out } = child(`
+      const read = async () => { const fs = await import('node:fs'); try { fs.readFileSync('/etc/hostname'); return 'ok'; } catch (e) { return e.code; } };
+      out.free = await settle(launch({}, read));
+      out.denied = await settle(launch({ fs: false }, read));
+    `);
+    expect(out.free).toEqual({ value: 'ok' });
+    expect(out.denied).toEqual({ value: 'EACCES' });
+  });
+
+  it('a vow violation rejects with ERR_EXILE_VIOLATION naming the syscall and the vow', () => {
+    const { out, stderr } = child(`
+      const connect = async () => { const net = await import('node:net'); net.connect(9, '127.0.0.1').on('error', () => {}); await new Promise((r) => setTimeout(r, 2000)); return 'survived'; };
+      out.violation = await settle(launch({ vows: 'stdio' }, connect));
+      out.allowed = await settle(launch({ vows: 'stdio inet' }, async () => { await import('node:net'); return 'fine'; }));
+    `);
+    expect(out.violation!.error).toMatchObject({ code: 'ERR_EXILE_VIOLATION', details: { syscall: 'socket', vows: ['inet'], signal: 'SIGSYS' } });
+    expect(out.violation!.error!.message).toContain('socket(2) blocked by vows; add "inet" to allow');
+    expect(out.allowed).toEqual({ value: 'fine' });
+    expect(stderr).toContain('exile: socket(2) blocked by vows');
+  });
+
+  it('timeoutMs and an AbortSignal kill the child', () => {
+    const { out } = child(`
+      const t0 = Date.now();
+      out.timeout = await settle(launch({ timeoutMs: 200 }, () => new Promise(() => {})));
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(new Error('user')), 200);
+      out.abort = await settle(launch({ signal: ac.signal }, () => new Promise(() => {})));
+      out.preAborted = await settle(launch({ signal: AbortSignal.abort() }, () => 1));
+    `);
+    expect(out.timeout!.error).toMatchObject({ code: 'ERR_EXILE_TIMEOUT' });
+    expect(out.abort!.error).toMatchObject({ code: 'ERR_EXILE_ABORTED' });
+    expect(out.preAborted!.error).toMatchObject({ code: 'ERR_EXILE_ABORTED' });
+  });
+
+  it('refuses closures and bad policies before starting anything', () => {
+    const { out } = child(`
+      const secret = 42;
+      out.closure = await settle(launch({}, () => secret));
+      out.native = await settle(launch({}, Math.max));
+      out.policy = await settle(launch({ fs: { read: [1] } }, () => 1));
+      out.ns = await settle(launch({ namespaces: 'all' }, () => 1));
+    `);
+    expect(out.closure!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { names: ['secret'] } });
+    expect(out.closure!.error!.message).toContain('closes over "secret"');
+    expect(out.native!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY' });
+    expect(out.policy!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: '$.fs.read[0]' } });
+    expect(out.ns!.error).toMatchObject({ code: 'ERR_EXILE_UNSUPPORTED' });
+  });
+
+  it('{ module, export }: the module loads before the sandbox, its function runs inside it', () => {
+    const dir = sharedTempDir('exile-launch-');
+    const data = join(dir, 'data.txt');
+    writeFileSync(data, 'loaded at import');
+    const mod = join(dir, 'task.mjs');
+    writeFileSync(mod, `import { readFileSync } from 'node:fs';
+      const atImport = readFileSync(${JSON.stringify(data)}, 'utf8');
+      export function task(suffix) { let later; try { readFileSync(${JSON.stringify(data)}); later = 'ok'; } catch (e) { later = e.code; } return { atImport: atImport + suffix, later }; }
+      export default () => 'default export';`);
+    const { out } = child(`
+      out.named = await settle(launch({ fs: false }, { module: ${JSON.stringify(mod)}, export: 'task' }, '!'));
+      out.byDefault = await settle(launch({}, { module: new URL(${JSON.stringify(`file://${mod}`)}) }));
+      out.missing = await settle(launch({}, { module: ${JSON.stringify(mod)}, export: 'nope' }));
+    `);
+    expect(out.named).toEqual({ value: { atImport: 'loaded at import!', later: 'EACCES' } });
+    expect(out.byDefault).toEqual({ value: 'default export' });
+    expect(out.missing!.error).toMatchObject({ name: 'TypeError' });
+  });
+});
+
+describe('spawn()', () => {
+  it('returns a ChildProcess with the report; exit status and launch errors come through', () => {
+    const { out } = child(`
+      const run = (...a) => new Promise((resolve) => { const c = spawn(...a); c.on('error', (e) => resolve({ error: e.code, step: e.details?.step })); c.on('exit', (code) => resolve({ code, items: c.report.items.map((i) => i.what) })); });
+      out.ok = { value: await run({ net: false }, '/bin/sh', ['-c', 'exit 4']) };
+      out.missing = { value: await run({}, '/nonexistent/program') };
+    `);
+    expect(out.ok!.value).toEqual({ code: 4, items: ['network: none', 'no new privileges (setuid/file capabilities ignored on exec)'] });
+    expect(out.missing!.value).toMatchObject({ error: 'ERR_EXILE_LAUNCH' });
+  });
+});
