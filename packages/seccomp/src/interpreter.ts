@@ -54,7 +54,8 @@ export function verify(insns: readonly Insn[]): void {
   checkMemory(insns);
 }
 
-// Like the kernel's check_load_and_stores(): every M[k] read must follow a write on every path.
+// The kernel's check_load_and_stores(), including its conservatism: after a ret the next
+// instruction still inherits what was valid before it.
 function checkMemory(insns: readonly Insn[]): void {
   const valid = new Array<number>(insns.length).fill(0xffff);
   let mem = 0;
@@ -67,8 +68,6 @@ function checkMemory(insns: readonly Insn[]): void {
     } else if (cls(code) === BPF.JMP) {
       const targets = (code & 0xf0) === BPF.JA ? [i + 1 + k] : [i + 1 + insn.jt, i + 1 + insn.jf];
       for (const t of targets) valid[t] = (valid[t] ?? 0xffff) & mem;
-      mem = 0xffff;
-    } else if (cls(code) === BPF.RET) {
       mem = 0xffff;
     }
   });
