@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 // restrict() latency, median over fresh processes (restrict() changes the process for good, so each
-// sample is a new Node process), for 1/10/100 path rules, with no worker and with 8 workers. A Node
-// process that imports an ES module has 11 threads (7 + the libuv pool the ESM loader starts); with
-// 8 workers it has 19. The baseline, measured in
+// sample is a new Node process), for 1/10/100 path rules and 7/19 threads. The baseline, measured in
 // the same run and the same thread set-up, is @exile/threads broadcast([no-new-privs]): the bare
 // cost of reaching every thread, which restrict() pays too below ABI 8.
 // Usage: node bench/run.mjs [samples]   (prints a markdown table)
@@ -17,30 +15,33 @@ const here = dirname(fileURLToPath(import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'exile-landlock-bench-'));
 for (let i = 0; i < 100; i++) mkdirSync(join(work, `d${i}`));
 
-// One sample: start the workers, then time one call. The script sits in bench/ so it can import the package by name.
-const script = join(here, '.sample.mjs');
+// One sample: set up the threads, then time one call. CommonJS (require() of the ES module
+// package, Node >= 20.19) keeps the libuv pool unstarted: 7 threads; the pool (4) and 8 workers
+// make 19. The script sits in bench/ so it can load the package by name.
+const script = join(here, '.sample.cjs');
 writeFileSync(script, `
-import { readdirSync, promises } from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import { restrict } from '@exile/landlock';
-import { broadcast } from '@exile/threads';
-const [what, rules, workerCount, work] = process.argv.slice(2);
-const workers = [];
-await promises.readFile('/proc/self/stat');
-{
-  for (let i = 0; i < Number(workerCount); i++) {
-    const w = new Worker('require("node:worker_threads").parentPort.postMessage(1); setInterval(() => {}, 1000);', { eval: true });
-    await new Promise((resolve) => w.once('message', resolve));
-    workers.push(w);
+const { readdirSync, promises } = require('node:fs');
+const { Worker } = require('node:worker_threads');
+const { restrict } = require('@exile/landlock');
+const { broadcast } = require('@exile/threads');
+const [what, rules, threads, work] = process.argv.slice(2);
+async function main() {
+  if (threads === '19') {
+    await promises.readFile('/proc/self/stat');
+    for (let i = 0; i < 8; i++) {
+      const w = new Worker('require("node:worker_threads").parentPort.postMessage(1); setInterval(() => {}, 1000);', { eval: true });
+      await new Promise((resolve) => w.once('message', resolve));
+    }
   }
+  const count = readdirSync('/proc/self/task').length;
+  const spec = { fs: { read: Array.from({ length: Number(rules) }, (_, i) => work + '/d' + i) } };
+  const t0 = process.hrtime.bigint();
+  if (what === 'restrict') restrict(spec); else broadcast([{ op: 'no-new-privs' }]);
+  const us = Number(process.hrtime.bigint() - t0) / 1000;
+  console.log(JSON.stringify({ us, count }));
+  process.exit(0);
 }
-const count = readdirSync('/proc/self/task').length;
-const spec = { fs: { read: Array.from({ length: Number(rules) }, (_, i) => work + '/d' + i) } };
-const t0 = process.hrtime.bigint();
-if (what === 'restrict') restrict(spec); else broadcast([{ op: 'no-new-privs' }]);
-const us = Number(process.hrtime.bigint() - t0) / 1000;
-console.log(JSON.stringify({ us, count }));
-process.exit(0);
+main();
 `);
 
 function median(values) {
@@ -49,12 +50,12 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function measure(what, rules, workers) {
+function measure(what, rules, threads) {
   const times = [];
   let count = 0;
   for (let i = 0; i < samples; i++) {
-    const r = spawnSync(process.execPath, [script, what, String(rules), String(workers), work], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${what} ${rules} ${workers}: ${r.stderr}`);
+    const r = spawnSync(process.execPath, [script, what, String(rules), String(threads), work], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${what} ${rules} ${threads}: ${r.stderr}`);
     const out = JSON.parse(r.stdout.trim().split('\n').pop());
     times.push(out.us);
     count = out.count;
@@ -64,10 +65,10 @@ function measure(what, rules, workers) {
 
 const rows = [];
 try {
-  for (const workers of [0, 8]) {
-    const base = measure('broadcast', 0, workers);
+  for (const threads of [7, 19]) {
+    const base = measure('broadcast', 0, threads);
     for (const rules of [1, 10, 100]) {
-      const r = measure('restrict', rules, workers);
+      const r = measure('restrict', rules, threads);
       rows.push(`| ${rules} | ${r.count} | ${r.median.toFixed(0)} | ${base.median.toFixed(0)} | ${(r.median / base.median).toFixed(2)}× |`);
     }
   }

@@ -31,9 +31,13 @@ export interface RulesetPlan {
   partial: boolean;
 }
 
+/** One right or scope a spec touches, and whether its target ABI requires it. */
 interface Item {
+  kind: 'fs' | 'net' | 'scope';
+  name: string;
   what: string;
   abi: number;
+  required: boolean;
 }
 
 /** Lowest ABI defining every right the spec names or implies. A file-system spec implies refer and
@@ -55,8 +59,8 @@ export function targetAbi(spec: NormalizedSpec): number {
 
 /** Every restriction the spec requires at its target ABI, plus the newer ones it would get on a
  *  newer kernel (`required: false`). */
-function wanted(spec: NormalizedSpec, target: number): (Item & { required: boolean; kind: 'fs' | 'net' | 'scope'; name: string })[] {
-  const items: (Item & { required: boolean; kind: 'fs' | 'net' | 'scope'; name: string })[] = [];
+function wanted(spec: NormalizedSpec, target: number): Item[] {
+  const items: Item[] = [];
   if (spec.fs !== undefined) {
     for (const name of knownAt(FS_RIGHTS, NEWEST_ABI)) {
       items.push({ kind: 'fs', name, what: `fs:${name}`, abi: FS_RIGHTS[name].abi, required: FS_RIGHTS[name].abi <= target });

@@ -2,7 +2,7 @@ import { ErrorCodes, ExileError } from '@exile/common';
 import { abi } from './abi.js';
 import { enforce, preflight } from './enforce.js';
 import { errnoOf, native, sys } from './native.js';
-import { handledMasks, isEmpty, planRuleset, type RulesetPlan } from './plan.js';
+import { handledMasks, isEmpty, planRuleset, type NotEnforced, type RulesetPlan } from './plan.js';
 import { planRules, type PathKind } from './rules.js';
 import { normalizeSpec, type LandlockSpec, type NormalizedSpec } from './spec.js';
 import { statusOf, type LandlockStatus } from './status.js';
@@ -49,7 +49,7 @@ function closeAll(fds: Iterable<number>): void {
 }
 
 /** Everything reversible: open paths, create the ruleset, add the rules. Returns the ruleset fd. */
-function prepare(spec: NormalizedSpec, plan: RulesetPlan): { rulesetFd: number; notes: ReturnType<typeof planRules>['notEnforced'] } {
+function prepare(spec: NormalizedSpec, plan: RulesetPlan): { rulesetFd: number; notes: NotEnforced[] } {
   const pathFds = new Map<string, number>();
   let rulesetFd = -1;
   try {
