@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { lastJson, sharedTempDir } from '@exile/test-utils';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { child, lines } from './live.js';
+
+const workload = fileURLToPath(new URL('../../../tools/vows-runtime/workload.mjs', import.meta.url));
+
+/** A static file server on loopback, plus a client hammering it for `ms` milliseconds. */
+const SERVE = (root: string, ms: number): string => `
+  const { createServer, get } = await import('node:http');
+  const root = ${JSON.stringify(root)};
+  const server = createServer((req, res) => {
+    fs.promises.readFile(path.join(root, path.normalize(req.url)))
+      .then((body) => res.end(body), () => { res.statusCode = 404; res.end(); });
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const port = server.address().port;
+  const fetch = (p) => new Promise((ok, fail) => get({ host: '127.0.0.1', port, path: p, agent: false }, (r) => {
+    let body = ''; r.on('data', (d) => { body += d; }); r.on('end', () => ok([r.statusCode, body]));
+  }).on('error', fail));
+  const until = Date.now() + ${ms};
+  let requests = 0, bytes = 0, bad = 0;
+  while (Date.now() < until) {
+    const [status, body] = await fetch(requests % 2 === 0 ? '/index.html' : '/sub/data.json');
+    requests++; bytes += body.length; if (status !== 200) bad++;
+  }
+  const missing = (await fetch('/nope'))[0];
+`;
+
+function site(): string {
+  const root = sharedTempDir();
+  writeFileSync(join(root, 'index.html'), '<h1>exile</h1>'.repeat(100), { mode: 0o644 });
+  mkdirSync(join(root, 'sub'), { mode: 0o755 });
+  writeFileSync(join(root, 'sub', 'data.json'), JSON.stringify({ ok: true, list: Array.from({ length: 500 }, (_, i) => i) }), { mode: 0o644 });
+  return root;
+}
+
+for (const user of [undefined, 'nobody'] as const) {
+  describe(`a real Node workload (${user ?? 'root'})`, () => {
+    it("an HTTP file server on loopback runs for seconds under vow('stdio rpath inet') with zero violations", () => {
+      const r = child(`
+        vow('stdio rpath inet');
+        ${SERVE(site(), 3000)}
+        server.close();
+        done({ requests, bad, missing, bytes: bytes > 0 });
+      `, { user, timeoutMs: 30_000 });
+      expect(r.signal).toBeNull();
+      expect(r.stderr).toBe('');
+      const result = lastJson<{ requests: number; bad: number; missing: number; bytes: boolean }>(r.stdout);
+      expect(result).toEqual({ requests: expect.any(Number), bad: 0, missing: 404, bytes: true });
+      expect(result.requests).toBeGreaterThan(100);
+    });
+
+    it('the same server cannot spawn, write a file or connect to a unix socket', () => {
+      const root = site();
+      const r = child(`
+        vow('stdio rpath inet', { penalty: 'errno' });
+        ${SERVE(root, 500)}
+        const spawn = spawnSync('/bin/sh', ['-c', 'echo pwned']).error?.code ?? 'spawned';
+        const write = attempt(() => fs.writeFileSync(path.join(root, 'index.html'), 'defaced'));
+        const unix = await new Promise((ok) => { const s = net.connect('/run/exile-none.sock'); s.on('error', (e) => ok(e.code)); s.on('connect', () => ok('connected')); });
+        const stillServing = (await fetch('/index.html'))[0];
+        server.close();
+        done({ bad, spawn, write, unix, stillServing, page: fs.readFileSync(path.join(root, 'index.html'), 'utf8').slice(0, 14) });
+      `, { user });
+      expect(lastJson(r.stdout)).toEqual({ bad: 0, spawn: 'EPERM', write: 'EPERM', unix: 'EPERM', stillServing: 200, page: '<h1>exile</h1>' });
+      expect(lines(r.stderr)).toEqual([
+        'exile: clone(2) blocked by vows; add "proc" to allow\n',
+        'exile: openat(2) blocked by vows; add "wpath" and "cpath" to allow\n',
+        'exile: socket(2) blocked by vows; add "unix" to allow\n',
+      ]);
+    });
+
+    it("the measurement workload (timers, GC, JIT, crypto, zlib, a Worker, WebAssembly, fs, HTTP) runs under vow('stdio rpath inet')", () => {
+      const r = child(`
+        const { run } = await import(${JSON.stringify(workload)});
+        vow('stdio rpath inet');
+        await run(['core', 'wasm', 'fs', 'net']);
+        done('finished');
+      `, { user, nodeArgs: ['--expose-gc'], timeoutMs: 60_000 });
+      expect(r.stderr).toBe('');
+      expect(r.signal).toBeNull();
+      expect(lastJson(r.stdout)).toBe('finished');
+    });
+
+    it("and its runtime part (no files, no network) under plain vow('stdio')", () => {
+      const r = child(`
+        const { run } = await import(${JSON.stringify(workload)});
+        vow('stdio');
+        await run(['core', 'wasm']);
+        done('finished');
+      `, { user, nodeArgs: ['--expose-gc'], timeoutMs: 60_000 });
+      expect(r.stderr).toBe('');
+      expect(r.signal).toBeNull();
+      expect(lastJson(r.stdout)).toBe('finished');
+    });
+
+    it('every thread carries every filter, also threads started after vow()', () => {
+      const r = child(`
+        const { Worker } = await import('node:worker_threads');
+        const before = new Worker('setInterval(() => {}, 1000)', { eval: true });
+        await new Promise((ok) => before.once('online', ok));
+        vow('stdio rpath');
+        vow('stdio rpath');
+        const after = new Worker('setInterval(() => {}, 1000)', { eval: true });
+        await new Promise((ok) => after.once('online', ok));
+        await fs.promises.readFile('/etc/hostname'); // starts the libuv pool if it was not running
+        const tasks = fs.readdirSync('/proc/self/task').map((tid) => fs.readFileSync('/proc/self/task/' + tid + '/status', 'utf8'));
+        const field = (status, name) => status.match(new RegExp('^' + name + ':\\\\s+(\\\\d+)', 'm'))[1];
+        done({ threads: tasks.length, modes: [...new Set(tasks.map((s) => field(s, 'Seccomp')))], filters: [...new Set(tasks.map((s) => field(s, 'Seccomp_filters')))], nnp: [...new Set(tasks.map((s) => field(s, 'NoNewPrivs')))] });
+        process.exit(0);
+      `, { user });
+      const result = lastJson<{ threads: number }>(r.stdout);
+      expect(result).toEqual({ threads: expect.any(Number), modes: ['2'], filters: ['2'], nnp: ['1'] });
+      expect(result.threads).toBeGreaterThanOrEqual(9);
+    });
+  });
+}
