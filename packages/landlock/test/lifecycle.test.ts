@@ -69,6 +69,23 @@ print({ second: second.result?.enforced, afterSecond, third: { code: third.code,
     });
   });
 
+  it('restrict() called from a Worker restricts the main thread and the pool too', () => {
+    const r = child(`
+import { isMainThread, workerData } from 'node:worker_threads';
+if (isMainThread) {
+  fs.mkdirSync(dir + '/ok', { mode: 0o777 });
+  const worker = new Worker(new URL(import.meta.url), { workerData: dir });
+  const status = await new Promise((resolve) => worker.once('message', resolve));
+  await worker.terminate();
+  print({ enforced: status.enforced, main: attempt(() => fs.writeFileSync(dir + '/main', 'x')),
+    pool: await attemptAsync(() => fs.promises.writeFile(dir + '/pool', 'x')), allowed: attempt(() => fs.writeFileSync(dir + '/ok/f', 'x')) });
+} else {
+  parentPort.postMessage(restrict({ fs: { read: ['/'], write: [workerData + '/ok'] } }));
+}
+`, { user });
+    expect(r).toEqual({ enforced: 'full', main: 'EACCES', pool: 'EACCES', allowed: 'ok' });
+  });
+
   it('the 17th layer fails with a clear error and leaves the 16 in place', () => {
     const r = child(`
 const layers = [];
