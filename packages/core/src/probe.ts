@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import { errnoName } from '@exile/common';
 import { ACTION_VALUES, type ActionName } from '@exile/seccomp';
 import { abi } from '@exile/landlock';
-import { capsFromMask, _native as caps } from '@exile/caps';
+import { read as readCaps } from '@exile/caps';
 import { ioUring } from '@exile/threads';
 import type { Features } from './features.js';
 import { native } from './native.js';
@@ -43,7 +43,7 @@ export function probe(): Features {
     },
     userNamespaces: userNamespaces(raw.userNamespace),
     noNewPrivs: raw.noNewPrivs === 1,
-    capabilities: { effective: capsFromMask(caps.capget().effective) },
+    capabilities: { effective: readCaps().effective },
     threads: readdirSync('/proc/self/task').length,
     ioUring: ioUring(),
   };
