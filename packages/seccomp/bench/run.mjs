@@ -16,7 +16,7 @@ import { libseccompBpf, withoutNewer } from './libseccomp.mjs';
 
 const arch = 'x86_64';
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const CALLS = Number(process.env.BENCH_CALLS ?? 300_000);
 
 // Docker's default profile (shared/ beside the repository), without the syscalls Debian 12's

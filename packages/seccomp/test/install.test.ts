@@ -39,6 +39,17 @@ describe.each(users)('install() in a fresh process (user %s)', (user) => {
     expect(killed.stdout).not.toContain('survived');
   });
 
+  it('trap raises SIGSYS; log: true adds SECCOMP_FILTER_FLAG_LOG', () => {
+    const trapped = runScript(`
+      import { install } from '@exile/seccomp';
+      const report = install({ defaultAction: 'allow', rules: [{ syscall: 'getppid', action: 'trap' }] }, { log: true });
+      console.log(JSON.stringify(report));
+      console.log(process.ppid);
+    `, { from, user });
+    expect(trapped.signal).toBe('SIGSYS');
+    expect(JSON.parse(trapped.stdout.trim().split('\n')[0]!)).toMatchObject({ flags: ['TSYNC', 'LOG'], flagsValue: 3, noNewPrivs: true });
+  });
+
   it('reaches every thread: workers started before and after, libuv and V8 threads', () => {
     const result = runScript(`
       import { readdirSync, readFileSync } from 'node:fs';
