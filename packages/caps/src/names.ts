@@ -10,6 +10,7 @@ export const CAP_NAMES = [
   'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
 ] as const;
 
+/** A capability by its canonical name. */
 export type Cap = (typeof CAP_NAMES)[number];
 
 /** The names of the capabilities set in `mask`; unknown high bits come back as `CAP_<n>`. */

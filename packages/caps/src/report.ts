@@ -17,6 +17,7 @@ export interface SetReport {
   reason?: string;
 }
 
+/** What `drop()` enforced, per set, on every thread. */
 export interface CapReport {
   effective: SetReport;
   permitted: SetReport;

@@ -29,9 +29,10 @@ export const LOCKED_SECUREBITS =
   (1 << BIT.noRoot) | (1 << BIT.noRootLocked) | (1 << BIT.noSetuidFixupLocked) | (1 << BIT.keepCapsLocked) |
   (1 << BIT.noCapAmbientRaise) | (1 << BIT.noCapAmbientRaiseLocked);
 
-/** The bits LOCKED_SECUREBITS locks off. */
+/** The bits that LOCKED_SECUREBITS locks in the off position (cleared when locking). */
 export const UNSET_BY_LOCK = (1 << BIT.noSetuidFixup) | (1 << BIT.keepCaps);
 
+/** Decodes a securebits value (as `prctl(PR_GET_SECUREBITS)` returns it). */
 export function decodeSecurebits(value: number): Securebits {
   const out = { value } as Securebits;
   for (const [name, bit] of Object.entries(BIT)) out[name as keyof typeof BIT] = ((value >> bit) & 1) === 1;

@@ -3,11 +3,13 @@ import { native } from './native.js';
 import { encodeOps, type ThreadOp } from './ops.js';
 import { describeFailures, interpret, type BroadcastReport } from './report.js';
 
+/** Options of `broadcast()`. */
 export interface BroadcastOptions {
   /** Deadline for the whole call, including waiting for a concurrent broadcast. Default 1000 ms. */
   timeoutMs?: number;
 }
 
+/** The deadline of a broadcast when `timeoutMs` is not given. */
 export const DEFAULT_TIMEOUT_MS = 1000;
 
 function timeout(value: unknown): number {

@@ -9,6 +9,7 @@ export type ThreadOp =
   | { op: 'clear-ambient' }
   | { op: 'securebits'; bits: number };
 
+/** The name of a ThreadOp. */
 export type ThreadOpName = ThreadOp['op'];
 
 /** At most this many ops per broadcast (the engine's fixed slot size). */

@@ -28,6 +28,7 @@ const STATUS: Record<number, ThreadStatus> = {
 /** Statuses that leave no unrestricted code running on that thread. */
 const HARMLESS: ReadonlySet<ThreadStatus> = new Set(['exited', 'zombie']);
 
+/** How one op went on one thread. */
 export interface OpResult {
   op: ThreadOpName;
   /** false when an earlier op on this thread failed (or the thread never ran the handler). */
@@ -38,6 +39,7 @@ export interface OpResult {
   error?: string;
 }
 
+/** One thread in a broadcast report. */
 export interface ThreadResult {
   tid: number;
   /** Field 22 of /proc/self/task/<tid>/stat; 0n when stat was unreadable (`statErrno`). */
@@ -56,6 +58,7 @@ export interface ThreadResult {
   sendErrno: number;
 }
 
+/** What `broadcast()` did, thread by thread (also `details.report` of its `ERR_EXILE_THREADS`). */
 export interface BroadcastReport {
   /** Every thread ran every op with errno 0. */
   ok: boolean;
