@@ -89,6 +89,35 @@ describe.each(users)('install() in a fresh process (user %s)', (user) => {
   });
 });
 
+describe("Docker's default profile, live", () => {
+  const profile = fileURLToPath(new URL('../../../../shared/data/oci/docker-default.json', import.meta.url));
+  it.each(users)('Node runs normally under it; unshare(CLONE_NEWUSER) is refused with EPERM (user %s)', (user) => {
+    const result = runScript(`
+      import { readFileSync, writeFileSync, rmSync, mkdtempSync } from 'node:fs';
+      import { tmpdir } from 'node:os';
+      import { join } from 'node:path';
+      import { spawnSync } from 'node:child_process';
+      import { fromOCI, install } from '@exile/seccomp';
+      const before = spawnSync('unshare', ['--user', 'true']).status;
+      install(fromOCI(JSON.parse(readFileSync(process.argv[2], 'utf8'))));
+      const dir = mkdtempSync(join(tmpdir(), 'exile-oci-'));
+      writeFileSync(join(dir, 'f'), 'ok');
+      const read = readFileSync(join(dir, 'f'), 'utf8');
+      rmSync(dir, { recursive: true });
+      const child = spawnSync('unshare', ['--user', 'true'], { encoding: 'utf8' });
+      const plain = spawnSync('true');
+      console.log(JSON.stringify({ before, read, unshare: [child.status, child.stderr.trim()], plain: plain.status }));
+    `, { from, user, args: [profile] });
+    expect(result.stderr).toBe('');
+    const out = lastJson<{ before: number; read: string; unshare: [number, string]; plain: number }>(result.stdout);
+    expect(out.before).toBe(0); // user namespaces work here without the filter
+    expect(out.read).toBe('ok');
+    expect(out.plain).toBe(0);
+    expect(out.unshare[0]).not.toBe(0);
+    expect(out.unshare[1]).toContain('Operation not permitted');
+  });
+});
+
 describe('TSYNC failure', () => {
   it('names the thread whose filter blocks synchronisation, and installs nothing', () => {
     const result = runScript(`
