@@ -10,7 +10,7 @@ ${loadHelper()}${prelude}
 const blocker = helper.blockSignal32();
 const started = performance.now();
 let error;
-try { broadcast([{ op: 'no-new-privs' }], { timeoutMs: 300 }); } catch (e) { error = e; }
+try { broadcast([{ op: 'no-new-privs' }], { timeoutMs: 1000 }); } catch (e) { error = e; }
 const elapsed = performance.now() - started;
 // Still alive: timers, the pool and the worker work; a second call fails the same way.
 await new Promise((resolve) => setTimeout(resolve, 50));
@@ -25,7 +25,7 @@ process.exit(0);
     expect(out.message).toContain(`tid ${out.blocker}: timeout`);
     expect(out.report.timedOut).toBe(true);
     expect(out.report.threads.filter((t) => !t.ok).map((t) => [t.tid, t.status])).toEqual([[out.blocker, 'timeout']]);
-    expect(out.elapsed).toBeLessThan(3000);
+    expect(out.elapsed).toBeLessThan(5000);
     expect(out.pool).toBe('ok');
     expect(out.again).toBe('ERR_EXILE_THREADS');
     // Every other thread was reached; the handler stays installed (a signal is still pending).
