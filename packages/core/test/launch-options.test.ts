@@ -12,7 +12,7 @@ describe('launchOptions (plan → @exile/namespaces options)', () => {
       { step: 'mounts', read: ['/data', '/usr'], write: ['/out'], exec: ['/usr'] },
       { step: 'caps', keep: ['CAP_NET_BIND_SERVICE'] },
       { step: 'no-new-privs' },
-      { step: 'seccomp', rules: [], vows: ['stdio'], penalty: 'kill' },
+      { step: 'seccomp', rules: [], vows: ['stdio'], penalty: 'kill', errno: 'EPERM' },
     ] }, filter);
     expect(options).toEqual({
       namespaces: { user: true, mount: true, net: true, pid: true, ipc: false, uts: false, cgroup: false },

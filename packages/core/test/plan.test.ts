@@ -45,7 +45,7 @@ describe('plan: in-process on Landlock ABI 7', () => {
   });
 
   it('puts the deny-only network rules before the policy rules, then the vows', () => {
-    expect(step(p.steps, 'seccomp')).toEqual({ step: 'seccomp', rules: [...tcpOnlyRules, ...full.syscalls!], vows: ['stdio', 'rpath', 'inet'], penalty: 'kill' });
+    expect(step(p.steps, 'seccomp')).toEqual({ step: 'seccomp', rules: [...tcpOnlyRules, ...full.syscalls!], vows: ['stdio', 'rpath', 'inet'], penalty: 'kill', errno: 'EPERM' });
   });
 
   it('reports every item enforced, each with what and mechanism', () => {

@@ -35,7 +35,14 @@ describe('validatePolicy', () => {
       namespaces: { user: true, mount: true, net: true, pid: true, ipc: true, uts: true, cgroup: true },
       mode: 'strict',
       penalty: 'errno',
+      errno: 'EPERM',
     });
+  });
+
+  it("takes OpenBSD's error modifier as the errno penalty with ENOSYS", () => {
+    expect(validatePolicy({ vows: 'stdio error rpath' })).toMatchObject({ vows: ['stdio', 'rpath'], penalty: 'errno', errno: 'ENOSYS' });
+    expect(validatePolicy({ vows: ['stdio', 'ERROR'], penalty: 'kill' })).toMatchObject({ penalty: 'kill', errno: 'ENOSYS' });
+    expect(loadPolicy({ vows: 'stdio error' }).vows).toBe('stdio error');
   });
 
   it('gives defaults for an empty policy; net true means unrestricted', () => {

@@ -35,7 +35,7 @@ function apply(step: Step, prepared: Prepared): ReportItem[] {
     }
     case 'seccomp':
       if (prepared.rules) install(prepared.rules, { tsync: true });
-      if (step.vows) vow(step.vows, { penalty: step.penalty });
+      if (step.vows) vow(step.vows, { penalty: step.penalty, errno: step.errno });
       return [];
     case 'namespaces':
     case 'mounts':

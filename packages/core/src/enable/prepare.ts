@@ -36,7 +36,7 @@ export function prepare(plan: Plan, policy: NormalizedPolicy): Prepared {
   if (plan.steps.some((s) => s.step === 'landlock')) checkPaths(policy.fs);
   const seccomp = plan.steps.find((s): s is Extract<Step, { step: 'seccomp' }> => s.step === 'seccomp');
   if (seccomp === undefined) return {};
-  if (seccomp.vows !== undefined) compileVows(seccomp.vows, { penalty: seccomp.penalty });
+  if (seccomp.vows !== undefined) compileVows(seccomp.vows, { penalty: seccomp.penalty, errno: seccomp.errno });
   if (seccomp.rules.length === 0) return {};
   return { rules: compile({ defaultAction: 'allow', rules: seccomp.rules }), socketFilter: seccomp.rules.some((r) => r.syscall === 'socket') };
 }

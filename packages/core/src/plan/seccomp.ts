@@ -3,8 +3,8 @@ import type { NormalizedPolicy, Rule } from '../policy/types.js';
 import { seccompUsable } from './kernel.js';
 import type { PlannedItem, Step, Target } from './types.js';
 
-function violation(penalty: 'kill' | 'errno', target: Target): string {
-  if (penalty === 'errno') return 'EPERM';
+function violation(policy: NormalizedPolicy, target: Target): string {
+  if (policy.penalty === 'errno') return policy.errno;
   // A child's program has no exile SIGSYS handler to print the message.
   return target === 'process' ? 'SIGSYS with a message naming the syscall and vow' : 'the program is killed by SIGSYS';
 }
@@ -16,12 +16,12 @@ export function planSeccomp(policy: NormalizedPolicy, netRules: Rule[], f: Featu
   const items: PlannedItem[] = [];
   if (policy.vows !== undefined) {
     items.push({ what: `vows: ${policy.vows.join(' ') || '(none)'}`, mechanism, enforced: usable.ok, required: true,
-      detail: usable.ok ? `violations: ${violation(policy.penalty, target)}` : usable.why });
+      detail: usable.ok ? `violations: ${violation(policy, target)}` : usable.why });
   }
   if (policy.syscalls.length > 0) {
     items.push({ what: `syscall rules: ${policy.syscalls.length}`, mechanism, enforced: usable.ok, required: true, ...(usable.ok ? {} : { detail: usable.why }) });
   }
   const rules = [...netRules, ...policy.syscalls];
   if (!usable.ok || (rules.length === 0 && policy.vows === undefined)) return { items };
-  return { step: { step: 'seccomp', rules, vows: policy.vows, penalty: policy.penalty }, items };
+  return { step: { step: 'seccomp', rules, vows: policy.vows, penalty: policy.penalty, errno: policy.errno }, items };
 }

@@ -39,7 +39,7 @@ export type Step =
   | { step: 'caps'; keep: Cap[] }
   | { step: 'no-new-privs' }
   | { step: 'landlock'; spec: LandlockStepSpec }
-  | { step: 'seccomp'; rules: Rule[]; vows: Vow[] | undefined; penalty: 'kill' | 'errno' };
+  | { step: 'seccomp'; rules: Rule[]; vows: Vow[] | undefined; penalty: 'kill' | 'errno'; errno: 'EPERM' | 'ENOSYS' };
 
 /** Where a policy is applied: this running process, or a new child before it execs. */
 export type Target = 'process' | 'child';

@@ -56,4 +56,6 @@ export interface NormalizedPolicy {
   namespaces: Exclude<NamespaceOptions, 'all'> | undefined;
   mode: 'strict' | 'best-effort';
   penalty: 'kill' | 'errno';
+  /** The errno of the `errno` penalty: OpenBSD's `error` vow modifier makes it ENOSYS, else EPERM. */
+  errno: 'EPERM' | 'ENOSYS';
 }

@@ -49,6 +49,12 @@ function capabilities(input: Policy['capabilities']): NormalizedPolicy['capabili
   return { keep: [...keep] };
 }
 
+/** OpenBSD's `error` token: not a vow but a penalty (errno ENOSYS); @exile/vows' parse() drops it. */
+function hasErrorModifier(input: Policy['vows']): boolean {
+  const tokens: unknown[] = typeof input === 'string' ? input.split(/\s+/) : input ?? [];
+  return tokens.some((t) => typeof t === 'string' && t.trim().toLowerCase() === 'error');
+}
+
 const ALL_NAMESPACES = { user: true, mount: true, net: true, pid: true, ipc: true, uts: true, cgroup: true };
 
 /**
@@ -75,7 +81,8 @@ export function validatePolicy(policy: unknown, base: string = process.cwd()): N
     capabilities: capabilities(p.capabilities),
     namespaces: p.namespaces === 'all' ? { ...ALL_NAMESPACES } : p.namespaces,
     mode: p.mode ?? 'strict',
-    penalty: p.penalty ?? 'kill',
+    penalty: p.penalty ?? (hasErrorModifier(p.vows) ? 'errno' : 'kill'),
+    errno: hasErrorModifier(p.vows) ? 'ENOSYS' : 'EPERM',
   };
 }
 
@@ -84,7 +91,7 @@ export function toPolicy(n: NormalizedPolicy): Policy {
   const policy: Policy = { mode: n.mode, penalty: n.penalty };
   if (n.fs !== undefined) policy.fs = n.fs === false ? false : { read: n.fs.read, write: n.fs.write, exec: n.fs.exec };
   if (n.net !== undefined) policy.net = n.net === false ? false : { connect: n.net.connect, bind: n.net.bind };
-  if (n.vows !== undefined) policy.vows = n.vows;
+  if (n.vows !== undefined) policy.vows = n.errno === 'ENOSYS' ? [...n.vows, 'error'].join(' ') : n.vows;
   if (n.syscalls.length > 0) policy.syscalls = n.syscalls;
   if (n.capabilities !== undefined) policy.capabilities = n.capabilities.keep.length === 0 ? 'drop-all' : { keep: n.capabilities.keep };
   if (n.namespaces !== undefined) policy.namespaces = n.namespaces;

@@ -17,10 +17,10 @@ const NO_PID = 0x7fffffff;
  */
 export const STARTUP_VOWS = ['exec', 'prot_exec'] as const satisfies readonly Vow[];
 
-export function childFilter(rules: Rule[], vows: Vow[] | undefined, penalty: 'kill' | 'errno'): Uint8Array {
+export function childFilter(rules: Rule[], vows: Vow[] | undefined, penalty: 'kill' | 'errno', errno: string): Uint8Array {
   let policy: SeccompPolicy = { defaultAction: 'allow', rules };
   if (vows !== undefined) {
-    const vowed = compileVows([...new Set<Vow>([...vows, ...STARTUP_VOWS])], { penalty, runtime: 'none', report: false, pid: NO_PID });
+    const vowed = compileVows([...new Set<Vow>([...vows, ...STARTUP_VOWS])], { penalty, errno, runtime: 'none', report: false, pid: NO_PID });
     policy = { ...vowed, rules: [...rules, ...vowed.rules] };
   }
   return compile(policy).instructions;

@@ -1,0 +1,1 @@
+process.once('message', (value) => process.send(value));
