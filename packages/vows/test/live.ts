@@ -1,4 +1,5 @@
 import { runScript, type ChildResult } from '@exile/test-utils';
+import { tmpdir } from 'node:os';
 
 export const SIGSYS_LINE = /^exile: [a-z0-9_]+\(2\) blocked by vows; .*\n$/;
 
@@ -15,7 +16,8 @@ export function child(body: string, options: { user?: 'nobody'; timeoutMs?: numb
     "const done = (value) => console.log(JSON.stringify(value));",
     body,
   ].join('\n');
-  return runScript(code, { from: import.meta.url, ...options });
+  // cwd outside the package: a Worker start needs getcwd() to succeed even if .test-tmp is cleaned meanwhile
+  return runScript(code, { from: import.meta.url, cwd: tmpdir(), ...options });
 }
 
 /** stderr split into lines, each with its newline. */
