@@ -41,6 +41,17 @@ describe('exile explain', () => {
     expect(vow.stderr).toContain('unknown vow "teleport" [ERR_EXILE_UNKNOWN_VOW]');
   });
 
+  it('--bpf disassembles every filter: two stacked in-process, one before a child execs', () => {
+    const inProcess = run('explain', '--in-process', '--no-net', '--vows', 'stdio', '--bpf');
+    expect(inProcess.status).toBe(0);
+    expect(inProcess.stdout).toMatch(/seccomp: network and policy rules \(default allow\), \d+ instructions\n0000: ld +\[4\]/);
+    expect(inProcess.stdout).toMatch(/ret errno\(97\)/);
+    expect(inProcess.stdout).toMatch(/seccomp: vows "stdio" \(Node runtime baseline\), \d+ instructions/);
+    const child = run('explain', '--vows', 'stdio', '--bpf');
+    expect(child.stdout.match(/^seccomp: .*$/gm)).toEqual([expect.stringMatching(/^seccomp: filter installed before exec, \d+ instructions$/)]);
+    expect(run('explain', '--ro', '/usr', '--bpf').stdout).toContain('no seccomp filter');
+  });
+
   it('in-process namespaces exit 125 pointing at spawn/launch', () => {
     const r = run('explain', '--in-process', '--unshare', 'net');
     expect(r.status).toBe(125);

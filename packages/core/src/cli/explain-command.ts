@@ -6,12 +6,14 @@ import { validatePolicy } from '../policy/validate.js';
 import { probe } from '../probe.js';
 import { optionHelp, parseOptions, type OptionSpec } from './options.js';
 import { POLICY_OPTIONS, policyFromOptions } from './policy-flags.js';
+import { renderFilters } from './bpf.js';
 import { table } from './table.js';
 import { UsageError } from './usage-error.js';
 
 const OPTIONS: readonly OptionSpec[] = [
   ...POLICY_OPTIONS,
   { name: '--in-process', help: 'explain enable() in a running process instead of exile run / spawn()' },
+  { name: '--bpf', help: 'also print the disassembly of every seccomp filter' },
   { name: '--json', help: 'print the plan as JSON' },
   { name: '--help', help: 'show this help' },
 ];
@@ -69,5 +71,6 @@ export function explainCommand(args: string[], out: (text: string) => void): num
     result = plan({ ...policy, mode: 'best-effort' }, features, target);
   }
   out(parsed.values.has('--json') ? JSON.stringify({ ...result, refused }, null, 2) + '\n' : renderPlan(result, features, refused));
+  if (parsed.values.has('--bpf')) out(renderFilters(result));
   return 0;
 }

@@ -1,4 +1,4 @@
-import { compile, type SeccompPolicy } from '@exile/seccomp';
+import { compile, type BpfProgram, type SeccompPolicy } from '@exile/seccomp';
 import { compile as compileVows, type Vow } from '@exile/vows';
 import type { Rule } from '../policy/types.js';
 
@@ -17,11 +17,11 @@ const NO_PID = 0x7fffffff;
  */
 export const STARTUP_VOWS = ['exec', 'prot_exec'] as const satisfies readonly Vow[];
 
-export function childFilter(rules: Rule[], vows: Vow[] | undefined, penalty: 'kill' | 'errno', errno: string): Uint8Array {
+export function childFilter(rules: Rule[], vows: Vow[] | undefined, penalty: 'kill' | 'errno', errno: string): BpfProgram {
   let policy: SeccompPolicy = { defaultAction: 'allow', rules };
   if (vows !== undefined) {
     const vowed = compileVows([...new Set<Vow>([...vows, ...STARTUP_VOWS])], { penalty, errno, runtime: 'none', report: false, pid: NO_PID });
     policy = { ...vowed, rules: [...rules, ...vowed.rules] };
   }
-  return compile(policy).instructions;
+  return compile(policy);
 }

@@ -37,7 +37,7 @@ export function spawn(policy: Policy, command: string, args: string[] = [], opti
   const planned = plan(normalized, probe(), 'child', { landlockBeforeExec: false });
   checkPaths(normalized.fs);
   const seccomp = planned.steps.find((s): s is Extract<Step, { step: 'seccomp' }> => s.step === 'seccomp');
-  const filter = seccomp && childFilter(seccomp.rules, seccomp.vows, seccomp.penalty, seccomp.errno);
+  const filter = seccomp && childFilter(seccomp.rules, seccomp.vows, seccomp.penalty, seccomp.errno).instructions;
   const extra = STARTUP_VOWS.filter((v) => seccomp?.vows !== undefined && !seccomp.vows.includes(v)).map((v) => startupItems[v]);
   const child = launch(command, args, { ...options, ...launchOptions(planned, filter) }) as SandboxedChild;
   child.report = { mode: planned.mode, items: [...planned.items, ...extra], threads: 0, ms: performance.now() - start };
