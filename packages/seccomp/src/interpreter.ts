@@ -5,6 +5,7 @@ import { BPF, DATA, MAX_INSNS, decode, type Insn } from './bpf.js';
 import type { BpfProgram, Evaluation, SeccompData } from './types.js';
 
 const cls = (code: number): number => code & 0x07;
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 // The instructions seccomp_check_filter() accepts (after LD|W|LEN and LDX|W|LEN become immediates).
 const ALU_OPS = [BPF.ADD, BPF.SUB, BPF.MUL, BPF.DIV, BPF.AND, BPF.OR, BPF.XOR, BPF.LSH, BPF.RSH];
@@ -73,20 +74,21 @@ function checkMemory(insns: readonly Insn[]): void {
   });
 }
 
+// struct seccomp_data, little-endian like all of exile's architectures. The buffer is reused:
+// run() reads it synchronously.
+const dataBuffer = new ArrayBuffer(DATA.size);
+const dataView = new DataView(dataBuffer);
+const dataWordsView = new Uint32Array(dataBuffer);
+
 function dataWords(program: BpfProgram, data: SeccompData): Uint32Array {
-  const words = new Uint32Array(DATA.size / 4);
   const arch = data.arch ?? program.arch;
-  words[0] = data.nr >>> 0;
-  words[1] = typeof arch === 'number' ? arch >>> 0 : ARCHES[arch].audit;
-  const ip = BigInt.asUintN(64, data.ip ?? 0n);
-  words[2] = Number(ip & 0xffffffffn);
-  words[3] = Number(ip >> 32n);
-  for (let i = 0; i < 6; i++) {
-    const arg = BigInt.asUintN(64, data.args?.[i] ?? 0n);
-    words[4 + 2 * i] = Number(arg & 0xffffffffn);
-    words[5 + 2 * i] = Number(arg >> 32n);
-  }
-  return words;
+  dataView.setInt32(DATA.nr, data.nr | 0, true);
+  dataView.setUint32(DATA.arch, typeof arch === 'number' ? arch >>> 0 : ARCHES[arch].audit, true);
+  dataView.setBigUint64(DATA.ipLo, BigInt.asUintN(64, data.ip ?? 0n), true);
+  for (let i = 0; i < 6; i++) dataView.setBigUint64(DATA.argLo(i), BigInt.asUintN(64, data.args?.[i] ?? 0n), true);
+  // Uint32Array uses host order; seccomp_data is little-endian on every supported arch.
+  if (!LITTLE_ENDIAN_HOST) for (let i = 0; i < 16; i++) dataWordsView[i] = dataView.getUint32(i * 4, true);
+  return dataWordsView;
 }
 
 /** Runs verified instructions on the 16 words of seccomp_data. */
