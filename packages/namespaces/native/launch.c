@@ -4,7 +4,7 @@
  *   close fds → die-with-parent → setsid → unshare → setgroups/uid_map/gid_map
  *   → [pid ns: fork; the child is pid 1 of the namespace] → hostname → loopback → mounts
  *   → pivot_root → chdir → [pid ns: fork the target] → Landlock → caps → NNP → seccomp → execve.
- * Any failure writes a record on the status fd (report.h) and exits 127. */
+ * Any failure writes a record back on the plan fd (report.h) and exits 127. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -70,7 +70,7 @@ static void write_map(const char *path, const struct id_map *map, size_t n, enum
 }
 
 static void close_inherited(const struct plan *plan) {
-  unsigned keep = plan->keep_fds, status = plan->status_fd;
+  unsigned keep = plan->keep_fds, status = plan->plan_fd;
   if (status > keep && x_close_range(keep, status - 1) != 0) die(STEP_CLOSE_FDS, errno, NULL);
   if (x_close_range(status + 1, ~0u) != 0) die(STEP_CLOSE_FDS, errno, NULL);
 }
@@ -213,19 +213,20 @@ static int parse_fd(const char *s) {
 int main(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "--version") == 0) { puts("exile-launch " LAUNCHER_VERSION); return 0; }
   if (argc == 2 && strcmp(argv[1], "--check") == 0) return check_mode();
-  int plan_fd = argc == 3 ? parse_fd(argv[1]) : -1, status_fd = argc == 3 ? parse_fd(argv[2]) : -1;
-  if (plan_fd < 0 || status_fd < 0) {
-    fputs("usage: exile-launch PLAN_FD STATUS_FD | --check | --version\n", stderr);
+  int plan_fd = argc == 2 ? parse_fd(argv[1]) : -1;
+  if (plan_fd < 0) {
+    fputs("usage: exile-launch PLAN_FD | --check | --version\n", stderr);
     return 2;
   }
-  report_init(status_fd);
-  if (fcntl(status_fd, F_SETFD, FD_CLOEXEC) != 0) die(STEP_PLAN, errno, "status fd");
+  report_init(plan_fd);
+  if (fcntl(plan_fd, F_SETFD, FD_CLOEXEC) != 0) die(STEP_PLAN, errno, "plan fd");
   unsigned char *buf;
   size_t len, at;
   const char *why;
+  /* A pre-filled regular file arrives positioned at its end; a pipe or socket cannot seek. */
+  if (lseek(plan_fd, 0, SEEK_SET) < 0 && errno != ESPIPE) die(STEP_PLAN, errno, "lseek");
   int err = read_all(plan_fd, &buf, &len);
   if (err) die(STEP_PLAN, err, "read");
-  close(plan_fd);
   struct plan plan;
   if (plan_decode(buf, len, &plan, &why, &at) != 0) {
     char detail[128];
@@ -233,7 +234,7 @@ int main(int argc, char **argv) {
     die(STEP_PLAN, EINVAL, detail);
   }
   free(buf);
-  if (plan.status_fd != (uint32_t)status_fd) die(STEP_PLAN, EINVAL, "status fd differs from the plan");
+  if (plan.plan_fd != (uint32_t)plan_fd) die(STEP_PLAN, EINVAL, "plan fd differs from the plan");
 
   sigset_t orig;
   sigprocmask(SIG_SETMASK, NULL, &orig);

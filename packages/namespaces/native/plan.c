@@ -108,12 +108,12 @@ static int push_string(struct reader *r, char ***arr, size_t *count, int empty_o
 
 static int decode_options(struct reader *r, struct plan *plan) {
   if (u32(r, &plan->options) || u32(r, &plan->clone_flags) || u32(r, &plan->keep_fds) ||
-      u32(r, &plan->status_fd) || u32(r, &plan->parent_pid))
+      u32(r, &plan->plan_fd) || u32(r, &plan->parent_pid))
     return -1;
   if (plan->options & ~OPT_ALL) return fail(r, "unknown option bit");
   if (plan->clone_flags & ~CLONE_NS_ALL) return fail(r, "unknown clone flag");
   if (plan->keep_fds < 3 || plan->keep_fds > 1024) return fail(r, "keep_fds out of range");
-  if (plan->status_fd < plan->keep_fds || plan->status_fd > 1026) return fail(r, "status fd out of range");
+  if (plan->plan_fd < plan->keep_fds || plan->plan_fd > 1025) return fail(r, "plan fd out of range");
   return 0;
 }
 

@@ -92,7 +92,7 @@ struct pre_exec_step {
 };
 
 struct plan {
-  uint32_t options, clone_flags, keep_fds, status_fd, parent_pid;
+  uint32_t options, clone_flags, keep_fds, plan_fd, parent_pid;
   size_t nuid, ngid, nmounts, nsteps, nargs, nenv, nexec;
   struct id_map *uid_map, *gid_map;
   char *hostname, *staging, *cwd;

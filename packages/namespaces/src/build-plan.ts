@@ -131,7 +131,7 @@ export function buildPlan(command: string, args: readonly string[], options: Lau
     env,
     exec: execCandidates(command, env),
     keepFds,
-    statusFd: keepFds + 1,
+    planFd: keepFds,
     parentPid: process.pid,
   };
   optionalBoolean(options.clearEnv, 'clearEnv');

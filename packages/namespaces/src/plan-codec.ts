@@ -14,61 +14,60 @@ const ALL_CLONE_FLAGS = Object.values(CloneFlags).reduce((a, b) => a | b, 0);
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Appends little-endian fields into one growing buffer; records get their length patched in. */
 class Writer {
-  private chunks: Uint8Array[] = [];
-  private record: number[] = [];
-  private recordBytes: Uint8Array[] = [];
-  private recordLength = 0;
+  private buf = new Uint8Array(4096);
+  private view = new DataView(this.buf.buffer);
+  private at = 8;
+  private recordStart = 0;
 
-  private push(bytes: Uint8Array): void {
-    this.recordBytes.push(bytes);
-    this.recordLength += bytes.length;
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.at + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.at));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
   }
   u32(value: number): this {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setUint32(0, value >>> 0, true);
-    this.push(b);
+    this.room(4);
+    this.view.setUint32(this.at, value >>> 0, true);
+    this.at += 4;
     return this;
   }
   u64(value: bigint): this {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, value), true);
-    this.push(b);
+    this.room(8);
+    this.view.setBigUint64(this.at, BigInt.asUintN(64, value), true);
+    this.at += 8;
     return this;
   }
   bytes(value: Uint8Array): this {
     this.u32(value.length);
-    this.push(value);
+    this.room(value.length);
+    this.buf.set(value, this.at);
+    this.at += value.length;
     return this;
   }
   str(value: string): this {
-    return this.bytes(utf8.encode(value));
+    this.room(4 + value.length * 3);
+    const { written } = utf8.encodeInto(value, this.buf.subarray(this.at + 4));
+    this.view.setUint32(this.at, written, true);
+    this.at += 4 + written;
+    return this;
   }
   begin(tag: number): this {
-    this.record = [tag];
-    this.recordBytes = [];
-    this.recordLength = 0;
+    this.u32(tag).u32(0);
+    this.recordStart = this.at;
     return this;
   }
   end(): void {
-    const head = new Uint8Array(8);
-    const view = new DataView(head.buffer);
-    view.setUint32(0, this.record[0] ?? 0, true);
-    view.setUint32(4, this.recordLength, true);
-    this.chunks.push(head, ...this.recordBytes);
+    this.view.setUint32(this.recordStart - 4, this.at - this.recordStart, true);
   }
   finish(): Uint8Array {
-    const total = 8 + this.chunks.reduce((n, c) => n + c.length, 0);
-    const out = new Uint8Array(total);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, MAGIC, true);
-    view.setUint32(4, total, true);
-    let at = 8;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    this.view.setUint32(0, MAGIC, true);
+    this.view.setUint32(4, this.at, true);
+    return this.buf.slice(0, this.at);
   }
 }
 
@@ -113,7 +112,7 @@ function encodeStep(w: Writer, s: PlanStep): void {
 export function encodePlan(plan: Plan): Uint8Array {
   const w = new Writer();
   const options = flagBits(Option, plan as unknown as Partial<Record<keyof typeof Option, boolean>>);
-  w.begin(Tag.options).u32(options).u32(plan.cloneFlags).u32(plan.keepFds).u32(plan.statusFd).u32(plan.parentPid).end();
+  w.begin(Tag.options).u32(options).u32(plan.cloneFlags).u32(plan.keepFds).u32(plan.planFd).u32(plan.parentPid).end();
   for (const m of plan.uidMap) w.begin(Tag.uidMap).u32(m.inside).u32(m.outside).u32(m.count).end();
   for (const m of plan.gidMap) w.begin(Tag.gidMap).u32(m.inside).u32(m.outside).u32(m.count).end();
   if (plan.hostname !== undefined) w.begin(Tag.hostname).str(plan.hostname).end();
@@ -215,7 +214,7 @@ export function decodePlan(bytes: Uint8Array): Plan {
   if (view.getUint32(4, true) !== bytes.length) throw bad('length mismatch', 4);
   const plan: Plan = {
     dieWithParent: false, newSession: false, cloneFlags: 0, setgroupsDeny: false, uidMap: [], gidMap: [], loopback: false,
-    mountPrivate: false, createTargets: false, mounts: [], steps: [], argv: [], env: [], exec: [], keepFds: 0, statusFd: 0, parentPid: 0,
+    mountPrivate: false, createTargets: false, mounts: [], steps: [], argv: [], env: [], exec: [], keepFds: 0, planFd: 0, parentPid: 0,
   };
   let at = 8;
   while (at < bytes.length) {
@@ -244,7 +243,7 @@ function decodeRecord(plan: Plan, tag: number, r: Reader, at: number): void {
       plan.cloneFlags = r.u32();
       if ((plan.cloneFlags & ~ALL_CLONE_FLAGS) !== 0) throw bad('unknown clone flag', at);
       plan.keepFds = r.u32();
-      plan.statusFd = r.u32();
+      plan.planFd = r.u32();
       plan.parentPid = r.u32();
       return;
     }

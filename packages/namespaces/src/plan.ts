@@ -73,9 +73,10 @@ export interface Plan {
   env: string[];
   /** Paths tried in order with `execve` (the PATH search, done here). */
   exec: string[];
-  /** fds 0..keepFds-1 survive; the plan arrives on fd keepFds. */
+  /** fds 0..keepFds-1 survive; the rest are closed. */
   keepFds: number;
-  statusFd: number;
+  /** The fd the plan arrives on (and a failure record goes back on): keepFds. */
+  planFd: number;
   /** pid of the process that spawned the launcher (0: do not check), for dieWithParent. */
   parentPid: number;
 }

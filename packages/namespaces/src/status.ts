@@ -1,24 +1,41 @@
+import { closeSync, readSync } from 'node:fs';
 import { ErrorCodes, ExileError, errnoName } from '@exile/common';
 import { STEP_NAMES } from './steps.js';
 
-const MAGIC = 0x52455845; // "EXER", see native/report.h
+const RECORD_MAGIC = 0x52455845; // "EXER", see native/report.h
+const PLAN_MAGIC = 0x314c5845; // "EXL1": the plan file untouched, so execve succeeded
 const HEADER = 16;
+const MAX_DETAIL = 4096;
 
 /**
- * Turns what the launcher wrote on its status fd into the error to emit: nothing means
- * `execve` succeeded (`undefined`); a record names the failing step, errno and path.
+ * Turns what the launcher left on its plan fd into the error to emit. No record (nothing on a
+ * socket, or the plan itself in a file) means `execve` succeeded: `undefined`. A record names
+ * the failing step, errno and path; anything else is reported as a garbled record.
  */
 export function parseStatus(bytes: Buffer, command: string): ExileError | undefined {
-  if (bytes.length === 0) return undefined;
-  if (bytes.length < HEADER || bytes.readUInt32LE(0) !== MAGIC || bytes.length !== HEADER + bytes.readUInt32LE(12)) {
-    return new ExileError(ErrorCodes.LAUNCH, `exile-launch sent a garbled status record (${bytes.length} bytes)`, { step: 'unknown', command });
+  if (bytes.length === 0 || (bytes.length >= 4 && bytes.readUInt32LE(0) === PLAN_MAGIC)) return undefined;
+  if (bytes.length < HEADER || bytes.readUInt32LE(0) !== RECORD_MAGIC || bytes.length < HEADER + bytes.readUInt32LE(12)) {
+    return new ExileError(ErrorCodes.LAUNCH, `exile-launch left a garbled status record (${bytes.length} bytes)`, { step: 'unknown', command });
   }
   const step = STEP_NAMES[bytes.readUInt32LE(4)] ?? `step ${bytes.readUInt32LE(4)}`;
   const errno = bytes.readInt32LE(8);
-  const detail = bytes.subarray(HEADER).toString('utf8');
+  const detail = bytes.subarray(HEADER, HEADER + bytes.readUInt32LE(12)).toString('utf8');
   const name = errnoName(errno);
   const where = detail === '' ? '' : ` (${detail})`;
   const details: Record<string, unknown> = { step, errno, errnoName: name, command };
-  details[detail.startsWith('/') ? 'path' : 'detail'] = detail === '' ? undefined : detail;
+  if (detail !== '') details[detail.startsWith('/') ? 'path' : 'detail'] = detail;
   return new ExileError(ErrorCodes.LAUNCH, `exile-launch: ${step} failed for ${command}: ${name}${where}`, details);
+}
+
+/** Reads the launcher's record (or the plan) back from the start of the plan file, then closes it. Never throws. */
+export function readStatus(fd: number, command: string): ExileError | undefined {
+  try {
+    const buffer = Buffer.alloc(HEADER + MAX_DETAIL);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    return parseStatus(buffer.subarray(0, n), command);
+  } catch (error) {
+    return new ExileError(ErrorCodes.LAUNCH, `cannot read exile-launch's status: ${(error as Error).message}`, { step: 'unknown', command }, { cause: error });
+  } finally {
+    try { closeSync(fd); } catch { /* already closed */ }
+  }
 }

@@ -152,9 +152,9 @@ describe('buildPlan: program, environment, fds', () => {
     expect(buildPlan('sh', ['-c', 'x'], { argv0: 'shell' }).argv).toEqual(['shell', '-c', 'x']);
   });
 
-  it('keeps the stdio fds and puts the plan and status fds right after them', () => {
-    expect(buildPlan('true', [])).toMatchObject({ keepFds: 3, statusFd: 4 });
-    expect(buildPlan('true', [], { stdio: ['pipe', 'pipe', 'pipe', 'ignore', 'pipe'] })).toMatchObject({ keepFds: 5, statusFd: 6 });
+  it('keeps the stdio fds and puts the plan fd right after them', () => {
+    expect(buildPlan('true', [])).toMatchObject({ keepFds: 3, planFd: 3 });
+    expect(buildPlan('true', [], { stdio: ['pipe', 'pipe', 'pipe', 'ignore', 'pipe'] })).toMatchObject({ keepFds: 5, planFd: 5 });
     rejects(() => buildPlan('true', [], { stdio: ['pipe', 'pipe', 'pipe', 'ipc'] }), 'stdio[3]');
   });
 

@@ -6,10 +6,12 @@ import { parseStatus } from '../src/status.js';
 /** Runs the launcher on raw plan bytes; resolves with its exit status and status-fd error. */
 function launchRaw(bytes: Uint8Array): Promise<{ code: number | null; error: ReturnType<typeof parseStatus> }> {
   return new Promise((resolve) => {
-    const child = nodeSpawn(launcherPath, ['3', '4'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+    // fd 3 is a socket pair: the plan goes in, a failure record comes back on the same fd.
+    const child = nodeSpawn(launcherPath, ['3'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    const socket = child.stdio[3] as unknown as NodeJS.ReadWriteStream;
     const chunks: Buffer[] = [];
-    (child.stdio[4] as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
-    (child.stdio[3] as NodeJS.WritableStream).end(bytes);
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.end(bytes);
     child.on('close', (code) => resolve({ code, error: parseStatus(Buffer.concat(chunks), 'x') }));
   });
 }
@@ -30,7 +32,8 @@ describe('exile-launch executable', () => {
 
   it('refuses bad usage', () => {
     expect(spawnSync(launcherPath, [], { encoding: 'utf8' }).status).toBe(2);
-    expect(spawnSync(launcherPath, ['x', '4'], { encoding: 'utf8' }).status).toBe(2);
+    expect(spawnSync(launcherPath, ['x'], { encoding: 'utf8' }).status).toBe(2);
+    expect(spawnSync(launcherPath, ['3', '4'], { encoding: 'utf8' }).status).toBe(2);
   });
 
   it('a malformed plan on the plan fd becomes a structured plan error, exit 127', async () => {
@@ -44,10 +47,10 @@ describe('exile-launch executable', () => {
     expect((await launchRaw(new Uint8Array(0))).error?.details).toMatchObject({ step: 'plan', detail: 'truncated record at byte 0' });
   });
 
-  it('a plan whose status fd differs from the command line is refused', async () => {
+  it('a plan whose fd differs from the command line is refused', async () => {
     const plan = buildPlan('true', []);
-    plan.statusFd = 9;
-    expect((await launchRaw(encodePlan(plan))).error?.details).toMatchObject({ step: 'plan', detail: 'status fd differs from the plan' });
+    plan.planFd = 9;
+    expect((await launchRaw(encodePlan(plan))).error?.details).toMatchObject({ step: 'plan', detail: 'plan fd differs from the plan' });
   });
 
   it('a valid plan runs the program', async () => {

@@ -45,7 +45,10 @@ const running = (pid) => { try { return !/^State:\\s+Z/m.test(readFileSync('/pro
 const parent = nodeSpawn(process.execPath, ['--input-type=module', '-e', \`
 import { spawn } from '@exile/namespaces';
 const c = spawn('sleep', ['30'], { namespaces: { user: true }, dieWithParent: ${die}, stdio: 'ignore' });
-c.on('spawn', () => console.log(c.pid));\`], { stdio: ['ignore', 'pipe', 'inherit'] });
+c.on('spawn', () => console.log(c.pid));\`], { stdio: ['ignore', 'pipe', 'pipe'] });
+let err = '';
+parent.stderr.on('data', (d) => { err += d; });
+parent.on('exit', () => { if (err) console.log(JSON.stringify({ err })); });
 parent.stdout.once('data', (d) => {
   const pid = Number(String(d).trim());
   parent.kill('SIGKILL');
