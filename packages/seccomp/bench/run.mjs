@@ -16,7 +16,7 @@ import { libseccompBpf, withoutNewer } from './libseccomp.mjs';
 
 const arch = 'x86_64';
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 const CALLS = Number(process.env.BENCH_CALLS ?? 300_000);
 
 // Docker's default profile (shared/ beside the repository), without the syscalls Debian 12's
@@ -59,25 +59,31 @@ for (const [label, policy] of [["Docker default", docker], [`${names.length}-sys
   }
 }
 
-// Interleave the variants round by round so drift of a loaded machine hits them all alike.
-const best = new Map(variants.map((v) => [v.name, { getppid: Infinity, personality: Infinity }]));
+// A loaded machine drifts: each filtered run is paired with a filter-free run right next to it (in
+// alternating order), and the ratio reported is the median over the rounds of those pairs.
+const measure = (file) => JSON.parse(execFileSync(loop, [file, String(CALLS), '3'], { encoding: 'utf8' }));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ratios = new Map(variants.map((v) => [v.name, { getppid: [], personality: [] }]));
+const baseline = { getppid: [], personality: [] };
 for (let round = 0; round < ROUNDS; round++) {
-  for (const v of variants) {
-    const r = JSON.parse(execFileSync(loop, [v.file, String(CALLS), '3'], { encoding: 'utf8' }));
-    const b = best.get(v.name);
-    b.getppid = Math.min(b.getppid, r.getppid);
-    b.personality = Math.min(b.personality, r.personality);
+  for (const v of variants.slice(1)) {
+    const [none, filtered] = round % 2 === 0 ? [measure('-'), measure(v.file)] : [measure(v.file), measure('-')].reverse();
+    for (const op of ['getppid', 'personality']) {
+      ratios.get(v.name)[op].push(filtered[op] / none[op]);
+      baseline[op].push(none[op]);
+    }
   }
 }
-const base = best.get('no filter');
+const base = { getppid: median(baseline.getppid), personality: median(baseline.personality) };
 
 const f1 = (x) => x.toFixed(1);
 const f2 = (x) => x.toFixed(2);
 console.log(`seccomp filters on ${arch}, kernel ${execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim()}; ` +
-  `no filter: getppid ${f1(base.getppid)} ns, personality ${f1(base.personality)} ns (best of ${ROUNDS}×3 runs of ${CALLS} calls)\n`);
+  `no filter: getppid ${f1(base.getppid)} ns, personality ${f1(base.personality)} ns; ratios are medians over ${ROUNDS} rounds ` +
+  `of paired runs (each the best of 3×${CALLS} calls)\n`);
 console.log('| policy | compiler | instructions | executed mean | executed max | getppid (cached) vs none | personality (arg-checked) vs none |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const row of rows) {
-  const t = best.get(row.variant.name);
-  console.log(`| ${row.label} | ${row.who} | ${row.length} | ${f2(row.mean)} | ${row.max} | ${f2(t.getppid / base.getppid)} | ${f2(t.personality / base.personality)} |`);
+  const r = ratios.get(row.variant.name);
+  console.log(`| ${row.label} | ${row.who} | ${row.length} | ${f2(row.mean)} | ${row.max} | ${f2(median(r.getppid))} | ${f2(median(r.personality))} |`);
 }
