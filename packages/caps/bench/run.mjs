@@ -13,8 +13,8 @@ const results = runBench({
   dir,
   samples: Number(process.argv[2] ?? 11),
   cases: {
-    'drop()': { imports: "const { drop } = require('@exile/caps');", call: 'drop()' },
-    'broadcast([no-new-privs])': { imports: "const { broadcast } = require('@exile/threads');", call: "broadcast([{ op: 'no-new-privs' }])" },
+    'drop()': { imports: "const { drop } = require('@exile/caps');", call: 'drop()', engine: 'result.threads.elapsedMs * 1000' },
+    'broadcast([no-new-privs])': { imports: "const { broadcast } = require('@exile/threads');", call: "broadcast([{ op: 'no-new-privs' }])", engine: 'result.elapsedMs * 1000' },
   },
 });
 console.log(table(results));

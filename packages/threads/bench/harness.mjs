@@ -49,14 +49,15 @@ function buildTsync(dir) {
 }
 
 /**
- * cases: { name: { imports: 'const x = require(...)', call: 'expression run once and timed' } }.
+ * cases: { name: { imports: 'const x = require(...)', call: 'expression run once and timed',
+ *   engine?: 'expression of `result`: the native engine's own µs (report.elapsedMs * 1000)' } }.
  * `dir` must be inside the package whose modules the cases require (the child resolves from there).
  */
 export function runBench({ dir, cases, samples = 11 }) {
   const work = join(dir, '.test-tmp'); // git-ignored; inside the package so the child resolves it by name
   mkdirSync(work, { recursive: true });
   const tsync = buildTsync(work);
-  const all = { ...cases, 'seccomp TSYNC': { imports: `const { tsync } = require(${JSON.stringify(tsync)});`, call: 'if (tsync() !== 0) throw new Error("seccomp failed")' } };
+  const all = { ...cases, 'seccomp TSYNC': { imports: `const { tsync } = require(${JSON.stringify(tsync)});`, call: 'tsync()', check: 'result === 0' } };
   const results = [];
   for (const setup of SETUPS) {
     const row = { setup, medians: {} };
@@ -74,23 +75,28 @@ ${c.imports}
   }
   const threads = fs.readdirSync('/proc/self/task').length;
   const t0 = process.hrtime.bigint();
-  ${c.call};
+  const result = ${c.call};
   const us = Number(process.hrtime.bigint() - t0) / 1000;
-  console.log(JSON.stringify({ us, threads }));
+  if (!(${c.check ?? 'true'})) throw new Error('failed: ' + JSON.stringify(result));
+  const engineUs = ${c.engine ?? 'undefined'};
+  console.log(JSON.stringify({ us, engineUs, threads }));
   process.exit(0);
 })();
 `);
       const times = [];
+      const engine = [];
       let threads = 0;
       for (let i = 0; i < samples; i++) {
         const r = spawnSync(process.execPath, [file], { encoding: 'utf8', cwd: dir, env: { ...process.env, UV_THREADPOOL_SIZE: String(setup.pool || 4) } });
         if (r.status !== 0) throw new Error(`${name} (${setup.threads} threads): ${r.stderr}`);
         const out = JSON.parse(r.stdout.trim().split('\n').pop());
         times.push(out.us);
+        if (out.engineUs !== undefined) engine.push(out.engineUs);
         threads = out.threads;
       }
       row.threads = threads;
       row.medians[name] = median(times);
+      if (engine.length > 0) row.engine = { ...row.engine, [name]: median(engine) };
     }
     results.push(row);
   }
@@ -103,15 +109,21 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Markdown: one row per thread set-up, each case's median and its ratio to seccomp TSYNC. */
+/**
+ * Markdown: one row per thread set-up, each case's median call time and its ratio to seccomp TSYNC,
+ * and (where the case reports it) the median time inside the native engine — the rest of the call
+ * is first-call JavaScript (validation, encoding, the report), cold in a fresh process.
+ */
 export function table(results) {
   const names = Object.keys(results[0].medians).filter((n) => n !== 'seccomp TSYNC');
-  const head = ['threads', ...names.flatMap((n) => [`${n} (median)`, `÷ TSYNC`]), 'seccomp TSYNC (median)'];
+  const withEngine = new Set(names.filter((n) => results[0].engine?.[n] !== undefined));
+  const head = ['threads', ...names.flatMap((n) => [`${n}`, '÷ TSYNC', ...(withEngine.has(n) ? ['of which engine'] : [])]), 'seccomp TSYNC'];
   const us = (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${Math.round(v)} µs`);
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of results) {
     const base = r.medians['seccomp TSYNC'];
-    lines.push(`| ${r.threads} | ${names.flatMap((n) => [us(r.medians[n]), `${(r.medians[n] / base).toFixed(1)}×`]).join(' | ')} | ${us(base)} |`);
+    const cells = names.flatMap((n) => [us(r.medians[n]), `${(r.medians[n] / base).toFixed(1)}×`, ...(withEngine.has(n) ? [us(r.engine[n])] : [])]);
+    lines.push(`| ${r.threads} | ${cells.join(' | ')} | ${us(base)} |`);
   }
   return lines.join('\n');
 }
