@@ -8,8 +8,14 @@ import { plan } from '../plan/plan.js';
 import type { Report, ReportItem, Step } from '../plan/types.js';
 import type { Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
-import { probe } from '../probe.js';
+import { enableFeatures } from './features.js';
 import { prepare, type Prepared } from './prepare.js';
+
+/**
+ * Set once no_new_privs is on every thread (new threads inherit it, it cannot be unset): a later
+ * enable() must not broadcast again, since its own earlier vows may refuse the signals that takes.
+ */
+let noNewPrivsEverywhere = false;
 
 /** Runs one step; returns report items learned while applying it (e.g. what Landlock dropped). */
 function apply(step: Step, prepared: Prepared): ReportItem[] {
@@ -22,7 +28,8 @@ function apply(step: Step, prepared: Prepared): ReportItem[] {
         : [];
     }
     case 'no-new-privs':
-      broadcast([{ op: 'no-new-privs' }]);
+      if (!noNewPrivsEverywhere) broadcast([{ op: 'no-new-privs' }]);
+      noNewPrivsEverywhere = true;
       return [];
     case 'landlock': {
       const status = restrict(step.spec);
@@ -56,7 +63,7 @@ function apply(step: Step, prepared: Prepared): ReportItem[] {
 export function enable(policy: Policy): Report {
   const start = performance.now();
   const normalized = validatePolicy(policy);
-  const planned = plan(normalized, probe(), 'process');
+  const planned = plan(normalized, enableFeatures(), 'process');
   const prepared = prepare(planned, normalized);
   // Node creates stdout/stderr lazily, with syscalls (getsockname, ioctl) that vows may not grant:
   // create them now, or the first error message after enable() would die instead of printing.
