@@ -1,7 +1,6 @@
 import { ErrorCodes, ExileError, callNative } from '@exile/common';
-import { decode } from './bpf.js';
 import { compile, targetArch } from './compile.js';
-import { verify } from './interpreter.js';
+import { verifiedInstructions } from './interpreter.js';
 import { native } from './native.js';
 import type { BpfProgram, InstallReport, SeccompPolicy } from './types.js';
 
@@ -40,7 +39,7 @@ export function install(policyOrProgram: SeccompPolicy | BpfProgram, opts: Insta
   if (program.arch !== arch) {
     throw new ExileError(ErrorCodes.UNSUPPORTED, `a program for ${program.arch} cannot be installed on ${arch}`, { arch: program.arch, native: arch });
   }
-  verify(decode(program.instructions));
+  verifiedInstructions(program);
   const names = [...(tsync ? ['TSYNC' as const] : []), ...(log ? ['LOG' as const] : [])];
   const flagsValue = names.reduce((sum, name) => sum | FLAGS[name], 0);
   const tid = callNative('installing the seccomp filter', () => native.install(program.instructions, flagsValue));

@@ -161,14 +161,23 @@ export function run(insns: readonly Insn[], words: Uint32Array): { value: number
 
 const verified = new WeakMap<BpfProgram, Insn[]>();
 
-/** Runs `program` on one syscall like the kernel would and decodes the action it returns. */
-export function evaluate(program: BpfProgram, data: SeccompData): Evaluation {
+/** The program's instructions after the kernel's checks (cached per program object). */
+export function verifiedInstructions(program: BpfProgram): Insn[] {
   let insns = verified.get(program);
   if (insns === undefined) {
+    if (!(program.instructions instanceof Uint8Array) || program.instructions.byteLength % 8 !== 0) {
+      throw new ExileError(ErrorCodes.INVALID_POLICY, 'instructions must be a Uint8Array of 8-byte struct sock_filter entries', { path: 'instructions' });
+    }
     insns = decode(program.instructions);
     verify(insns);
     verified.set(program, insns);
   }
+  return insns;
+}
+
+/** Runs `program` on one syscall like the kernel would and decodes the action it returns. */
+export function evaluate(program: BpfProgram, data: SeccompData): Evaluation {
+  const insns = verifiedInstructions(program);
   const { value, executed } = run(insns, dataWords(program, data));
   return { action: decodeAction(value), value, executed };
 }

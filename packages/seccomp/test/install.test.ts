@@ -160,6 +160,19 @@ describe('install() refuses bad input before touching the process', () => {
     expect(lastJson(result.stdout)).toEqual({ code: 'ERR_EXILE_UNKNOWN_SYSCALL rules[0].syscall', seccomp: '0', nnp: '0' });
   });
 
+  it('a program the kernel would refuse is refused before no_new_privs', () => {
+    const result = runScript(`
+      import { readFileSync } from 'node:fs';
+      import { install } from '@exile/seccomp';
+      let code;
+      // one "ld #0" and no ret
+      try { install({ arch: 'x86_64', instructions: new Uint8Array(8), length: 1, disassemble: () => '' }); } catch (e) { code = e.code; }
+      const status = readFileSync('/proc/self/status', 'utf8');
+      console.log(JSON.stringify({ code, seccomp: status.match(/^Seccomp:\\s+(\\d)/m)[1], nnp: status.match(/^NoNewPrivs:\\s+(\\d)/m)[1] }));
+    `, { from });
+    expect(lastJson(result.stdout)).toEqual({ code: 'ERR_EXILE_INVALID_POLICY', seccomp: '0', nnp: '0' });
+  });
+
   it('a program for another architecture is refused', () => {
     const result = runScript(`
       import { compile, install } from '@exile/seccomp';

@@ -56,6 +56,10 @@ describe('BPF interpreter (the kernel\'s seccomp subset)', () => {
     expect(run([I(BPF.RET, 0x7fc00000)]).action).toBe('notify');
   });
 
+  it('refuses instructions that are not whole sock_filter entries', () => {
+    expect(() => evaluate(program('x86_64', new Uint8Array(12)), { nr: 0 })).toThrow(/8-byte struct sock_filter/);
+  });
+
   it.each([
     ['empty program', [], /1\.\.4096/],
     ['too long', Array.from({ length: 4097 }, () => I(BPF.RET, 0)), /this one 4097/],
