@@ -61,6 +61,8 @@ describe.each(users)('install() in a fresh process (user %s)', (user) => {
       const report = install({ defaultAction: 'allow', rules: [{ syscall: 'kexec_load', action: { errno: 'EPERM' } }] });
       const after = new Worker(code, { eval: true });
       await new Promise((r) => after.once('online', r));
+      // Async fs work runs on libuv's pool, whose threads may only start now.
+      await Promise.all([1, 2, 3, 4].map(() => import('node:fs/promises').then((fs) => fs.readFile('/proc/self/status'))));
       const threads = readdirSync('/proc/self/task').map((tid) => {
         const status = readFileSync('/proc/self/task/' + tid + '/status', 'utf8');
         return { tid, seccomp: status.match(/^Seccomp:\\s+(\\d)/m)[1], nnp: status.match(/^NoNewPrivs:\\s+(\\d)/m)[1] };
