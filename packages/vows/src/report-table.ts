@@ -1,5 +1,6 @@
 import { VOW_NAMES, type Vow } from './names.js';
 import type { Arch, ArgCheck } from './policy-types.js';
+import type { VowRule } from './definition.js';
 import { VOWS } from './table.js';
 import { ruleArgs } from './grant.js';
 import { syscallList, syscallNumber } from './syscall-names.js';
@@ -27,19 +28,33 @@ export function violationLine(name: string, hint: Hint | undefined, mentioned: b
 const LAST_RESORT: ReadonlySet<Vow> = new Set(['tmppath', 'dns', 'unveil']);
 const rank = (hint: Hint): number => hint.missing.length + (hint.missing.some((vow) => LAST_RESORT.has(vow)) ? 100 : 0);
 
-/** Every shape that would allow `name`, fewest missing vows first (the handler takes the first that matches). */
+interface Mention { vow: Vow; rule: VowRule | undefined }
+
+let mentions: Map<string, Mention[]> | undefined;
+
+/** Syscall name → every (vow, rule) that mentions it (rule undefined: allowed with any arguments). Built once. */
+function mentionIndex(): Map<string, Mention[]> {
+  if (mentions !== undefined) return mentions;
+  mentions = new Map();
+  const add = (name: string, mention: Mention): void => {
+    const list = mentions!.get(name);
+    if (list === undefined) mentions!.set(name, [mention]);
+    else list.push(mention);
+  };
+  for (const vow of VOW_NAMES) {
+    for (const name of VOWS[vow].syscalls) add(name, { vow, rule: undefined });
+    for (const rule of VOWS[vow].rules) for (const name of typeof rule.syscall === 'string' ? [rule.syscall] : rule.syscall) add(name, { vow, rule });
+  }
+  return mentions;
+}
+
+/** Every shape that would allow `name`, narrowest first (the handler takes the first that matches). */
 export function hintsFor(name: string, granted: readonly Vow[], pid: number): Hint[] {
   const have = new Set(granted);
-  const hints: Hint[] = [];
-  for (const vow of VOW_NAMES) {
-    const definition = VOWS[vow];
-    if (definition.syscalls.includes(name)) hints.push({ args: [], missing: have.has(vow) ? [] : [vow] });
-    for (const rule of definition.rules) {
-      if (!(typeof rule.syscall === 'string' ? rule.syscall === name : rule.syscall.includes(name))) continue;
-      const missing = [vow, ...(rule.requires ?? [])].filter((needed) => !have.has(needed));
-      hints.push({ args: ruleArgs(rule, pid), missing });
-    }
-  }
+  const hints = (mentionIndex().get(name) ?? []).map(({ vow, rule }): Hint => ({
+    args: rule === undefined ? [] : ruleArgs(rule, pid),
+    missing: [vow, ...(rule?.requires ?? [])].filter((needed) => !have.has(needed)),
+  }));
   return hints.sort((a, b) => rank(a) - rank(b));
 }
 
@@ -57,13 +72,14 @@ export function reportTable(granted: readonly Vow[], arch: Arch, pid: number): U
   const numbered = names.map((name) => [syscallNumber(name, arch)!, name] as const);
   const nrCount = Math.max(...numbered.map(([nr]) => nr)) + 1;
   const byNr = new Map(numbered);
-  const strings: Buffer[] = [];
+  const strings: Uint8Array[] = [];
   let strBytes = 0;
+  const encoder = new TextEncoder();
   const text = (line: string): number => {
-    const bytes = Buffer.from(line, 'utf8');
-    const prefixed = Buffer.alloc(4 + bytes.length);
-    prefixed.writeUInt32LE(bytes.length, 0);
-    bytes.copy(prefixed, 4);
+    const bytes = encoder.encode(line);
+    const prefixed = new Uint8Array(4 + bytes.length);
+    new DataView(prefixed.buffer).setUint32(0, bytes.length, true);
+    prefixed.set(bytes, 4);
     const offset = strBytes;
     strings.push(prefixed);
     strBytes += prefixed.length;
@@ -82,24 +98,27 @@ export function reportTable(granted: readonly Vow[], arch: Arch, pid: number): U
     const first = entries.length;
     for (const hint of hints) {
       entries.push([text(violationLine(name, hint, true)), checks.length, hint.args.length]);
-      checks.push(...hint.args);
+      for (const check of hint.args) checks.push(check);
     }
     rows.push([text(violationLine(name, undefined, hints.length > 0)), first, hints.length]);
   }
   const size = 20 + rows.length * 12 + entries.length * 12 + checks.length * 24 + strBytes;
-  const out = Buffer.alloc(size);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
   let at = 0;
-  for (const word of [MAGIC, rows.length, entries.length, checks.length, strBytes]) at = out.writeUInt32LE(word, at);
-  for (const row of [...rows, ...entries]) for (const word of row) at = out.writeUInt32LE(word, at);
+  const word = (value: number): void => { view.setUint32(at, value, true); at += 4; };
+  for (const value of [MAGIC, rows.length, entries.length, checks.length, strBytes]) word(value);
+  for (const [a, b, c] of rows) { word(a); word(b); word(c); }
+  for (const [a, b, c] of entries) { word(a); word(b); word(c); }
   for (const check of checks) {
     const width = check.width ?? 64;
-    out.writeUInt8(check.index, at);
-    out.writeUInt8(OPS.indexOf(check.op), at + 1);
-    out.writeUInt8(width, at + 2);
-    out.writeBigUInt64LE(u64(check.mask, width), at + 8);
-    out.writeBigUInt64LE(u64(check.value, width), at + 16);
+    view.setUint8(at, check.index);
+    view.setUint8(at + 1, OPS.indexOf(check.op));
+    view.setUint8(at + 2, width);
+    view.setBigUint64(at + 8, u64(check.mask, width), true);
+    view.setBigUint64(at + 16, u64(check.value, width), true);
     at += 24;
   }
-  for (const chunk of strings) at += chunk.copy(out, at);
+  for (const chunk of strings) { out.set(chunk, at); at += chunk.length; }
   return out;
 }
