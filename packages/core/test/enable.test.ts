@@ -175,3 +175,27 @@ describe('enable(): strict vs best-effort on a kernel without Landlock (EXILE_LA
     expect(out.write).toBe('EPERM');
   });
 });
+
+describe('enable(): Landlock capped to ABI 2 (EXILE_LANDLOCK_ABI_MAX=2): truncate is the gap', () => {
+  it('strict refuses naming truncate; best-effort restricts writes and reports truncate as not enforced', () => {
+    const dir = tree();
+    const victim = join(dir, 'ro', 'file.txt');
+    const r = child(`
+      try { enable({ fs: { read: [${JSON.stringify(join(dir, 'ro'))}], write: [${JSON.stringify(join(dir, 'rw'))}] } }); } catch (e) { out.strict = e.code; out.message = e.message; }
+      const report = enable({ fs: { read: [${JSON.stringify(join(dir, 'ro'))}], write: [${JSON.stringify(join(dir, 'rw'))}] }, mode: 'best-effort' });
+      out.gaps = report.items.filter((i) => !i.enforced).map((i) => i.what);
+      out.write = attempt(() => fs.writeFileSync(${JSON.stringify(victim)}, 'overwritten'));
+      out.truncate = attempt(() => fs.truncateSync(${JSON.stringify(victim)}, 0));
+      out.size = fs.statSync(${JSON.stringify(victim)}).size;
+    `, 'current', { EXILE_LANDLOCK_ABI_MAX: '2' });
+    const out = lastJson<Record<string, unknown>>(r.stdout);
+    expect(out.strict).toBe('ERR_EXILE_UNSUPPORTED');
+    expect(out.message).toContain('truncate');
+    expect(out.gaps).toContain('file system: truncate');
+    expect(out.write).toBe('EACCES');
+    // Node truncates through open(O_WRONLY), which write-file covers; the reported gap is the
+    // truncate(2) syscall on a path, which Landlock below ABI 3 does not see.
+    expect(out.truncate).toBe('EACCES');
+    expect(out.size).toBe('ro data'.length);
+  });
+});
