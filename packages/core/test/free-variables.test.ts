@@ -26,6 +26,9 @@ describe('freeVariables', () => {
     const helper = (s: string) => s;
     expect(free(() => helper(secret))).toEqual(['helper', 'secret']);
     expect(freeVariables('(a) => { const b = a; return b + c + `${d}`; }', globals)).toEqual(['c', 'd']);
+    expect(freeVariables('() => ({ secret, key: 1, [computed]: 2 })', globals)).toEqual(['secret', 'computed']);
+    expect(freeVariables('() => { outer: for (;;) { break outer; } return obj.prop?.deep; }', globals)).toEqual(['obj']);
+    expect(freeVariables('function f({ a = fallback, ...rest }, [b, , c] = []) { return a + b + c + rest + new.target; }', globals)).toEqual(['fallback']);
   });
 
   it('rejects source that is not a function expression', () => {
