@@ -174,11 +174,12 @@ export const VOWS: Readonly<Record<Vow, VowDefinition>> = {
     ],
   },
   dns: {
-    description: 'Name resolution: UDP/TCP sockets to name servers, and read-only opens (the resolver reads /etc/hosts, /etc/resolv.conf; seccomp cannot check paths).',
+    description: 'Name resolution: UDP/TCP sockets to name servers, AF_UNIX stream sockets (glibc asks nscd first), and read-only opens (the resolver reads /etc/hosts, /etc/resolv.conf; seccomp cannot check paths).',
     syscalls: ['connect', 'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg', 'bind', 'getsockname',
       'newfstatat', 'statx', 'fstat'],
     rules: [
       ...socketRules(INET_FAMILIES, [TCP, UDP]),
+      ...socketRules([AF.UNIX], [{ type: SOCK.STREAM, protocols: [0] }]),
       ...sockoptRules('setsockopt', INET_SOCKOPTS.set),
       ...sockoptRules('getsockopt', INET_SOCKOPTS.get),
       ...([['open', 1], ['openat', 2]] as const).map(([syscall, flags]) => ({ syscall, args: [masked(flags, OPEN_MASK, O.RDONLY)] })),

@@ -31,7 +31,7 @@ export interface VowReport {
 
 const CAVEATS: Partial<Record<Vow, string>> = {
   tmppath: 'seccomp cannot see paths: file creation is allowed everywhere the file system permits; confine it to the temp dir with Landlock',
-  dns: 'read-only opens are allowed for any path (the resolver reads /etc files); confine with Landlock',
+  dns: 'read-only opens of any path (the resolver reads /etc files) and AF_UNIX stream connections to any socket (nscd) are allowed; confine with Landlock',
   sendfd: 'BPF cannot look inside sendmsg(): any message is allowed',
   recvfd: 'BPF cannot look inside recvmsg(): any message is allowed',
 };

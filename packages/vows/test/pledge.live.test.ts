@@ -145,6 +145,16 @@ for (const user of [undefined, 'nobody'] as const) {
       expect(r.stderr).toBe('exile: connect(2) blocked by vows; add "inet" to allow\n');
     });
 
+    it('dns: dns.lookup() works (files, then nscd, then name servers); without dns it is refused', () => {
+      const lookup = "await new Promise((ok) => import('node:dns').then((dns) => dns.lookup('localhost', 4, (e, a) => ok(e ? e.code : a))))";
+      const r = child(`vow('stdio dns'); done(${lookup});`, { user });
+      expect(r.signal).toBeNull();
+      expect(lastJson(r.stdout)).toBe('127.0.0.1');
+      const denied = child(`const dns = await import('node:dns'); vow('stdio', { penalty: 'errno' }); done(${lookup.replace("import('node:dns')", 'Promise.resolve(dns)')});`, { user });
+      expect(lastJson(denied.stdout)).toMatch(/^E[A-Z]+$/); // an error code, no address
+      expect(denied.stderr).toMatch(/^exile: newfstatat\(2\) blocked by vows; add "rpath" to allow\n/); // glibc stats /etc/resolv.conf first
+    });
+
     it('fattr refuses setuid/setgid/sticky modes; plain modes work', () => {
       const dir = sharedTempDir();
       const r = child(`
