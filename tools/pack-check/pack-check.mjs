@@ -57,7 +57,11 @@ for (const p of packages) {
     if (!range.startsWith('workspace:')) external.add(`${dep}@${range}`);
   }
 }
-execFileSync('npm', ['cache', 'add', '--cache', cache, ...external], { stdio: ['ignore', 'ignore', 'inherit'] });
+// A throwaway online install resolves the whole tree (transitive and peer dependencies) into the cache.
+const prefetch = join(work, 'prefetch');
+mkdirSync(prefetch);
+writeFileSync(join(prefetch, 'package.json'), JSON.stringify({ name: 'pack-check-prefetch', private: true, version: '0.0.0' }));
+execFileSync('npm', ['install', '--cache', cache, '--ignore-scripts', '--no-audit', '--no-fund', ...external], { cwd: prefetch, stdio: ['ignore', 'ignore', 'inherit'] });
 
 step('installing the tarballs offline, without a compiler');
 mkdirSync(project, { recursive: true });
