@@ -81,10 +81,11 @@ function fileSystem(options: LaunchOptions, ns: Set<NamespaceName>): { ops: Moun
   const emptyRoot = fs.root === 'empty';
   const mounts = fs.mounts ?? [];
   if (!Array.isArray(mounts)) return invalid('fs.mounts', 'must be an array');
-  const ops = mounts.flatMap((m, i) => mountOps(m, `fs.mounts[${i}]`, emptyRoot));
+  const context = { emptyRoot, hostRoot: (process.geteuid?.() ?? 0) === 0 };
+  const ops = mounts.flatMap((m, i) => mountOps(m, `fs.mounts[${i}]`, context));
   // On the host's tree a pid namespace needs its own /proc, or `ps` would show the host.
   if (!emptyRoot && ns.has('pid') && ns.has('mount') && !ops.some((op) => op.op === 'proc' && op.target === '/proc')) {
-    ops.push(...procOps('/proc'));
+    ops.push(...procOps('/proc', context.hostRoot));
   }
   return { ops, emptyRoot };
 }

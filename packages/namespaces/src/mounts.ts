@@ -2,9 +2,9 @@ import type { Mount } from './options.js';
 import type { MountOp } from './plan.js';
 import { absolutePath, cString, integer, invalid, isRecord, knownKeys, optionalBoolean } from './validate.js';
 
-/** Writable corners of a fresh /proc that act on the whole host (sysctls, SysRq, IRQ affinity,
- * PCI/USB config): made read-only, as bubblewrap does, since a sandbox root mapped to the
- * host's root could write them. */
+/** Corners of a fresh /proc that act on the whole host (sysctls, SysRq, IRQ affinity, PCI/USB
+ * config). They belong to the host's root, so only a sandbox whose ids map to the host's root can
+ * write them: then they are made read-only, as bubblewrap does. */
 const PROC_COVERED = ['sys', 'sysrq-trigger', 'irq', 'bus'] as const;
 /** Host devices a minimal /dev gets, bound when the host has them. */
 const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'] as const;
@@ -37,11 +37,17 @@ function mode(value: unknown, fallback: number, path: string): number {
   return value === undefined ? fallback : integer(value, path, 0, MAX_MODE);
 }
 
-/** A fresh proc with its host-wide corners read-only. */
-export function procOps(root: string): MountOp[] {
+/** How mounts expand: into an empty root or the host's tree; with the caller being the host's root. */
+export interface MountContext {
+  emptyRoot: boolean;
+  hostRoot: boolean;
+}
+
+/** A fresh proc; for the host's root, with its host-wide corners read-only. */
+export function procOps(root: string, hostRoot: boolean): MountOp[] {
   return [
     { op: 'proc', target: root },
-    ...PROC_COVERED.map((name): MountOp => ({ op: 'remount-ro', target: `${root}/${name}`, optional: true, nosuid: true, nodev: true, noexec: true })),
+    ...(hostRoot ? PROC_COVERED : []).map((name): MountOp => ({ op: 'remount-ro', target: `${root}/${name}`, optional: true, nosuid: true, nodev: true, noexec: true })),
   ];
 }
 
@@ -60,7 +66,7 @@ function devOps(root: string): MountOp[] {
 }
 
 /** Validates one public `Mount` (at JSON path `path`) and expands it into launcher operations. */
-export function mountOps(mount: unknown, path: string, emptyRoot: boolean): MountOp[] {
+export function mountOps(mount: unknown, path: string, { emptyRoot, hostRoot }: MountContext): MountOp[] {
   if (!isRecord(mount)) return invalid(path, 'must be an object');
   const type = mount.type as Mount['type'];
   const keys = KEYS[type];
@@ -86,7 +92,7 @@ export function mountOps(mount: unknown, path: string, emptyRoot: boolean): Moun
         readOnly: flag('readOnly') ?? false, nosuid: true, nodev: true, noexec: flag('noexec') ?? false,
       }];
     case 'proc':
-      return procOps(target(mount.target ?? '/proc', `${path}.target`));
+      return procOps(target(mount.target ?? '/proc', `${path}.target`), hostRoot);
     case 'dev':
       return devOps(target(mount.target ?? '/dev', `${path}.target`));
     case 'remount-ro':

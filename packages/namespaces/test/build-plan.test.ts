@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan, CloneFlags, ExileError } from '../src/index.js';
+import { mountOps } from '../src/mounts.js';
 
 const uid = process.geteuid?.() ?? 0;
 const gid = process.getegid?.() ?? 0;
@@ -75,9 +76,11 @@ describe('buildPlan: file system', () => {
   });
 
   it('a pid namespace on the host tree gets its own /proc', () => {
+    // The caller here is root, so the host-wide corners of /proc are covered (mountOps tests nobody's case).
     expect(buildPlan('true', [], { namespaces: { pid: true, mount: true } }).mounts.map((o) => `${o.op} ${o.target}`)).toEqual([
       'proc /proc', 'remount-ro /proc/sys', 'remount-ro /proc/sysrq-trigger', 'remount-ro /proc/irq', 'remount-ro /proc/bus',
     ]);
+    expect(mountOps({ type: 'proc' }, 'm', { emptyRoot: true, hostRoot: false })).toEqual([{ op: 'proc', target: '/proc' }]);
     expect(buildPlan('true', [], { namespaces: { pid: true } }).mounts).toEqual([]);
     expect(buildPlan('true', [], { namespaces: 'all', fs: { root: 'empty' } }).mounts).toEqual([]);
   });
