@@ -18,8 +18,8 @@ export const ACTION_VALUES = {
 export type ActionName = keyof typeof ACTION_VALUES;
 
 /** SECCOMP_RET_ACTION_FULL and SECCOMP_RET_DATA. */
-export const RET_ACTION_FULL = 0xffff0000;
-export const RET_DATA = 0x0000ffff;
+const RET_ACTION_FULL = 0xffff0000;
+const RET_DATA = 0x0000ffff;
 
 const byValue = new Map<number, ActionName>(
   (Object.entries(ACTION_VALUES) as [ActionName, number][]).map(([name, value]) => [value, name]));

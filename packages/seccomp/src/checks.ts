@@ -48,7 +48,7 @@ function equal(e: ReverseEmitter, c: NormalizedCheck, pass: Target, fail: Target
 }
 
 /** Emits code for one check that continues at `pass` or `fail`; returns its entry. */
-export function emitCheck(e: ReverseEmitter, c: NormalizedCheck, pass: Target, fail: Target): Target {
+function emitCheck(e: ReverseEmitter, c: NormalizedCheck, pass: Target, fail: Target): Target {
   switch (c.op) {
     case 'eq': return equal(e, c, pass, fail);
     case 'ne': return equal(e, c, fail, pass);

@@ -8,7 +8,7 @@ const U64 = (1n << 64n) - 1n;
 const U32 = 0xffffffffn;
 
 /** Whether one argument check holds: unsigned comparison of the `width`-bit argument. */
-export function checkHolds(check: NormalizedCheck, args: readonly bigint[]): boolean {
+function checkHolds(check: NormalizedCheck, args: readonly bigint[]): boolean {
   const arg = (args[check.index] ?? 0n) & (check.width === 32 ? U32 : U64);
   switch (check.op) {
     case 'eq': return arg === check.value;
@@ -22,7 +22,7 @@ export function checkHolds(check: NormalizedCheck, args: readonly bigint[]): boo
 }
 
 /** True for numbers the filter sends to badArchAction before any rule: x32 calls on x86_64. */
-export function isForeignNr(arch: Arch, nr: number): boolean {
+function isForeignNr(arch: Arch, nr: number): boolean {
   const bit = ARCHES[arch].x32Bit;
   const u = nr >>> 0;
   // -1 is what a tracer sets to skip a syscall; it is not an x32 call (libseccomp treats it alike).

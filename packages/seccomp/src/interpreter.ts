@@ -29,7 +29,7 @@ function reject(index: number, why: string): ExileError {
  * memory in range and written before read, constant division by zero / shifts ≥ 32 refused,
  * last instruction a ret.
  */
-export function verify(insns: readonly Insn[]): void {
+function verify(insns: readonly Insn[]): void {
   if (insns.length === 0 || insns.length > MAX_INSNS) {
     throw new ExileError(ErrorCodes.INVALID_POLICY, `a BPF program has 1..${MAX_INSNS} instructions, this one ${insns.length}`,
       { path: 'instructions', length: insns.length });
@@ -92,7 +92,7 @@ function dataWords(program: BpfProgram, data: SeccompData): Uint32Array {
 }
 
 /** Runs verified instructions on the 16 words of seccomp_data. */
-export function run(insns: readonly Insn[], words: Uint32Array): { value: number; executed: number } {
+function run(insns: readonly Insn[], words: Uint32Array): { value: number; executed: number } {
   let A = 0;
   let X = 0;
   const M = new Uint32Array(16);
