@@ -15,6 +15,18 @@ export interface PortRule {
   allowed: number;
 }
 
+/** The rights a rule keeps: masked to the handled set, and to the file rights on a non-directory. */
+export function allowedOn(kind: 'dir' | 'file', granted: number, handledFs: number): number {
+  const allowed = granted & handledFs;
+  return kind === 'file' ? allowed & FILE_MASK : allowed;
+}
+
+/** ABI 1 cannot grant refer: cross-directory renames and links are always denied there. */
+export function referNote(plan: RulesetPlan, grants: readonly PathGrant[]): NotEnforced[] {
+  if (plan.abi !== 1 || !grants.some((grant) => (grant.access & FS_RIGHTS.refer.value) !== 0)) return [];
+  return [{ what: 'fs:refer (granted)', reason: 'Landlock ABI 1 always denies renaming or linking across directories' }];
+}
+
 /**
  * The rules to add, given the ruleset plan and what each path is. Rights are masked to the handled
  * set (an unhandled right is allowed anyway); a rule on a non-directory keeps only the rights that
@@ -35,17 +47,14 @@ export function planRules(plan: RulesetPlan, grants: readonly PathGrant[], kinds
       notEnforced.push({ what: label, reason: `skipped: the path does not exist (${kind.missing}); nothing is granted there` });
       continue;
     }
-    let allowed = grant.access & handledFs;
-    if (kind === 'file') allowed &= FILE_MASK;
+    const allowed = allowedOn(kind, grant.access, handledFs);
     if (allowed === 0 && (grant.access & handledFs) !== 0) {
       notEnforced.push({ what: label, reason: 'skipped: it grants only directory rights, but the path is not a directory' });
       continue;
     }
     if (allowed !== 0) paths.push({ path: grant.path, allowed });
   }
-  if (plan.abi === 1 && grants.some((grant) => (grant.access & FS_RIGHTS.refer.value) !== 0)) {
-    notEnforced.push({ what: 'fs:refer (granted)', reason: 'Landlock ABI 1 always denies renaming or linking across directories' });
-  }
+  notEnforced.push(...referNote(plan, grants));
   const portRules: PortRule[] = [];
   for (const grant of ports) {
     const allowed = maskOf(NET_RIGHTS, grant.access) & handledNet;
