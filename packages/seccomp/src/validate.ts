@@ -126,6 +126,7 @@ export function normalize(policy: SeccompPolicy, arch: Arch): NormalizedPolicy {
       if (!['syscall', 'action', 'args'].includes(key)) throw invalid(`${path}.${key}`, 'unknown field');
     }
     const names = Array.isArray(rule.syscall) ? rule.syscall as unknown[] : [rule.syscall];
+    if (names.length === 0) throw invalid(`${path}.syscall`, 'lists no syscall');
     const nrs: number[] = [];
     names.forEach((name, j) => {
       const namePath = Array.isArray(rule.syscall) ? `${path}.syscall[${j}]` : `${path}.syscall`;

@@ -149,6 +149,8 @@ describe('bad input names the bad part', () => {
     ['errno too big', { defaultAction: { errno: 4096 }, rules: [] }, 'ERR_EXILE_INVALID_POLICY', 'defaultAction.errno'],
     ['mask without masked-eq', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'eq', value: 0, mask: 1 }] }] }, 'ERR_EXILE_INVALID_POLICY', 'rules[0].args[0].mask'],
     ['masked-eq value outside its mask', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'masked-eq', value: 3, mask: 1 }] }] }, 'ERR_EXILE_INVALID_POLICY', 'rules[0].args[0].value'],
+    ['empty syscall list', { defaultAction: 'allow', rules: [{ syscall: [], action: 'allow' }] }, 'ERR_EXILE_INVALID_POLICY', 'rules[0].syscall'],
+    ['unknown rule field', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', arg: [] }] }, 'ERR_EXILE_INVALID_POLICY', 'rules[0].arg'],
     ['rules not an array', { defaultAction: 'allow', rules: {} }, 'ERR_EXILE_INVALID_POLICY', 'rules'],
   ];
   it.each(cases)('%s', (_name, bad, code, path) => {
