@@ -237,7 +237,7 @@ int main(int argc, char **argv) {
   if (plan.plan_fd != (uint32_t)plan_fd) die(STEP_PLAN, EINVAL, "plan fd differs from the plan");
 
   sigset_t orig;
-  sigprocmask(SIG_SETMASK, NULL, &orig);
+  if (sigprocmask(SIG_SETMASK, NULL, &orig) != 0) die(STEP_SIGNALS, errno, NULL);
   close_inherited(&plan);
   enter_namespaces(&plan);
   if (plan.clone_flags & CLONE_NEWPID) run_pid_namespace(&plan, &orig);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runOutcome, runSandboxed, USERS } from './run-sandboxed.js';
 
@@ -35,6 +36,20 @@ describe.each(USERS)('process control as %s', (user) => {
   it('stdin reaches the program', () => {
     const r = runSandboxed('cat', [], `{ namespaces: 'all' }`, user, '', "child.stdin.end('piped in');");
     expect(r.stdout).toBe('piped in');
+  });
+
+  it('killing the launcher with SIGKILL takes the whole pid namespace with it', () => {
+    const seconds = 10_000 + (process.pid % 50_000) * 2; // a sleep nobody else runs
+    const r = runSandboxed('sh', ['-c', `sleep ${seconds} & sleep ${seconds + 1} & echo ready; wait`], `{ namespaces: 'all' }`, user, '',
+      "child.stdout.once('data', () => child.kill('SIGKILL'));");
+    expect(r).toMatchObject({ code: null, signal: 'SIGKILL' });
+    let left = '';
+    for (let i = 0; i < 50; i++) {
+      left = spawnSync('pgrep', ['-f', `^sleep (${seconds}|${seconds + 1})$`], { encoding: 'utf8' }).stdout;
+      if (left === '') break;
+      spawnSync('sleep', ['0.05']);
+    }
+    expect(left).toBe('');
   });
 
   it('dieWithParent kills the sandbox when its parent dies; without it the program survives', () => {
