@@ -1,6 +1,6 @@
 import { eq, masked, none } from './checks.js';
 import { OPEN_MASK } from './open-modes.js';
-import { MAP_FIXED, MAP_PRIVATE, O, PROT, SIGSYS } from './linux.js';
+import { IOCTL, MAP_FIXED, MAP_PRIVATE, O, PROT, SIGSYS } from './linux.js';
 import { CLONE_THREAD_RULE } from './table.js';
 import type { ArgCheck, Action } from './policy-types.js';
 
@@ -33,7 +33,8 @@ export const NODE_RUNTIME: readonly RuntimeEntry[] = [
   { syscall: 'mmap', args: [{ index: 2, op: 'masked-eq', mask: PROT.EXEC, value: PROT.EXEC, width: 32 }], action: { errno: 'EPERM' }, reason: 'Not allowed, but answered with EPERM instead of the penalty: a new Worker asks V8 to remap its embedded builtins from the node binary with PROT_EXEC, and V8 falls back to copying them when that fails. dlopen() of native addons fails the same way.' },
   { syscall: 'open', args: [masked(1, OPEN_MASK, O.RDONLY)], action: { errno: 'EACCES' }, reason: 'Not allowed without rpath, but EACCES instead of the penalty: glibc malloc reads /proc/sys/vm/overcommit_memory the first time it shrinks a thread heap, and libuv/V8 read /proc/meminfo, cgroup limits and /proc/self/maps when a Worker starts; all of them cope with a failed open.' },
   { syscall: 'openat', args: [masked(2, OPEN_MASK, O.RDONLY)], action: { errno: 'EACCES' }, reason: 'As open().' },
-  { syscall: ['readlink', 'readlinkat'], action: { errno: 'EACCES' }, reason: 'Not allowed without rpath, but EACCES instead of the penalty: a Worker start makes V8 read /proc/self/exe, and it copes with the error.' },
+  { syscall: ['readlink', 'readlinkat', 'stat', 'lstat', 'newfstatat', 'statx', 'access', 'faccessat', 'faccessat2'], action: { errno: 'EACCES' }, reason: 'Not allowed without rpath (fstat of an fd is stdio), but EACCES instead of the penalty: a Worker start makes V8 read /proc/self/exe, and when stdout is a terminal libuv reopens it by name — glibc\'s ttyname_r() readlinks /proc/self/fd/N, then stats /dev/pts entries; all cope with the error.' },
+  { syscall: 'ioctl', args: [eq(1, IOCTL.TCSETS)], reason: 'At exit Node restores the terminal modes it saved at start-up (ResetStdio: tcsetattr on a terminal stdin/stdout).' },
   { syscall: 'getcwd', reason: 'A Worker start fails without the cwd (uv_cwd). Reveals the cwd path, nothing else.' },
   { syscall: 'sysinfo', reason: 'A Worker sizes its heap from the total memory: libuv falls back to sysinfo() when /proc/meminfo cannot be read.' },
   { syscall: ['munmap', 'madvise', 'brk', 'mremap'], reason: 'The garbage collector returns and discards pages (MADV_DONTNEED/MADV_FREE); malloc grows the heap.' },

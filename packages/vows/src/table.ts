@@ -29,7 +29,9 @@ export const NO_EXEC_MEMORY: readonly VowRule[] = [
   { syscall: ['mmap', 'mprotect', 'pkey_mprotect'], args: [none(2, PROT.EXEC)] },
 ];
 
-const STDIO_IOCTLS = [IOCTL.FIONREAD, IOCTL.FIONBIO, IOCTL.FIOCLEX, IOCTL.FIONCLEX, IOCTL.TCGETS, IOCTL.TIOCGWINSZ];
+// Beyond OpenBSD's four: TCGETS (isatty), TIOCGWINSZ (terminal size) and TIOCGPTN (libuv asks a tty
+// whether it is a pty slave before writing to it): read-only queries Node makes when stdout is a terminal.
+const STDIO_IOCTLS = [IOCTL.FIONREAD, IOCTL.FIONBIO, IOCTL.FIOCLEX, IOCTL.FIONCLEX, IOCTL.TCGETS, IOCTL.TIOCGWINSZ, IOCTL.TIOCGPTN];
 const TTY_IOCTLS = [IOCTL.TCSETS, IOCTL.TCSETSW, IOCTL.TCSETSF, IOCTL.TIOCGPGRP, IOCTL.TIOCSPGRP, IOCTL.TIOCSWINSZ,
   IOCTL.TCFLSH, IOCTL.TCXONC, IOCTL.TCSBRK, IOCTL.TIOCSBRK, IOCTL.TIOCCBRK];
 

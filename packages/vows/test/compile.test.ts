@@ -98,10 +98,12 @@ describe('compile(): sockets', () => {
 });
 
 describe('compile(): ioctl', () => {
-  it('stdio allows FIONREAD/FIONBIO/FIOCLEX/FIONCLEX/TCGETS/TIOCGWINSZ only', () => {
-    const call = decider('stdio');
-    for (const req of [0x541b, 0x5421, 0x5451, 0x5450, 0x5401, 0x5413]) expect(call('ioctl', 1, req)).toBe(ALLOW);
-    for (const req of [0x5402, 0x5412, 0x541c, 0x5410, 0x40045431]) expect(call('ioctl', 1, req)).toEqual(KILL);
+  it('stdio allows FIONREAD/FIONBIO/FIOCLEX/FIONCLEX/TCGETS/TIOCGWINSZ/TIOCGPTN only; the Node runtime adds TCSETS', () => {
+    const call = decider('stdio', { runtime: 'none' });
+    for (const req of [0x541b, 0x5421, 0x5451, 0x5450, 0x5401, 0x5413, 0x80045430]) expect(call('ioctl', 1, req)).toBe(ALLOW);
+    for (const req of [0x5402, 0x5403, 0x5412, 0x541c, 0x5410, 0x40045431]) expect(call('ioctl', 1, req)).toEqual(KILL);
+    expect(decider('stdio')('ioctl', 0, 0x5402)).toBe(ALLOW);
+    expect(decider('stdio')('ioctl', 0, 0x5403)).toEqual(KILL);
     // the request is a C int: the upper half of the register is not part of it
     expect(call('ioctl', 1, 0xffffffff00005401n)).toBe(ALLOW);
   });

@@ -3,6 +3,8 @@ import { lastJson, sharedTempDir } from '@exile/test-utils';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { child, lines } from './live.js';
 
 const workload = fileURLToPath(new URL('../../../tools/vows-runtime/workload.mjs', import.meta.url));
@@ -118,3 +120,19 @@ for (const user of [undefined, 'nobody'] as const) {
     });
   });
 }
+
+describe('a terminal on stdout', () => {
+  it("console.log under vow('stdio') works on a pty (libuv's tty probing) and the exit restores the terminal; raw mode needs tty", () => {
+    const dir = new URL('../.test-tmp/', import.meta.url).pathname;
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `tty-${process.pid}.mjs`);
+    writeFileSync(file, "import { vow } from '@exile/vows';\nvow(process.argv[2]);\nconsole.log('on a tty:', process.stdout.isTTY);\nif (process.argv[3]) process.stdin.setRawMode(true);\n");
+    const inPty = (...args: string[]) => spawnSync('script', ['-qec', [process.execPath, file, ...args].map((a) => `'${a}'`).join(' '), '/dev/null'], { encoding: 'utf8', cwd: tmpdir(), timeout: 30_000 });
+    const plain = inPty('stdio');
+    expect(plain.status).toBe(0);
+    expect(plain.stdout.replace(new RegExp(String.fromCharCode(27) + '\\[\\d+m', 'g'), '')).toBe('on a tty: true\r\n');
+    const raw = inPty('stdio', 'raw');
+    expect(raw.stdout).toContain('exile: ioctl(2) blocked by vows; add "tty" to allow');
+    expect(inPty('stdio tty', 'raw').status).toBe(0);
+  });
+});
