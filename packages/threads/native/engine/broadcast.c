@@ -6,7 +6,7 @@
 struct engine exile_engine;
 
 #define PF_IO_WORKER 0x10
-#define WAIT_SLICE_NS 20000000LL /* re-check unacked threads for exit this often */
+#define EXIT_CHECK_NS 1000000LL /* how often to check whether pending threads still exist */
 #define PENDING (-1)             /* internal status: signalled, not acked yet */
 
 static int32_t slot_of[EXILE_MAX_THREADS]; /* report index -> slot index; under the lock */
@@ -96,8 +96,10 @@ static void send_round(struct exile_report_v1 *report, uint32_t gen, int32_t pid
   }
 }
 
-/* Settles what it can; returns how many signalled threads are still pending. */
-static uint32_t settle(struct exile_report_v1 *report, uint32_t gen, int32_t pid) {
+/* Settles what it can; returns how many signalled threads are still pending. Reading the slots is
+ * cheap and done on every wake-up; `check_exits` (a syscall per pending thread) at most once per
+ * EXIT_CHECK_NS, so a broadcast costs O(threads) syscalls, not O(threads²). */
+static uint32_t settle(struct exile_report_v1 *report, uint32_t gen, int32_t pid, int check_exits) {
   struct engine *e = &exile_engine;
   uint32_t pending = 0;
   for (uint32_t i = 0; i < report->count; i++) {
@@ -111,8 +113,10 @@ static uint32_t settle(struct exile_report_v1 *report, uint32_t gen, int32_t pid
       for (int32_t k = 0; k < s->ran; k++) t->errnos[k] = s->errnos[k];
       continue;
     }
-    /* A thread that exits with our signal pending never runs the handler: nothing to wait for. */
-    if (word == SLOT_WORD(gen, SLOT_SENT) && sys3(NR_tgkill, pid, t->tid, 0) == -K_ESRCH &&
+    /* A thread that exits with our signal pending never runs the handler: nothing to wait for.
+     * Only ESRCH proves it (an inode change could also be a dentry the kernel recycled): if a new
+     * thread has taken the tid meanwhile, we wait for the old one until the deadline — fail closed. */
+    if (check_exits && word == SLOT_WORD(gen, SLOT_SENT) && sys3(NR_tgkill, pid, t->tid, 0) == -K_ESRCH &&
         atomic_compare_exchange_strong(&s->word, &word, SLOT_WORD(gen, SLOT_ABANDONED))) {
       t->status = EXILE_T_EXITED;
       continue;
@@ -123,12 +127,15 @@ static uint32_t settle(struct exile_report_v1 *report, uint32_t gen, int32_t pid
 }
 
 static int wait_acks(struct exile_report_v1 *report, uint32_t gen, int32_t pid, int64_t deadline) {
+  int64_t next_exit_check = now_ns() + EXIT_CHECK_NS;
   for (;;) {
     uint32_t acks = atomic_load(&exile_engine.acks);
-    if (settle(report, gen, pid) == 0) return 0;
-    int64_t left = deadline - now_ns();
-    if (left <= 0) return -K_ETIMEDOUT;
-    futex_wait(&exile_engine.acks, acks, left < WAIT_SLICE_NS ? left : WAIT_SLICE_NS);
+    int64_t now = now_ns();
+    int check_exits = now >= next_exit_check || now >= deadline;
+    if (check_exits) next_exit_check = now + EXIT_CHECK_NS;
+    if (settle(report, gen, pid, check_exits) == 0) return 0;
+    if (now >= deadline) return -K_ETIMEDOUT;
+    futex_wait(&exile_engine.acks, acks, (deadline < next_exit_check ? deadline : next_exit_check) - now);
   }
 }
 
@@ -136,7 +143,7 @@ static int all_ok(const struct exile_report_v1 *report, uint32_t nops) {
   if (report->error != 0 || report->timed_out) return 0;
   for (uint32_t i = 0; i < report->count; i++) {
     const struct exile_thread_v1 *t = &report->threads[i];
-    if (t->status == EXILE_T_EXITED) continue;
+    if (t->status == EXILE_T_EXITED || t->status == EXILE_T_ZOMBIE) continue; /* never signalled, runs no code */
     if (t->status != EXILE_T_SELF && t->status != EXILE_T_DONE) return 0;
     if (t->ran != (int32_t)nops) return 0;
     for (uint32_t k = 0; k < nops; k++) if (t->errnos[k] != 0) return 0;
