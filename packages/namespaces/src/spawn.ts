@@ -57,7 +57,7 @@ export function spawnPlan(plan: Plan, options: SpawnOptions = {}, command = plan
   child.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
     if (event === 'exit') {
       child.emit = emit;
-      const error = readStatus(fd, command);
+      const error = readStatus(fd, command, plan.exec.length);
       if (error !== undefined) emit('error', error);
     }
     return emit(event, ...args);

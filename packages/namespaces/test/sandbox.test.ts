@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { sharedTempDir } from '@exile/test-utils';
 import { describe, expect, it } from 'vitest';
 import { outsideId, runSandboxed, USERS } from './run-sandboxed.js';
 
@@ -85,6 +86,26 @@ describe.each(USERS)('namespaces as %s', (user) => {
     const r = runSandboxed('sh', ['-c', 'echo x > /usr/exile-test 2>/dev/null; echo "ro=$?"; echo hi > /tmp/f && cat /tmp/f; touch /usr/lib/exile-test 2>&1'], EMPTY_ROOT, user);
     expect(r.stdout).toMatch(/^ro=[12]\nhi\n/);
     expect(r.stdout + r.stderr).toMatch(/Read-only file system/);
+  });
+
+  it('a read-only recursive bind is read-only on its submounts too (the host /dev/shm tmpfs)', () => {
+    const name = `exile-ro-${process.pid}-${user}`;
+    const script = `touch /hostdev/shm/${name} 2>&1 && rm /hostdev/shm/${name} && echo writable`;
+    const bind = (readOnly: boolean): string => `{ namespaces: { user: true, mount: true }, fs: { root: 'empty', mounts: [
+      { type: 'bind', source: '/usr', readOnly: true }, { type: 'symlink', target: '/bin', linkTo: 'usr/bin' },
+      { type: 'symlink', target: '/lib', linkTo: 'usr/lib' }, { type: 'symlink', target: '/lib64', linkTo: 'usr/lib64' },
+      { type: 'bind', source: '/dev', target: '/hostdev', readOnly: ${readOnly} },
+    ] } }`;
+    expect(runSandboxed('sh', ['-c', script], bind(true), user).stdout).toMatch(/Read-only file system/);
+    expect(runSandboxed('sh', ['-c', script], bind(false), user).stdout).toBe('writable\n');
+  });
+
+  it('a read-only bind over the host tree protects a host directory', () => {
+    const dir = sharedTempDir();
+    const script = `touch ${dir}/x 2>&1; ls ${dir}`;
+    expect(runSandboxed('sh', ['-c', script], `{ fs: { mounts: [{ type: 'bind', source: ${JSON.stringify(dir)}, readOnly: true }] } }`, user).stdout)
+      .toMatch(/Read-only file system/);
+    expect(runSandboxed('sh', ['-c', script], `{ fs: { mounts: [] } }`, user).stdout).toBe('x\n');
   });
 
   it('passes the exit code through', () => {

@@ -37,6 +37,12 @@ describe('parseStatus', () => {
     expect(parseStatus(record(STEP_NAMES.indexOf('landlock'), 1, 'landlock_restrict_self'), 'x')?.details).toMatchObject({ step: 'landlock', detail: 'landlock_restrict_self' });
   });
 
+  it('a program not found after a PATH search names the search, not one candidate', () => {
+    const error = parseStatus(record(STEP_NAMES.indexOf('execve'), 2, '/a/ls'), 'ls', 3);
+    expect(error?.details).toMatchObject({ step: 'execve', errnoName: 'ENOENT', detail: 'not found in the 3 PATH directories' });
+    expect(error?.details.path).toBeUndefined();
+  });
+
   it('garbage is still an error, never a silent success', () => {
     expect(parseStatus(Buffer.from('hello world, this is not a record'), 'x')).toMatchObject({ code: 'ERR_EXILE_LAUNCH', details: { step: 'unknown' } });
   });
