@@ -12,10 +12,6 @@ Napi::Value InstallHandler(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value HandlerInstalled(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), exile_vows_handler_installed());
-}
-
 Napi::Value SetTable(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "setTable(Uint8Array)");
   auto bytes = info[0].As<Napi::Uint8Array>();
@@ -27,7 +23,6 @@ Napi::Value SetTable(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("installHandler", Napi::Function::New(env, InstallHandler, "installHandler"));
-  exports.Set("handlerInstalled", Napi::Function::New(env, HandlerInstalled, "handlerInstalled"));
   exports.Set("setTable", Napi::Function::New(env, SetTable, "setTable"));
   return exports;
 }

@@ -4,8 +4,6 @@ import { loadAddon } from '@exile/common';
 interface Native {
   /** Installs the SIGSYS handler once (sigaction). */
   installHandler(): void;
-  /** SIGSYS points at the reporter. */
-  handlerInstalled(): boolean;
   /** Hands the handler a new report table (copied into static memory). */
   setTable(table: Uint8Array): void;
 }

@@ -93,6 +93,14 @@ for (const user of [undefined, 'nobody'] as const) {
       expect(lastJson(r.stdout)).toEqual({ errors: ['ERR_EXILE_UNKNOWN_VOW', 'ERR_EXILE_UNKNOWN_VOW', 'ERR_EXILE_UNKNOWN_VOW', 'ERR_EXILE_INVALID_POLICY', 'ERR_EXILE_INVALID_POLICY'], seccomp: '0' });
     });
 
+    it('reports what it installed, with the caveats of vows seccomp cannot fully enforce', () => {
+      const r = child(`const { length, ...rest } = vow('stdio tmppath', { penalty: 'errno', errno: 'EACCES' }); done({ ...rest, length: length > 100 });`, { user });
+      expect(lastJson(r.stdout)).toEqual({
+        vows: ['stdio', 'tmppath'], penalty: 'errno', errno: 'EACCES', report: true, runtime: 'node', arch: 'x86_64', length: true,
+        flags: ['TSYNC'], filters: 1, caveats: [{ vow: 'tmppath', reason: expect.stringContaining('Landlock') }],
+      });
+    });
+
     it('guards the SIGSYS handler without proc', () => {
       const r = child(`vow('stdio', { penalty: 'errno' }); done(attempt(() => process.on('SIGSYS', () => {})));`, { user });
       expect(lastJson(r.stdout)).toBe('EPERM');
