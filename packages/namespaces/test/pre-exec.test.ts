@@ -1,7 +1,7 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedTempDir } from '@exile/test-utils';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runSandboxed, USERS } from './run-sandboxed.js';
 
 /** A hand-made seccomp program: x86-64 only; getpriority(2) fails with EOPNOTSUPP; everything else is allowed. */
@@ -43,9 +43,15 @@ interface Probe {
   tasks: { seccomp: string; filters: string; nnp: string }[];
 }
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function dirs(): [string, string] {
   const allowed = sharedTempDir('exile-ns-allowed-');
   const denied = sharedTempDir('exile-ns-denied-');
+  made.push(allowed, denied);
   for (const d of [allowed, denied]) {
     writeFileSync(join(d, 'f'), '');
     chmodSync(join(d, 'f'), 0o666);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { sharedTempDir } from '@exile/test-utils';
 import { describe, expect, it } from 'vitest';
 import { outsideId, runSandboxed, USERS } from './run-sandboxed.js';
@@ -33,6 +33,19 @@ describe.each(USERS)('namespaces as %s', (user) => {
   it('maps a chosen inside id', () => {
     const r = runSandboxed('sh', ['-c', 'id -u; id -g'], `{ namespaces: { user: true }, uid: 1234, gid: 4321 }`, user);
     expect(r.stdout).toBe('1234\n4321\n');
+  });
+
+  it('creates exactly the namespaces asked for', () => {
+    const kinds = ['user', 'mnt', 'pid', 'net', 'ipc', 'uts', 'cgroup'];
+    const links = `for n in ${kinds.join(' ')}; do readlink /proc/self/ns/$n; done`;
+    const host = runSandboxed('sh', ['-c', links], `{}`, user).stdout.trim().split('\n');
+    const all = runSandboxed('sh', ['-c', links], `{ namespaces: 'all' }`, user).stdout.trim().split('\n');
+    const some = runSandboxed('sh', ['-c', links], `{ namespaces: { ipc: true, cgroup: true } }`, user).stdout.trim().split('\n');
+    expect(host).toHaveLength(kinds.length);
+    kinds.forEach((kind, i) => {
+      expect(all[i], kind).not.toBe(host[i]);
+      expect(some[i] === host[i], kind).toBe(!['user', 'ipc', 'cgroup'].includes(kind));
+    });
   });
 
   it('shows only a loopback interface, up, with net', () => {
@@ -102,10 +115,14 @@ describe.each(USERS)('namespaces as %s', (user) => {
 
   it('a read-only bind over the host tree protects a host directory', () => {
     const dir = sharedTempDir();
-    const script = `touch ${dir}/x 2>&1; ls ${dir}`;
-    expect(runSandboxed('sh', ['-c', script], `{ fs: { mounts: [{ type: 'bind', source: ${JSON.stringify(dir)}, readOnly: true }] } }`, user).stdout)
-      .toMatch(/Read-only file system/);
-    expect(runSandboxed('sh', ['-c', script], `{ fs: { mounts: [] } }`, user).stdout).toBe('x\n');
+    try {
+      const script = `touch ${dir}/x 2>&1; ls ${dir}`;
+      expect(runSandboxed('sh', ['-c', script], `{ fs: { mounts: [{ type: 'bind', source: ${JSON.stringify(dir)}, readOnly: true }] } }`, user).stdout)
+        .toMatch(/Read-only file system/);
+      expect(runSandboxed('sh', ['-c', script], `{ fs: { mounts: [] } }`, user).stdout).toBe('x\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('passes the exit code through', () => {
