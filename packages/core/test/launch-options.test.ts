@@ -27,6 +27,11 @@ describe('launchOptions (plan → @exile/namespaces options)', () => {
     });
   });
 
+  it('a pid namespace on the host tree gets a fresh /proc', () => {
+    expect(launchOptions({ ...base, steps: [{ step: 'namespaces', user: true, mount: true, net: false, pid: true, ipc: false, uts: false, cgroup: false }] }, undefined).fs)
+      .toEqual({ root: 'host', mounts: [{ type: 'proc' }] });
+  });
+
   it('no proc without a pid namespace; nothing extra for an empty plan', () => {
     expect(launchOptions({ ...base, steps: [{ step: 'mounts', read: [], write: [], exec: [] }] }, undefined).fs?.mounts).toEqual([{ type: 'dev' }]);
     expect(launchOptions(base, undefined)).toEqual({});

@@ -72,13 +72,26 @@ describe('launch()', () => {
       out.closure = await settle(launch({}, () => secret));
       out.native = await settle(launch({}, Math.max));
       out.policy = await settle(launch({ fs: { read: [1] } }, () => 1));
-      out.ns = await settle(launch({ namespaces: 'all' }, () => 1));
     `);
     expect(out.closure!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { names: ['secret'] } });
     expect(out.closure!.error!.message).toContain('closes over "secret"');
     expect(out.native!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY' });
     expect(out.policy!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: '$.fs.read[0]' } });
-    expect(out.ns!.error).toMatchObject({ code: 'ERR_EXILE_UNSUPPORTED' });
+  });
+
+  it('starts the child through exile-launch: namespaces and capabilities apply before Node starts', () => {
+    const { out } = child(`
+      const look = async () => { const fs = await import('node:fs'); const status = fs.readFileSync('/proc/self/status', 'utf8');
+        return { pid: process.pid, ifaces: fs.readFileSync('/proc/net/dev', 'utf8').split('\\n').slice(2).map((l) => l.split(':')[0].trim()).filter(Boolean),
+          capEff: /CapEff:\\s+(\\w+)/.exec(status)[1], nnp: /NoNewPrivs:\\s+(\\d)/.exec(status)[1] }; };
+      out.plain = await settle(launch({}, look));
+      out.sandboxed = await settle(launch({ namespaces: { pid: true, net: true }, capabilities: 'drop-all' }, look));
+    `);
+    const plain = out.plain!.value as { pid: number; ifaces: string[]; capEff: string; nnp: string };
+    const sandboxed = out.sandboxed!.value as typeof plain;
+    expect(plain.pid).toBeGreaterThan(2);
+    expect(plain.ifaces.length).toBeGreaterThan(1);
+    expect(sandboxed).toEqual({ pid: 2, ifaces: ['lo'], capEff: '0000000000000000', nnp: '1' });
   });
 
   it('{ module, export }: the module loads before the sandbox, its function runs inside it', () => {

@@ -1,7 +1,8 @@
 // The launched child: load the target, restrict this process, run it, send back one answer.
+import { Socket } from 'node:net';
 import { constants, runInThisContext } from 'node:vm';
 import { enable } from '../enable/enable.js';
-import type { LaunchRequest, LaunchResponse, SentError } from './protocol.js';
+import { deframer, frame, type LaunchRequest, type LaunchResponse, type SentError } from './protocol.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -23,16 +24,23 @@ function sent(error: unknown): SentError {
   return { name: error.name, message: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }), ...(code === undefined ? {} : { code }), ...(details === undefined ? {} : { details }) };
 }
 
+/** fd 3, set up by launch(): one framed request in, one framed answer out. */
+const channel = new Socket({ fd: 3, readable: true, writable: true });
+
 function answer(response: LaunchResponse): void {
+  let bytes: Buffer;
   try {
-    process.send!(response, () => process.exit(0));
+    bytes = frame(response);
   } catch (error) {
     // The value could not be cloned: say so instead.
-    process.send!({ ok: false, error: sent(error) } satisfies LaunchResponse, () => process.exit(0));
+    bytes = frame({ ok: false, error: sent(error) } satisfies LaunchResponse);
   }
+  channel.end(bytes, () => process.exit(0));
 }
 
-process.once('message', (request: LaunchRequest) => {
+channel.on('data', deframer((message) => {
+  const request = message as LaunchRequest;
+  channel.pause();
   void (async () => {
     try {
       // Modules load before the sandbox, the way OpenBSD programs pledge after start-up.
@@ -43,4 +51,4 @@ process.once('message', (request: LaunchRequest) => {
       answer({ ok: false, error: sent(error) });
     }
   })();
-});
+}));

@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 import { ErrorCodes, ExileError } from '@exile/common';
@@ -6,8 +6,9 @@ import { plan } from '../plan/plan.js';
 import type { Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
 import { probe } from '../probe.js';
+import { spawn } from '../spawn/spawn.js';
 import { freeVariables } from './free-variables.js';
-import { parseViolation, type LaunchRequest, type LaunchResponse, type SentError } from './protocol.js';
+import { deframer, frame, parseViolation, type LaunchRequest, type LaunchResponse, type SentError } from './protocol.js';
 
 /** `launch()`'s policy: a Policy plus how long the child may run and what cancels it. */
 export interface LaunchPolicy extends Policy {
@@ -61,8 +62,9 @@ function rebuild(error: SentError): Error {
 
 /**
  * Runs a function in a fresh Node child restricted by `policy`, and resolves with its result.
- * The target loads first (modules, the function's source), then the child applies the policy to
- * itself — every thread — and calls it. Arguments and the result cross by structured clone; a
+ * The child starts through `exile-launch` (namespaces, caps, no_new_privs before exec); the target
+ * loads (modules, the function's source); then the child applies the rest of the policy to itself
+ * — every thread — and calls it. Arguments and the result cross by structured clone; a
  * thrown error is re-thrown here with its name, message and stack; a vow violation (penalty
  * `kill`) rejects with `ERR_EXILE_VIOLATION` naming the syscall and the vows that would allow it.
  * A plain function is sent by source and must not close over anything (checked here, refused
@@ -74,18 +76,24 @@ export function launch<T>(policy: LaunchPolicy, target: ((...args: never[]) => T
   return new Promise<T>((resolve, reject) => {
     const { timeoutMs, signal, ...sandbox } = policy;
     const normalized = validatePolicy(sandbox);
-    if (normalized.namespaces !== undefined) {
-      throw new ExileError(ErrorCodes.UNSUPPORTED, 'launch(): namespaces are not supported yet (the child is started by fork, not exile-launch); use spawn()', { path: '$.namespaces' });
-    }
-    plan(normalized, probe(), 'process');
+    // Before exec (exile-launch): namespaces, caps, no_new_privs. In the child, once the target
+    // is loaded: everything else, through enable() — every thread, like any process.
+    const { namespaces, capabilities, ...inChild } = sandbox;
+    const features = probe();
+    plan({ ...normalized, namespaces: undefined }, features, 'process');
     if (signal?.aborted) throw new ExileError(ErrorCodes.ABORTED, 'launch(): aborted before start', { reason: signal.reason as unknown });
     const request: LaunchRequest = {
       // The result travels back over a pipe: stdio is always needed.
-      policy: normalized.vows === undefined ? sandbox : { ...sandbox, vows: [...new Set([...normalized.vows, 'stdio' as const])] },
+      policy: normalized.vows === undefined ? inChild : { ...inChild, vows: [...new Set([...normalized.vows, 'stdio' as const])] },
       target: typeof target === 'function' ? { source: sourceOf(target) } : { module: moduleUrl(target), export: target.export ?? 'default' },
       args,
     };
-    const child = fork(bootstrap, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'pipe', 'ipc'], execArgv: ['--disable-warning=ExperimentalWarning'] });
+    const child = spawn({ ...(namespaces ? { namespaces } : {}), ...(capabilities ? { capabilities } : {}), mode: normalized.mode },
+      process.execPath, ['--disable-warning=ExperimentalWarning', bootstrap], {
+        // fd 3: the request and the answer, framed (see protocol.ts); exile-launch passes it through.
+        stdio: ['ignore', 'inherit', 'pipe', 'pipe'],
+      });
+    const channel = child.stdio[3] as Duplex;
     let stderr = '';
     let settled = false;
     const finish = (fn: () => void) => {
@@ -107,7 +115,11 @@ export function launch<T>(policy: LaunchPolicy, target: ((...args: never[]) => T
       stderr += String(chunk);
       process.stderr.write(chunk);
     });
-    child.on('message', (response: LaunchResponse) => finish(() => (response.ok ? resolve(response.value as T) : reject(rebuild(response.error)))));
+    channel.on('data', deframer((message) => {
+      const response = message as LaunchResponse;
+      finish(() => (response.ok ? resolve(response.value as T) : reject(rebuild(response.error))));
+    }));
+    channel.on('error', () => { /* the child died: 'close' says how */ });
     child.on('error', (error) => finish(() => reject(error)));
     child.on('close', (code, sig) => finish(() => {
       const violation = parseViolation(stderr);
@@ -118,6 +130,6 @@ export function launch<T>(policy: LaunchPolicy, target: ((...args: never[]) => T
         reject(new ExileError(ErrorCodes.LAUNCH, `launch(): the child ended (${sig ?? `exit ${code}`}) without an answer`, { code, signal: sig, stderr }));
       }
     }));
-    child.send(request);
+    channel.write(frame(request));
   });
 }

@@ -1,3 +1,4 @@
+import { deserialize, serialize } from 'node:v8';
 import type { Policy } from '../policy/types.js';
 
 /** What the parent sends the launched child (structured clone over the IPC channel). */
@@ -24,4 +25,25 @@ export function parseViolation(stderr: string): { syscall: string; vows: string[
   const m = /^exile: (\w+)\(2\) blocked by vows; (?:add (.+) to allow|no vow allows it)$/m.exec(stderr);
   if (m === null) return undefined;
   return { syscall: m[1]!, vows: [...(m[2] ?? '').matchAll(/"(\w+)"/g)].map((v) => v[1]!), line: m[0] };
+}
+
+/** One message on the launch channel: a 4-byte length, then v8's structured-clone serialization. */
+export function frame(value: unknown): Buffer {
+  const body = serialize(value);
+  const head = Buffer.alloc(4);
+  head.writeUInt32LE(body.length);
+  return Buffer.concat([head, body]);
+}
+
+/** Feeds chunks from the channel; calls `onMessage` for each complete message. */
+export function deframer(onMessage: (value: unknown) => void): (chunk: Buffer) => void {
+  let pending = Buffer.alloc(0);
+  return (chunk) => {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= 4 && pending.length >= 4 + pending.readUInt32LE(0)) {
+      const length = pending.readUInt32LE(0);
+      onMessage(deserialize(pending.subarray(4, 4 + length)));
+      pending = pending.subarray(4 + length);
+    }
+  };
 }

@@ -20,7 +20,8 @@ export function planNamespaces(asked: NormalizedPolicy['namespaces'], extra: Nam
       `namespaces (${wanted.join(', ')}) cannot be entered by a running multithreaded process; use spawn() or launch() to start a sandboxed child`,
       { what: 'namespaces', namespaces: wanted });
   }
-  const all = new Set<NamespaceName>([...wanted, ...extra]);
+  // A pid namespace gets its own /proc (else /proc shows the host's pids): that needs a mount namespace.
+  const all = new Set<NamespaceName>([...wanted, ...extra, ...(wanted.includes('pid') ? (['mount'] as const) : [])]);
   if (all.size === 0) return { items: [] };
   const ok = canUnshare(f);
   const items: PlannedItem[] = wanted.map((n) => ok

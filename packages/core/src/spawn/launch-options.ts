@@ -32,7 +32,7 @@ export function launchOptions(plan: Plan, filter: Uint8Array | undefined): Pick<
         break;
       }
       case 'mounts':
-        options.fs = { root: 'empty', mounts: mountView(step, plan.steps.some((s) => s.step === 'namespaces' && s.pid)) };
+        options.fs = { root: 'empty', mounts: mountView(step, plan.steps.some((n) => n.step === 'namespaces' && n.pid)) };
         break;
       case 'caps':
         preExec.push({ type: 'caps', keep: step.keep.map((cap) => CAP_NAMES.indexOf(cap)) });
@@ -48,6 +48,9 @@ export function launchOptions(plan: Plan, filter: Uint8Array | undefined): Pick<
         throw new Error('internal: Landlock before exec is not wired (the plan was made with landlockBeforeExec: false)');
     }
   }
+  // A pid namespace on the host's tree: a fresh /proc over the host's one.
+  const pid = plan.steps.some((s) => s.step === 'namespaces' && s.pid);
+  if (options.fs === undefined && pid) options.fs = { root: 'host', mounts: [{ type: 'proc' }] };
   if (preExec.length > 0) options.preExec = preExec;
   return options;
 }
