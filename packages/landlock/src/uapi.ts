@@ -49,10 +49,12 @@ export const NET_PORT_ATTR_SIZE = 16;
 
 const little = endianness() === 'LE';
 
+/** Writes a u64 field. Every value here (masks up to bit 16, ports) fits in 32 bits, so the high
+ *  half is 0 — and no BigInt conversion is needed on this hot, cold-started path. */
 function writeU64(buf: Buffer, offset: number, value: number): void {
-  const big = BigInt(value);
-  if (little) buf.writeBigUInt64LE(big, offset);
-  else buf.writeBigUInt64BE(big, offset);
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`u64 field out of range: ${value}`);
+  if (little) buf.writeUInt32LE(value, offset);
+  else buf.writeUInt32BE(value, offset + 4);
 }
 
 /** struct landlock_ruleset_attr for `abi`, quiet fields zero. Fields the ABI lacks must be 0. */
