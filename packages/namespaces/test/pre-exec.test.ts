@@ -97,6 +97,21 @@ describe.each(USERS)('pre-exec steps as %s', (user) => {
     expect(none.stdout).toBe('CapPrm: 0000000000000000\nCapEff: 0000000000000000\nCapBnd: 0000000000000000\nCapAmb: 0000000000000000\n');
   });
 
+  it('Landlock scopes (ABI 6): the program cannot signal outside its domain', () => {
+    const probe = 'kill -0 $PPID 2>/dev/null && echo can-signal || echo cannot-signal';
+    const scoped = `{ namespaces: { user: true }, preExec: [{ type: 'landlock', abi: 6, handledAccessFs: 1, scoped: 2, rules: [{ path: '/', access: 1 }] }] }`;
+    expect(runSandboxed('sh', ['-c', probe], scoped, user).stdout).toBe('cannot-signal\n');
+    expect(runSandboxed('sh', ['-c', probe], `{ namespaces: { user: true } }`, user).stdout).toBe('can-signal\n');
+  });
+
+  it('Landlock TCP port rules (ABI 4): bind only to the allowed port', () => {
+    const bind = "const net = require('net'); const on = (p) => new Promise((ok) => { const s = net.createServer().once('error', (e) => ok(e.code)).listen(p, '127.0.0.1', () => { s.close(); ok('ok'); }); });"
+      + ' Promise.all([on(40001), on(40002)]).then((r) => console.log(r.join(" ")));';
+    const options = `{ namespaces: { user: true, net: true }, preExec: [{ type: 'landlock', handledAccessFs: 0, handledAccessNet: 1, rules: [{ port: 40001, access: 1 }] }] }`;
+    expect(runSandboxed(process.execPath, ['-e', bind], options, user).stdout).toBe('ok EACCES\n');
+    expect(runSandboxed(process.execPath, ['-e', bind], `{ namespaces: { user: true, net: true } }`, user).stdout).toBe('ok ok\n');
+  });
+
   it('a seccomp filter that denies execve fails at the execve step, structured', () => {
     // ret ERRNO(EPERM) for execve (59), else allow
     const denyExec = `new Uint8Array(new BigUint64Array([0x00000000_00000020n, 0x0000003b_01000015n, 0x00050001_00000006n, 0x7fff0000_00000006n]).buffer)`;
