@@ -52,6 +52,14 @@ catch (e) { console.log(JSON.stringify({ code: e.code, details: e.details })); }
       const r = runSandboxed('true', [], `{ namespaces: { net: true, user: false } }`, user);
       expect(r.error).toMatchObject({ code: 'ERR_EXILE_LAUNCH', details: { step: 'unshare', errnoName: 'EPERM' } });
     });
+
+    it('seccomp without no_new_privs and without a user namespace → seccomp EACCES, and with NNP it works', () => {
+      const allowAll = 'new Uint8Array(new BigUint64Array([0x7fff0000_00000006n]).buffer)';
+      const bare = runSandboxed('true', [], `{ preExec: [{ type: 'seccomp', filter: ${allowAll} }] }`, user);
+      expect(bare.error).toMatchObject({ code: 'ERR_EXILE_LAUNCH', details: { step: 'seccomp', errnoName: 'EACCES' } });
+      const withNnp = runSandboxed('true', [], `{ preExec: [{ type: 'no-new-privs' }, { type: 'seccomp', filter: ${allowAll} }] }`, user);
+      expect(withNnp).toMatchObject({ code: 0, events: ['exit', 'close'] });
+    });
   }
 
   it('a mount target that is not a directory → mount-target error with the path', () => {
