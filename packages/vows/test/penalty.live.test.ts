@@ -108,6 +108,25 @@ for (const user of [undefined, 'nobody'] as const) {
   });
 }
 
+describe('violations on other threads', () => {
+  it('libuv pool threads: errno mode returns EPERM on each of 8 concurrent writes (one line); a stacked kill vow kills the process from the pool', () => {
+    const r = child(`
+      vow('stdio rpath', { penalty: 'errno' });
+      const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => fs.promises.writeFile(path.join(os.tmpdir(), 'exile-pool-' + i), 'x')));
+      console.log(results.map((result) => result.reason?.code ?? 'ok').join(','));
+      vow('stdio rpath');
+      await fs.promises.writeFile(path.join(os.tmpdir(), 'exile-pool-x'), 'x').catch((e) => console.log('caught', e.code));
+      console.log('survived');
+    `);
+    expect(r.stdout).toBe('EPERM,EPERM,EPERM,EPERM,EPERM,EPERM,EPERM,EPERM\n');
+    expect(r.signal).toBe('SIGSYS');
+    expect(lines(r.stderr)).toEqual([
+      'exile: openat(2) blocked by vows; add "wpath" and "cpath" to allow\n',
+      'exile: openat(2) blocked by vows; add "wpath" and "cpath" to allow\n',
+    ]);
+  });
+});
+
 describe("exile.h's vow tests, with exact assertions", () => {
   it('vow_from_str: "chown wpath inet error" → those vows, errno ENOSYS', () => {
     const r = child(`
