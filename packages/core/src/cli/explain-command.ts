@@ -1,6 +1,6 @@
 import { ErrorCodes, ExileError } from '@exile/common';
 import type { Features } from '../features.js';
-import { plan } from '../plan/plan.js';
+import { BUILD_CAPABILITIES, plan } from '../plan/plan.js';
 import type { Plan, Step, Target } from '../plan/types.js';
 import { validatePolicy } from '../policy/validate.js';
 import { probe } from '../probe.js';
@@ -29,7 +29,7 @@ ${optionHelp(OPTIONS)}`;
 function describeStep(s: Step): string {
   switch (s.step) {
     case 'namespaces': return (['user', 'mount', 'net', 'pid', 'ipc', 'uts', 'cgroup'] as const).filter((n) => s[n]).join(' ');
-    case 'mounts': return `bind read-only: ${[...s.read, ...s.exec].join(' ') || '-'}; read-write: ${s.write.join(' ') || '-'}`;
+    case 'mounts': return `bind read-only: ${[...new Set([...s.read, ...s.exec])].join(' ') || '-'}; read-write: ${s.write.join(' ') || '-'}`;
     case 'caps': return s.keep.length === 0 ? 'drop all' : `keep ${s.keep.join(' ')}`;
     case 'no-new-privs': return 'PR_SET_NO_NEW_PRIVS';
     case 'landlock': return `${s.spec.fs ? 'fs rules' : ''}${s.spec.fs && s.spec.net ? ' + ' : ''}${s.spec.net ? 'TCP port rules' : ''} (${s.spec.compat})`;
@@ -64,11 +64,11 @@ export function explainCommand(args: string[], out: (text: string) => void): num
   let result: Plan;
   let refused: string | undefined;
   try {
-    result = plan(policy, features, target);
+    result = plan(policy, features, target, BUILD_CAPABILITIES);
   } catch (error) {
     if (!(error instanceof ExileError) || error.code !== ErrorCodes.UNSUPPORTED || policy.mode !== 'strict') throw error;
     refused = `strict mode would refuse: ${error.message}`;
-    result = plan({ ...policy, mode: 'best-effort' }, features, target);
+    result = plan({ ...policy, mode: 'best-effort' }, features, target, BUILD_CAPABILITIES);
   }
   out(parsed.values.has('--json') ? JSON.stringify({ ...result, refused }, null, 2) + '\n' : renderPlan(result, features, refused));
   if (parsed.values.has('--bpf')) out(renderFilters(result));

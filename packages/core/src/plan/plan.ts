@@ -24,6 +24,13 @@ export interface PlanOptions {
 }
 
 /**
+ * What this build can do on each side: Landlock before exec is not wired into exile-launch yet
+ * (@exile/landlock exports no rule compiler), so children take the mount-namespace fallback.
+ * `spawn`, `launch` and `explain` all plan with this, so what explain shows is what runs.
+ */
+export const BUILD_CAPABILITIES: PlanOptions = { landlockBeforeExec: false };
+
+/**
  * Decides how to enforce `policy` on a kernel with `features`, for this process or a child:
  * the steps in their fixed order (namespaces → mounts → caps → no_new_privs → Landlock →
  * seccomp) and a report item for every requested thing. Pure: changes nothing.

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { spawn as launch, type LaunchOptions } from '@exile/namespaces';
-import { plan } from '../plan/plan.js';
+import { BUILD_CAPABILITIES, plan } from '../plan/plan.js';
 import type { Report, ReportItem, Step } from '../plan/types.js';
 import type { Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
@@ -34,7 +34,7 @@ const startupItems: Record<(typeof STARTUP_VOWS)[number], ReportItem> = {
 export function spawn(policy: Policy, command: string, args: string[] = [], options: SpawnOptions = {}): SandboxedChild {
   const start = performance.now();
   const normalized = validatePolicy(policy);
-  const planned = plan(normalized, probe(), 'child', { landlockBeforeExec: false });
+  const planned = plan(normalized, probe(), 'child', BUILD_CAPABILITIES);
   checkPaths(normalized.fs);
   const seccomp = planned.steps.find((s): s is Extract<Step, { step: 'seccomp' }> => s.step === 'seccomp');
   const filter = seccomp && childFilter(seccomp.rules, seccomp.vows, seccomp.penalty, seccomp.errno).instructions;
