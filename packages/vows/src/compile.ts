@@ -3,7 +3,7 @@ import { parseVows } from './parse.js';
 import { resolveOptions, type ResolvedOptions, type VowOptions } from './options.js';
 import type { Action, Rule, SeccompPolicy } from './policy-types.js';
 import { grantsOf, type Grant } from './grant.js';
-import { ENOSYS_SYSCALLS, SECCOMP_INSTALL_RULES } from './table.js';
+import { ALWAYS_ALLOWED, ENOSYS_SYSCALLS, SECCOMP_INSTALL_RULES } from './table.js';
 import { NODE_RUNTIME, SIGSYS_GUARD } from './runtime-node.js';
 import { eq } from './checks.js';
 
@@ -16,8 +16,9 @@ export interface CompileOptions extends VowOptions {
 /** The handler's own needs when violations trap: the report line on fd 2 and the return path. */
 const REPORTER_RULES: Rule[] = [
   { syscall: 'write', action: 'allow', args: [eq(0, 2)] },
-  { syscall: ['rt_sigreturn', 'exit_group'], action: 'allow' },
+  { syscall: 'rt_sigreturn', action: 'allow' },
 ];
+
 
 /** The default action for a penalty: TRAP (to the reporter, data = errno or 0 for kill) or a plain kill/errno. */
 export function penaltyAction(options: ResolvedOptions): Action {
@@ -58,6 +59,7 @@ export function compileParsed(vows: readonly Vow[], options: ResolvedOptions, pi
       else checked.push({ syscalls, args: [...entry.args] });
     }
   }
+  for (const name of ALWAYS_ALLOWED) plain.add(name);
   for (const rule of SECCOMP_INSTALL_RULES) checked.push({ syscalls: [rule.syscall as string], args: [...(rule.args ?? [])] });
   const trapping = options.report;
   // libuv's spawn resets every handler (SIGSYS too) in the forked child before exec, so processes that

@@ -1,7 +1,7 @@
 import { VOW_NAMES } from './names.js';
 import type { VowRule } from './definition.js';
 import type { ArgCheck } from './policy-types.js';
-import { VOWS, ENOSYS_SYSCALLS } from './table.js';
+import { ALWAYS_ALLOWED, ENOSYS_SYSCALLS, SECCOMP_INSTALL_RULES, VOWS } from './table.js';
 import { NODE_RUNTIME } from './runtime-node.js';
 
 // Markdown for the package README, generated from the data (test/readme.test.ts keeps it current).
@@ -55,6 +55,7 @@ export function vowTableMarkdown(): string {
     ...rows,
     '',
     `Always \`ENOSYS\`, whatever the vows: ${ENOSYS_SYSCALLS.map((s) => `\`${s}\``).join(', ')} (libc falls back to calls whose flags BPF can check).`,
+    `Always allowed: ${ALWAYS_ALLOWED.map((s) => `\`${s}\``).join(', ')}, and what the next \`vow()\` needs (${checked(SECCOMP_INSTALL_RULES).replaceAll("<br>", "; ")}).`,
   ].join('\n');
 }
 

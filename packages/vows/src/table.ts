@@ -292,5 +292,8 @@ export const VOWS: Readonly<Record<Vow, VowDefinition>> = {
   },
 };
 
+/** As in OpenBSD, even the empty promise may exit. */
+export const ALWAYS_ALLOWED = ['exit', 'exit_group'] as const;
+
 /** Answered with ENOSYS whatever the vows: their flags live in structs BPF cannot read, and libc falls back to clone/openat. */
 export const ENOSYS_SYSCALLS = ['clone3', 'openat2'] as const;

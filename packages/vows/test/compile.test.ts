@@ -192,6 +192,14 @@ describe('compile(): processes, threads, signals, limits', () => {
     expect(decider('stdio proc')('rt_sigaction', 31, 0x1000, 0, 8)).toBe(ALLOW);
   });
 
+  it("the empty promise still lets the process exit (OpenBSD's pledge(\"\"))", () => {
+    const call = decider('', { runtime: 'none', report: false });
+    expect(call('exit_group', 0)).toBe(ALLOW);
+    expect(call('exit', 0)).toBe(ALLOW);
+    expect(call('write', 1, 0, 1)).toBe('kill-process');
+    expect(call('getpid')).toBe('kill-process');
+  });
+
   it('always keeps the path to stack another filter (and nothing else of seccomp/prctl)', () => {
     for (const vows of ['', 'stdio', 'stdio rpath inet']) {
       for (const runtime of ['node', 'none'] as const) {
