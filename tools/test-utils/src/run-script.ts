@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -52,13 +52,18 @@ export function runScript(code: string, options: RunOptions): ChildResult {
   const [command, argv] = asNobody
     ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, ...nodeArgv]]
     : [process.execPath, nodeArgv];
-  const result = spawnSync(command, argv, {
-    encoding: 'utf8',
-    env: { ...process.env, ...options.env },
-    timeout: options.timeoutMs ?? 30_000,
-    input: options.input,
-    cwd: options.cwd ?? dir,
-  });
+  let result;
+  try {
+    result = spawnSync(command, argv, {
+      encoding: 'utf8',
+      env: { ...process.env, ...options.env },
+      timeout: options.timeoutMs ?? 30_000,
+      input: options.input,
+      cwd: options.cwd ?? dir,
+    });
+  } finally {
+    rmSync(file, { force: true });
+  }
   if (result.error) throw result.error;
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
