@@ -99,6 +99,15 @@ describe('exile run: errors', () => {
     expect(r.stderr).toContain('usage: exile run');
   });
 
+  it('passes SIGTERM on to CMD and exits with its status', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [cli, 'run', '--', '/bin/sh', '-c', 'trap "exit 42" TERM; echo ready; while :; do sleep 0.1; done'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(42);
+  });
+
   it('has help', () => {
     expect(exile('current', 'run', '--help').stdout).toContain('-- CMD [ARGS…]');
     expect(exile('current', 'help', 'run').stdout).toContain('128+N');

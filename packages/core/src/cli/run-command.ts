@@ -21,6 +21,8 @@ cannot be set up, 2 on a usage error.
 options:
 ${optionHelp(OPTIONS)}`;
 
+const FORWARDED = ['SIGTERM', 'SIGHUP'] as const;
+
 /** Exit status for a sandbox that could not be set up (as env(1), timeout(1) use 125). */
 export const SETUP_ERROR = 125;
 
@@ -33,7 +35,9 @@ export function runCommand(args: string[], out: (text: string) => void, err: (te
   }
   const [command, ...commandArgs] = parsed.rest;
   if (command === undefined) throw new UsageError('exile run: missing CMD (put it after --)');
-  const child = spawn(policyFromOptions('run', parsed), command, commandArgs, { stdio: 'inherit' });
+  // CMD must not outlive us: PDEATHSIG if we die, and the signals a supervisor sends are passed on.
+  const child = spawn(policyFromOptions('run', parsed), command, commandArgs, { stdio: 'inherit', dieWithParent: true });
+  for (const signal of FORWARDED) process.on(signal, () => child.kill(signal));
   if (parsed.values.has('--report')) {
     for (const i of child.report.items) err(`exile: ${i.enforced ? 'enforced' : 'NOT enforced'}: ${i.what} [${i.mechanism}]${i.detail ? ` ${i.detail}` : ''}\n`);
   }
