@@ -77,6 +77,7 @@ Napi::Value Engine(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exile_locate_engine(nullptr);  // find the shared engine now, not inside the first broadcast
   exports.Set("broadcast", Napi::Function::New(env, Broadcast, "broadcast"));
   exports.Set("gettid", Napi::Function::New(env, Gettid, "gettid"));
   exports.Set("engine", Napi::Function::New(env, Engine, "engine"));

@@ -79,9 +79,11 @@ function encodeOne(op: ThreadOp, path: string): bigint[] {
 export function encodeOps(ops: readonly ThreadOp[]): BigInt64Array {
   if (!Array.isArray(ops)) throw invalid('ops', 'must be an array');
   if (ops.length > MAX_OPS) throw invalid('ops', `at most ${MAX_OPS} ops per broadcast, got ${ops.length}`);
-  const words = ops.flatMap((op: unknown, i) => {
+  const words = new BigInt64Array(ops.length * 5);
+  for (let i = 0; i < ops.length; i++) {
+    const op: unknown = ops[i];
     if (typeof op !== 'object' || op === null) throw invalid(`ops[${i}]`, 'must be an object');
-    return encodeOne(op as ThreadOp, `ops[${i}]`);
-  });
-  return BigInt64Array.from(words);
+    words.set(encodeOne(op as ThreadOp, `ops[${i}]`), i * 5);
+  }
+  return words;
 }

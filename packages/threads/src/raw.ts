@@ -41,7 +41,7 @@ export function nativeThreads(raw: Pick<NativeReport, 'ints' | 'wide'>): NativeT
     const ran = ints[at + 7]!;
     threads.push({
       tid: ints[at]!, status: ints[at + 1]!, round: ints[at + 2]!, state: ints[at + 3]!, flags: ints[at + 4]!,
-      statErrno: ints[at + 5]!, sendErrno: ints[at + 6]!, errnos: Array.from(ints.subarray(at + 8, at + 8 + ran)),
+      statErrno: ints[at + 5]!, sendErrno: ints[at + 6]!, errnos: [...ints.subarray(at + 8, at + 8 + ran)],
       starttime: wide[i * 2]!, ino: wide[i * 2 + 1]!,
     });
   }

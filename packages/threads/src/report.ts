@@ -78,14 +78,22 @@ export interface BroadcastReport {
 
 const PF_IO_WORKER = 0x10;
 
+// Plain loops, no per-element closures: this runs once per process, cold, inside the call.
 function threadResult(t: NativeThread, opNames: readonly ThreadOpName[]): ThreadResult {
   const status = STATUS[t.status] ?? 'not-sent';
-  const ops = opNames.map((op, i): OpResult => {
-    const errno = t.errnos[i];
-    if (errno === undefined) return { op, ran: false, errno: 0 };
-    return errno === 0 ? { op, ran: true, errno } : { op, ran: true, errno, error: errnoName(errno) };
-  });
-  const errno = t.errnos.find((e) => e !== 0) ?? t.sendErrno;
+  const ops: OpResult[] = [];
+  let errno = 0;
+  for (let i = 0; i < opNames.length; i++) {
+    const op = opNames[i]!;
+    const e = t.errnos[i];
+    if (e === undefined) ops.push({ op, ran: false, errno: 0 });
+    else if (e === 0) ops.push({ op, ran: true, errno: 0 });
+    else {
+      ops.push({ op, ran: true, errno: e, error: errnoName(e) });
+      if (errno === 0) errno = e;
+    }
+  }
+  if (errno === 0) errno = t.sendErrno;
   const ranAll = t.errnos.length === opNames.length && errno === 0;
   const ok = HARMLESS.has(status) || ((status === 'self' || status === 'done') && ranAll);
   return {
@@ -96,10 +104,17 @@ function threadResult(t: NativeThread, opNames: readonly ThreadOpName[]): Thread
 
 /** Turns the engine's raw report into the public one; `ok` is decided here, thread by thread. */
 export function interpret(raw: NativeReport, opNames: readonly ThreadOpName[]): BroadcastReport {
-  const threads = nativeThreads(raw).map((t) => threadResult(t, opNames));
+  const threads: ThreadResult[] = [];
+  let allOk = true;
+  let caller = false;
+  for (const t of nativeThreads(raw)) {
+    const result = threadResult(t, opNames);
+    threads.push(result);
+    allOk &&= result.ok;
+    caller ||= result.status === 'self';
+  }
   const error = raw.error === 0 ? undefined : { step: raw.errorStep ?? '?', errno: raw.error, name: errnoName(raw.error) };
-  const caller = threads.find((t) => t.status === 'self');
-  const ok = error === undefined && !raw.timedOut && caller !== undefined && threads.every((t) => t.ok);
+  const ok = error === undefined && !raw.timedOut && caller && allOk;
   return {
     ok, rounds: raw.rounds, callerTid: raw.callerTid, threads, timedOut: raw.timedOut,
     ...(error === undefined ? {} : { error }),
