@@ -67,7 +67,9 @@ long UserNamespaceProbe() {
 
 Napi::Value Probe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "probe(actions: number[])");
+  if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsBoolean()) {
+    throw Napi::TypeError::New(env, "probe(actions: number[], tryUserNamespace: boolean)");
+  }
   Napi::Object o = Napi::Object::New(env);
   o.Set("uname", Uname(env));
   int seccompMode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
@@ -75,7 +77,7 @@ Napi::Value Probe(const Napi::CallbackInfo& info) {
   o.Set("seccompActions", SeccompActions(env, info[0].As<Napi::Array>()));
   o.Set("seccompTsync", Napi::Number::New(env, SeccompTsyncProbe()));
   o.Set("noNewPrivs", Napi::Number::New(env, prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0)));
-  o.Set("userNamespace", Napi::Number::New(env, UserNamespaceProbe()));
+  if (info[1].As<Napi::Boolean>().Value()) o.Set("userNamespace", Napi::Number::New(env, UserNamespaceProbe()));
   return o;
 }
 

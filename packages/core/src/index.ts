@@ -1,6 +1,6 @@
 export { ExileError, ErrorCodes } from '@exile/common';
 export type { Features } from './features.js';
-export { probe } from './probe.js';
+export { probe, type ProbeOptions } from './probe.js';
 export type { Policy, FsPolicy, NetPorts, NamespaceOptions, Rule } from './policy/types.js';
 export { loadPolicy } from './policy/load.js';
 export { policySchema } from './policy/schema.js';

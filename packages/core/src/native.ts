@@ -9,12 +9,12 @@ export interface RawProbe {
   /** -EFAULT means the TSYNC flag is known (nothing was installed). */
   seccompTsync: number;
   noNewPrivs: number;
-  /** 0 when a child could unshare(CLONE_NEWUSER), else -errno. */
-  userNamespace: number;
+  /** 0 when a child could unshare(CLONE_NEWUSER), else -errno; absent when not asked. */
+  userNamespace?: number;
 }
 
 interface Native {
-  probe(actions: number[]): RawProbe;
+  probe(actions: number[], tryUserNamespace: boolean): RawProbe;
 }
 
 export const native = loadAddon<Native>(import.meta.url);

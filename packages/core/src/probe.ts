@@ -17,10 +17,21 @@ const userNamespaceReasons: Record<string, string> = {
   EUSERS: 'nesting limit of user namespaces reached',
 };
 
-function userNamespaces(result: number): Features['userNamespaces'] {
+function userNamespaces(result: number | undefined): Features['userNamespaces'] {
+  if (result === undefined) return { available: false, reason: 'not probed: probe({ userNamespaces: false })' };
   if (result === 0) return { available: true };
   const name = errnoName(-result);
   return { available: false, reason: `${name}: ${userNamespaceReasons[name] ?? 'unshare(CLONE_NEWUSER) failed'}` };
+}
+
+/** Options of `probe()`. */
+export interface ProbeOptions {
+  /**
+   * Decide user namespaces by forking a child that tries `unshare(CLONE_NEWUSER)` (default true).
+   * The fork is most of the probe's cost; in-process sandboxing never needs the answer, so
+   * `enable()` passes false and the result says "not probed".
+   */
+  userNamespaces?: boolean;
 }
 
 /**
@@ -28,8 +39,8 @@ function userNamespaces(result: number): Features['userNamespaces'] {
  * whether user namespaces can really be created (tried in a child), no_new_privs, effective
  * capabilities, thread count and io_uring rings. Changes nothing.
  */
-export function probe(): Features {
-  const raw = native.probe(actionNames.map((name) => ACTION_VALUES[name]));
+export function probe(options: ProbeOptions = {}): Features {
+  const raw = native.probe(actionNames.map((name) => ACTION_VALUES[name]), options.userNamespaces ?? true);
   const seccompAvailable = raw.seccompMode >= 0 && raw.seccompActions.some((r) => r === 0);
   return {
     arch: raw.uname.machine,

@@ -35,6 +35,10 @@ describe('probe()', () => {
     assertFeatures(probe());
   });
 
+  it('skips the user-namespace child on request and says so', () => {
+    expect(probe({ userNamespaces: false }).userNamespaces).toEqual({ available: false, reason: expect.stringContaining('not probed') });
+  });
+
   it('agrees with /proc and uname for what they show', () => {
     const f = probe();
     expect(f.noNewPrivs).toBe(status('NoNewPrivs') === '1');

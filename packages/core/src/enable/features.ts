@@ -11,6 +11,6 @@ let kernel: Features | undefined;
  * matters in-process: io_uring rings.
  */
 export function enableFeatures(): Features {
-  kernel = kernel === undefined ? probe() : { ...kernel, ioUring: ioUring() };
+  kernel = kernel === undefined ? probe({ userNamespaces: false }) : { ...kernel, ioUring: ioUring() };
   return kernel;
 }
