@@ -61,7 +61,7 @@ run_tests() {
 
 case "${1:-}" in
   setup) setup ;;
-  demo) setup; log "demo"; node packages/core/dist/cli.js probe ;;
+  demo) setup; log "demo: exile probe"; node packages/core/dist/cli.js probe; log "demo: examples/archive-extract"; node examples/archive-extract/index.mjs ;;
   test) setup; run_tests ;;
   bench) setup; shift; node tools/bench.mjs "$@" ;;
   *) echo "usage: tools/run.sh setup|demo|test|bench" >&2; exit 2 ;;
