@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ function nodeIncludeDir(): string {
 export function helperPath(): string {
   if (existsSync(out) && statSync(out).mtimeMs >= statSync(source).mtimeMs) return out;
   mkdirSync(dirname(out), { recursive: true });
-  const tmp = `${out}.${process.pid}.tmp`;
+  const tmp = `${out}.${randomBytes(6).toString('hex')}.tmp`;
   execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-Werror', '-I', nodeIncludeDir(), source, '-o', tmp, '-lpthread']);
   renameSync(tmp, out);
   return out;
