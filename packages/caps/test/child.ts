@@ -11,7 +11,8 @@ import { createServer } from 'node:net';
 const listen = (port) => new Promise((resolve) => {
   const server = createServer();
   server.once('error', (e) => resolve(e.code));
-  server.listen(port, '127.0.0.1', () => server.close(() => resolve('ok')));
+  // LISTEN_HOST: a loopback address of its own, so port 80 is not already taken by another test.
+  server.listen(port, process.env.LISTEN_HOST ?? '127.0.0.1', () => server.close(() => resolve('ok')));
 });
 const worker = new Worker([
   "const { parentPort } = require('node:worker_threads');",

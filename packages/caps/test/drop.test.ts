@@ -5,6 +5,9 @@ import { lastJson, runScript, sharedTempDir } from '@exile/test-utils';
 import { BOUNDING_REASON } from '../src/index.js';
 import { EMPTY, prelude, type Task } from './child.js';
 
+/** A loopback address no other test listens on (all of 127.0.0.0/8 is local). */
+const env = { LISTEN_HOST: `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}` };
+
 function tempFile(): string {
   const file = join(sharedTempDir(), 'file');
   writeFileSync(file, 'x');
@@ -28,7 +31,7 @@ describe('drop() as root', () => {
     const r = runScript(`${prelude}${privileged}
       console.log(show({ results }));
       process.exit(0);
-    `, { from: import.meta.url, args: [tempFile()] });
+    `, { from: import.meta.url, args: [tempFile()], env });
     expect(r.stderr).toBe('');
     expect(lastJson(r.stdout)).toEqual({ results: {
       chownMain: 'ok', chownPool: 'ok', worker: { chownSync: 'ok', chownAsync: 'ok', listen: 'ok' }, listenMain: 'ok',
@@ -44,7 +47,7 @@ describe('drop() as root', () => {
       const setuidAway = await attempt(() => process.setuid(65534));
       console.log(show({ before, after: tasks(), report, results, setuidAway }));
       process.exit(0);
-    `, { from: import.meta.url, args: [tempFile()] });
+    `, { from: import.meta.url, args: [tempFile()], env });
     expect(r.stderr).toBe('');
     const out = lastJson<{ before: Task[]; after: Task[]; report: Record<string, { enforced: boolean; after?: string[]; requested?: boolean }> & { threads: { ok: boolean; threads: unknown[] } }; results: unknown; setuidAway: string }>(r.stdout);
     expect(out.before.every((t) => t.eff !== EMPTY && t.bnd !== EMPTY && t.nnp === '0')).toBe(true);
@@ -75,7 +78,7 @@ describe('drop() as root', () => {
       const back = await attempt(() => process.setuid(0));
       console.log(show({ report, kept, listenKept, away, back, after: tasks(), state: read() }));
       process.exit(0);
-    `, { from: import.meta.url });
+    `, { from: import.meta.url, env });
     expect(r.stderr).toBe('');
     const out = lastJson<{ report: { effective: { after: string[] }; bounding: { after: string[] } }; kept: Task[]; listenKept: string; away: string; back: string; after: Task[]; state: { effective: string[]; permitted: string[] } }>(r.stdout);
     const keptMask = ((1n << 6n) | (1n << 7n) | (1n << 10n)).toString(16).padStart(16, '0');
