@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '@exile/test-utils';
 import { BPF, decode } from '../src/bpf.js';
 import { constWalk } from './helpers/const-walk.js';
-import { ExileError, compile, decide, evaluate, syscalls, type SeccompPolicy } from '../src/index.js';
+import { compile, decide, evaluate, syscalls, type SeccompPolicy } from '../src/index.js';
 
 const nr = (name: string): number => syscalls.number(name, 'x86_64') ?? -1;
 const LD_ABS = BPF.LD | BPF.W | BPF.ABS;
-
-function thrown(fn: () => unknown): ExileError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ExileError) return error;
-    throw error;
-  }
-  throw new Error('did not throw');
-}
 
 const policy: SeccompPolicy = {
   defaultAction: { errno: 'EPERM' },

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ARCH_NAMES, ExileError, compile, decide, evaluate, fromOCI, syscalls, toOCI, type Arch, type SeccompPolicy } from '../src/index.js';
+import { thrown } from '@exile/test-utils';
+import { ARCH_NAMES, compile, decide, evaluate, fromOCI, syscalls, toOCI, type Arch, type SeccompPolicy } from '../src/index.js';
 import { program } from '../src/compile.js';
 import { normalize } from '../src/validate.js';
 import { libseccompBpf, withoutNewer } from './helpers/libseccomp.js';
@@ -9,16 +10,6 @@ import { libseccompBpf, withoutNewer } from './helpers/libseccomp.js';
 // shared/ lives beside the repository (CI places a copy at the same relative spot).
 const DOCKER = fileURLToPath(new URL('../../../../shared/data/oci/docker-default.json', import.meta.url));
 const docker = JSON.parse(readFileSync(DOCKER, 'utf8')) as object;
-
-function thrown(fn: () => unknown): ExileError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ExileError) return error;
-    throw error;
-  }
-  throw new Error('did not throw');
-}
 
 const CLONE_NEWUSER = 0x10000000n;
 const SIGCHLD = 17n;

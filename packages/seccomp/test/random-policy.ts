@@ -1,18 +1,10 @@
 // Random policies and inputs for the differential tests (and tools/seccomp-fuzz).
 import type { Action, Arch, ArgCheck, ArgOp, Rule, SeccompPolicy } from '../src/index.js';
 import { syscalls } from '../src/index.js';
+import { prng } from '@exile/test-utils';
 
-/** Small deterministic PRNG (mulberry32) so failures can be replayed from the seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG so failures can be replayed from the seed. */
+export const rng = prng;
 
 const OPS: ArgOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'masked-eq'];
 const EDGES = [0n, 1n, 2n, 0x7fffffffn, 0x80000000n, 0xfffffffen, 0xffffffffn, 0x100000000n, 0x100000001n,
