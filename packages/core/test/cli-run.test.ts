@@ -60,6 +60,19 @@ describe.each<User>(['current', 'nobody'])('exile run as %s', (user) => {
     expect([ok.status, ok.stdout]).toEqual([0, 'wrote\n']);
   });
 
+  it('--vows "stdio rpath": coreutils that only read run to the end (pure pledge semantics, no Node baseline)', () => {
+    const dir = sharedTempDir('exile-run-');
+    writeFileSync(join(dir, 'f'), 'one\ntwo\n', { mode: 0o644 });
+    const run = (...cmd: string[]) => { const r = exile(user, 'run', '--vows', 'stdio rpath', '--', ...cmd); return [r.status, r.stdout, r.stderr]; };
+    expect(run('/bin/cat', join(dir, 'f'))).toEqual([0, 'one\ntwo\n', '']); // posix_fadvise: stdio
+    expect(run('/usr/bin/head', '-n1', join(dir, 'f'))).toEqual([0, 'one\n', '']);
+    expect(run('/usr/bin/tail', '-n1', join(dir, 'f'))).toEqual([0, 'two\n', '']);
+    expect(run('/usr/bin/wc', '-l', join(dir, 'f'))).toEqual([0, `2 ${join(dir, 'f')}\n`, '']);
+    expect(run('/bin/ls', dir)).toEqual([0, 'f\n', '']);
+    // The same programs still cannot write: cp opens its target O_CREAT → SIGSYS.
+    expect(run('/bin/cp', join(dir, 'f'), join(dir, 'g'))[0]).toBe(128 + 31);
+  });
+
   it('passes the exit status through, and 128+N for a signal', () => {
     expect(exile(user, 'run', '--unshare', 'pid', '--', '/bin/sh', '-c', 'exit 7').status).toBe(7);
     expect(exile(user, 'run', '--', '/bin/sh', '-c', 'kill -TERM $$').status).toBe(128 + 15);

@@ -146,6 +146,20 @@ describe.each(users)('enable() as %s', (user) => {
     `, user);
     expect(lastJson(r.stdout)).toEqual({ mkdir: 'EROFS', write: 'ok', seccomp: '2' });
   });
+
+  it('syscall rules are tried before the vows, in the same filter: an allow rule widens them', () => {
+    const dir = tree();
+    const r = child(`
+      const filters = () => fs.readFileSync('/proc/self/status', 'utf8').match(/^Seccomp_filters:\\s+(\\d+)/m)[1];
+      const before = Number(filters());
+      enable({ vows: 'stdio rpath', penalty: 'errno', syscalls: [{ syscall: ['mkdir', 'mkdirat'], action: 'allow' }] });
+      out.filters = Number(filters()) - before;
+      out.mkdir = attempt(() => fs.mkdirSync(${JSON.stringify(join(dir, 'rw', 'd'))}));
+      out.write = attempt(() => fs.writeFileSync(${JSON.stringify(join(dir, 'rw', 'f'))}, 'x'));
+      out.read = attempt(() => fs.readFileSync(${JSON.stringify(join(dir, 'ro', 'file.txt'))}, 'utf8'));
+    `, user);
+    expect(lastJson(r.stdout)).toEqual({ filters: 1, mkdir: 'ok', write: 'EPERM', read: 'ok' });
+  });
 });
 
 describe('enable(): strict vs best-effort on a kernel without Landlock (EXILE_LANDLOCK_ABI_MAX=0)', () => {

@@ -9,6 +9,8 @@
 #define _GNU_SOURCE
 #include "reporter.h"
 
+#include <exile/raw_syscall.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -20,32 +22,10 @@ static _Alignas(8) unsigned char g_slots[2][EXILE_VOWS_TABLE_CAPACITY];
 static int g_active = -1; /* read with acquire in the handler */
 static uint64_t g_seen[4096 / 64];
 
-static long raw_syscall(long n, long a, long b, long c, long d, long e, long f) {
-#if defined(__x86_64__)
-  long ret;
-  register long r10 __asm__("r10") = d;
-  register long r8 __asm__("r8") = e;
-  register long r9 __asm__("r9") = f;
-  __asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9) : "rcx", "r11", "memory");
-  return ret;
-#elif defined(__aarch64__)
-  register long x8 __asm__("x8") = n;
-  register long x0 __asm__("x0") = a;
-  register long x1 __asm__("x1") = b;
-  register long x2 __asm__("x2") = c;
-  register long x3 __asm__("x3") = d;
-  register long x4 __asm__("x4") = e;
-  register long x5 __asm__("x5") = f;
-  __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory");
-  return x0;
-#else
-#error "exile vows: unsupported architecture"
-#endif
-}
 
 static void write_all(const char* text, size_t len) {
   while (len > 0) {
-    long n = raw_syscall(SYS_write, 2, (long)text, (long)len, 0, 0, 0);
+    long n = exile_raw_syscall(SYS_write, 2, (long)text, (long)len, 0, 0, 0);
     if (n == -EINTR) continue;
     if (n <= 0) return;
     text += n;
@@ -135,14 +115,14 @@ static bool first_time(long nr) {
 }
 
 __attribute__((noreturn)) static void die(long nr, const uint64_t* a) {
-  raw_syscall(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4], (long)a[5]);
+  exile_raw_syscall(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4], (long)a[5]);
   /* Only reached if the filter no longer traps this call: reset, unblock, signal ourselves. */
   struct { void* handler; unsigned long flags; void* restorer; uint64_t mask; } dfl = {0, 0, 0, 0};
-  raw_syscall(SYS_rt_sigaction, SIGSYS, (long)&dfl, 0, 8, 0, 0);
+  exile_raw_syscall(SYS_rt_sigaction, SIGSYS, (long)&dfl, 0, 8, 0, 0);
   uint64_t set = (uint64_t)1 << (SIGSYS - 1);
-  raw_syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
-  raw_syscall(SYS_tgkill, raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0), raw_syscall(SYS_gettid, 0, 0, 0, 0, 0, 0), SIGSYS, 0, 0, 0);
-  for (;;) raw_syscall(SYS_exit_group, 128 + SIGSYS, 0, 0, 0, 0, 0);
+  exile_raw_syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
+  exile_raw_syscall(SYS_tgkill, exile_raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0), exile_raw_syscall(SYS_gettid, 0, 0, 0, 0, 0, 0), SIGSYS, 0, 0, 0);
+  for (;;) exile_raw_syscall(SYS_exit_group, 128 + SIGSYS, 0, 0, 0, 0, 0);
 }
 
 static void on_sigsys(int sig, siginfo_t* info, void* context) {

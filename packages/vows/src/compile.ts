@@ -1,5 +1,5 @@
 import type { Vow } from './names.js';
-import { parseVows } from './parse.js';
+import { parseWithModifiers } from './parse.js';
 import { resolveOptions, type ResolvedOptions, type VowOptions } from './options.js';
 import type { Action, Rule, SeccompPolicy } from './policy-types.js';
 import { grantsOf, type Grant } from './grant.js';
@@ -69,7 +69,9 @@ export function compileParsed(vows: readonly Vow[], options: ResolvedOptions, pi
     defaultAction: penaltyAction(options),
     badArchAction: 'kill-process',
     unknownSyscalls: 'ignore',
+    // The caller's rules come first, so their indexes in errors are the caller's own.
     rules: [
+      ...options.rules,
       ...(guard ? [{ ...SIGSYS_GUARD, action: { errno: 'EPERM' } } satisfies Rule] : []),
       { syscall: [...ENOSYS_SYSCALLS], action: { errno: 'ENOSYS' } },
       ...allowRules(plain, checked),
@@ -81,11 +83,11 @@ export function compileParsed(vows: readonly Vow[], options: ResolvedOptions, pi
 
 /**
  * Compiles vows (`"stdio rpath inet"` or a list) to a `@exile/seccomp` policy: rules tried in
- * order, the first match decides, everything else gets the penalty. Pure: installs nothing.
+ * order (`options.rules` first), the first match decides, everything else gets the penalty. Pure: installs nothing.
  * Unknown or empty vows throw `ERR_EXILE_UNKNOWN_VOW`; bad options `ERR_EXILE_INVALID_POLICY`.
  */
 export function compile(vows: string | readonly string[], options?: CompileOptions): SeccompPolicy {
-  const parsed = parseVows(vows);
+  const parsed = parseWithModifiers(vows);
   const resolved = resolveOptions(options, parsed.error);
   return compileParsed(parsed.vows, resolved, options?.pid ?? process.pid);
 }

@@ -1,6 +1,6 @@
 export { ExileError, ErrorCodes } from '@exile/common';
 export { VOW_NAMES, type Vow } from './names.js';
-export { parse } from './parse.js';
+export { parse, parseWithModifiers, type ParsedVows } from './parse.js';
 export { VOWS } from './table.js';
 export type { VowDefinition, VowRule } from './definition.js';
 export { NODE_RUNTIME, type RuntimeEntry } from './runtime-node.js';

@@ -1,4 +1,6 @@
 import { ErrorCodes, ExileError, errnoName, errnoNumber } from '@exile/common';
+import { syscalls } from '@exile/seccomp';
+import type { Rule } from './policy-types.js';
 
 /** How vows are enforced. */
 export interface VowOptions {
@@ -10,6 +12,12 @@ export interface VowOptions {
   report?: boolean;
   /** `node` (default) adds what the Node runtime itself needs; `none` is pure pledge semantics. */
   runtime?: 'node' | 'none';
+  /**
+   * Extra `@exile/seccomp` rules, tried before every vow rule in the same filter: they can widen
+   * (`action: 'allow'`) as well as narrow (`{ errno: 'EPERM' }`, `'kill-process'`). Checked when
+   * the filter is compiled; errors name the index in this array (`$.rules[N].syscall`, `rules[N].action`).
+   */
+  rules?: readonly Rule[];
 }
 
 /** Options with every default applied and the errno resolved. */
@@ -19,10 +27,28 @@ export interface ResolvedOptions {
   errnoName: string;
   report: boolean;
   runtime: 'node' | 'none';
+  rules: readonly Rule[];
 }
 
 function bad(path: string, message: string, value: unknown): ExileError {
   return new ExileError(ErrorCodes.INVALID_POLICY, `${path}: ${message}`, { path, value });
+}
+
+/**
+ * The vow filter skips names an architecture lacks (`open` on aarch64), so a misspelt name in
+ * the caller's rules would vanish silently: refuse names neither supported architecture knows.
+ * The rest of each rule is checked by @exile/seccomp when the filter is compiled.
+ */
+function checkRuleNames(rules: readonly Rule[]): void {
+  rules.forEach((rule, i) => {
+    const names: unknown[] = Array.isArray(rule?.syscall) ? rule.syscall : [rule?.syscall];
+    names.forEach((name, j) => {
+      const path = `$.rules[${i}].syscall${Array.isArray(rule.syscall) ? `[${j}]` : ''}`;
+      if (typeof name !== 'string' || (syscalls.number(name, 'x86_64') === undefined && syscalls.number(name, 'aarch64') === undefined)) {
+        throw new ExileError(ErrorCodes.UNKNOWN_SYSCALL, `${path}: unknown syscall ${JSON.stringify(name)}`, { path, syscall: name });
+      }
+    });
+  });
 }
 
 /** Validates options (`errorToken`: the vow string carried OpenBSD's `error`). */
@@ -35,8 +61,11 @@ export function resolveOptions(options: VowOptions | undefined, errorToken: bool
   if (runtime !== 'node' && runtime !== 'none') throw bad('$.runtime', 'must be "node" or "none"', runtime);
   const report = o.report ?? true;
   if (typeof report !== 'boolean') throw bad('$.report', 'must be a boolean', report);
+  const rules = o.rules ?? [];
+  if (!Array.isArray(rules)) throw bad('$.rules', 'must be an array of @exile/seccomp rules', rules);
+  checkRuleNames(rules);
   const name = o.errno ?? (errorToken ? 'ENOSYS' : 'EPERM');
   const errno = typeof name === 'string' ? errnoNumber(name) : undefined;
   if (errno === undefined || errno === 0) throw bad('$.errno', `unknown errno name ${JSON.stringify(name)}`, name);
-  return { penalty, errno, errnoName: errnoName(errno), report, runtime };
+  return { penalty, errno, errnoName: errnoName(errno), report, runtime, rules };
 }

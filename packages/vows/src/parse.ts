@@ -9,8 +9,12 @@ export interface ParsedVows {
   error: boolean;
 }
 
-/** Like `parse()`, but also reports the `error` modifier. */
-export function parseVows(input: string | readonly string[]): ParsedVows {
+/**
+ * Parses a promise string like `parse()` and also reports OpenBSD's `error` modifier, which is
+ * not a vow but a penalty: `compile()` and `vow()` turn it into `penalty: 'errno'` with ENOSYS
+ * (unless the options say otherwise). Use this when you pass the vows on without the string.
+ */
+export function parseWithModifiers(input: string | readonly string[]): ParsedVows {
   let tokens: unknown[];
   if (typeof input === 'string') tokens = input.split(/\s+/).filter((t) => t !== '');
   else if (Array.isArray(input)) tokens = input as unknown[];
@@ -37,8 +41,9 @@ export function parseVows(input: string | readonly string[]): ParsedVows {
 /**
  * Parses a promise string (`"stdio rpath inet"`, any whitespace, any case) or a list of
  * names into distinct vows. Unknown or empty tokens throw `ERR_EXILE_UNKNOWN_VOW` naming the token.
- * OpenBSD's `error` modifier is accepted and dropped here (it is a penalty, not a vow).
+ * OpenBSD's `error` modifier is accepted and left out of the result (it is a penalty, not a vow):
+ * `compile()` and `vow()` honour it; `parseWithModifiers()` reports it.
  */
 export function parse(input: string | readonly string[]): Vow[] {
-  return parseVows(input).vows;
+  return parseWithModifiers(input).vows;
 }

@@ -1,7 +1,7 @@
 import { callNative, ErrorCodes, ExileError } from '@exile/common';
 import { availableActions, compile as compileBpf, install, nativeArch, type ActionName } from '@exile/seccomp';
 import type { Vow } from './names.js';
-import { parseVows } from './parse.js';
+import { parseWithModifiers } from './parse.js';
 import { resolveOptions, type VowOptions } from './options.js';
 import { compileParsed } from './compile.js';
 import { reportTable } from './report-table.js';
@@ -63,7 +63,7 @@ function supportedArch(): Arch {
  * Bad input throws before anything is installed.
  */
 export function vow(vows: string | readonly string[], options?: VowOptions): VowReport {
-  const parsed = parseVows(vows);
+  const parsed = parseWithModifiers(vows);
   const resolved = resolveOptions(options, parsed.error);
   const arch = supportedArch();
   const policy = compileParsed(parsed.vows, resolved, process.pid);

@@ -254,3 +254,29 @@ describe('compile(): penalties and options', () => {
     }
   });
 });
+
+describe('compile(): options.rules', () => {
+  it('are tried before the vows: they widen and narrow in the same filter', () => {
+    const call = decider('stdio rpath', { rules: [{ syscall: 'mkdir', action: 'allow' }, { syscall: 'openat', action: { errno: 'EACCES' }, args: [{ index: 2, op: 'masked-eq', mask: 3n, value: 0n }] }] });
+    expect(call('mkdir', 0, 0o755)).toBe(ALLOW);
+    expect(call('openat', AT_FDCWD, 0, O.RDONLY)).toEqual({ errno: 13 });
+    expect(call('rmdir', 0)).toEqual(KILL);
+    expect(call('read', 0, 0, 0)).toBe(ALLOW);
+  });
+
+  it('are checked with their own index in errors', () => {
+    expect(() => compile('stdio', { rules: [{ syscall: 'read', action: 'allow' }, { syscall: ['mkdir', 'no_such_call'], action: 'allow' }] }))
+      .toThrow(expect.objectContaining({ code: 'ERR_EXILE_UNKNOWN_SYSCALL', details: expect.objectContaining({ path: '$.rules[1].syscall[1]' }) }));
+    expect(() => compileBpf(compile('stdio', { rules: [{ syscall: 'read', action: 'allow' }, { syscall: 'mkdir', action: { errno: 'ENOPE' } }] }), { arch: 'x86_64' }))
+      .toThrow(expect.objectContaining({ details: expect.objectContaining({ path: expect.stringMatching(/^rules\[1\]/) }) }));
+    expect(() => compile('stdio', { rules: 'read' as unknown as [] })).toThrow(expect.objectContaining({ code: 'ERR_EXILE_INVALID_POLICY', details: expect.objectContaining({ path: '$.rules' }) }));
+  });
+});
+
+describe('compile(): stdio covers what exec\'d C programs call first', () => {
+  it('posix_fadvise on an open file (coreutils cat, wc, cut)', () => {
+    for (const arch of ['x86_64', 'aarch64'] as const) {
+      expect(decider('stdio', { runtime: 'none' }, arch)('fadvise64', 3, 0, 0, 2)).toBe(ALLOW);
+    }
+  });
+});

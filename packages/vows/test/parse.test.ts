@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from '../src/index.js';
+import { compile, parse, parseWithModifiers } from '../src/index.js';
 
 describe('parse()', () => {
   it('splits on any whitespace, ignores case, drops duplicates', () => {
@@ -13,5 +13,20 @@ describe('parse()', () => {
     expect(() => parse(['stdio', ''])).toThrow(expect.objectContaining({ code: 'ERR_EXILE_UNKNOWN_VOW', message: 'empty vow at #1' }));
     expect(() => parse([1 as unknown as string])).toThrow(expect.objectContaining({ code: 'ERR_EXILE_UNKNOWN_VOW' }));
     expect(() => parse(42 as unknown as string)).toThrow(expect.objectContaining({ code: 'ERR_EXILE_UNKNOWN_VOW' }));
+  });
+});
+
+describe('OpenBSD\'s error modifier', () => {
+  it('is not a vow: parse() leaves it out, parseWithModifiers() reports it', () => {
+    expect(parse('stdio ERROR rpath')).toEqual(['stdio', 'rpath']);
+    expect(parseWithModifiers('stdio ERROR rpath')).toEqual({ vows: ['stdio', 'rpath'], error: true });
+    expect(parseWithModifiers(['stdio'])).toEqual({ vows: ['stdio'], error: false });
+  });
+
+  it('is honoured by compile(): errno ENOSYS unless the options say otherwise', () => {
+    expect(compile('stdio error', { report: false }).defaultAction).toEqual({ errno: 38 });
+    expect(compile(['stdio', 'error'], { report: false }).defaultAction).toEqual({ errno: 38 });
+    expect(compile('stdio error', { report: false, errno: 'EACCES' }).defaultAction).toEqual({ errno: 13 });
+    expect(compile('stdio error', { report: false, penalty: 'kill' }).defaultAction).toBe('kill-process');
   });
 });

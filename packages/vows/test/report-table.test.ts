@@ -53,7 +53,7 @@ describe('the native SIGSYS handler', () => {
       const found = ['/usr/bin/', '/usr/local/bin/'].some((dir) => existsSync(dir + cc));
       expect(found, `${cc} missing: tools/apt-packages.txt lists it`).toBe(true);
       const out = join(mkdtempSync(join(tmpdir(), 'exile-vows-cc-')), 'handler.o');
-      execFileSync(cc, ['-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', '-c', source, '-o', out]);
+      execFileSync(cc, ['-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', '-I', new URL('../../common/include', import.meta.url).pathname, '-c', source, '-o', out]);
       // the handler itself must not call into libc: only set_table/install (outside the signal path) may
       const disassembly = execFileSync(arch === 'x86_64' ? 'objdump' : 'aarch64-linux-gnu-objdump', ['-dr', out], { encoding: 'utf8' });
       const calls = new Map<string, string[]>();

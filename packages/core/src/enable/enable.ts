@@ -42,7 +42,7 @@ function apply(step: Step, prepared: Prepared): ReportItem[] {
     }
     case 'seccomp':
       if (prepared.rules) install(prepared.rules, { tsync: true });
-      if (step.vows) vow(step.vows, { penalty: step.penalty, errno: step.errno });
+      if (step.vows) vow(step.vows, { penalty: step.penalty, errno: step.errno, rules: step.rules });
       return [];
     case 'namespaces':
     case 'mounts':

@@ -1,13 +1,13 @@
 import { statSync } from 'node:fs';
 import { ErrorCodes, ExileError } from '@exile/common';
 import { compile, type BpfProgram } from '@exile/seccomp';
-import { compile as compileVows } from '@exile/vows';
 import type { NormalizedPolicy } from '../policy/types.js';
 import type { Plan, Step } from '../plan/types.js';
+import { processFilter } from './process-filter.js';
 
 /** Everything checked and built before the point of no return. */
 export interface Prepared {
-  /** The deny rules (network + the policy's own) as one filter, default allow; undefined when there are none. */
+  /** The rules-only filter (no vows: network + the policy's own rules, default allow). */
   rules?: BpfProgram;
   /** The filter refuses new non-AF_UNIX (or non-TCP) sockets. */
   socketFilter?: boolean;
@@ -36,7 +36,8 @@ export function prepare(plan: Plan, policy: NormalizedPolicy): Prepared {
   if (plan.steps.some((s) => s.step === 'landlock')) checkPaths(policy.fs);
   const seccomp = plan.steps.find((s): s is Extract<Step, { step: 'seccomp' }> => s.step === 'seccomp');
   if (seccomp === undefined) return {};
-  if (seccomp.vows !== undefined) compileVows(seccomp.vows, { penalty: seccomp.penalty, errno: seccomp.errno });
-  if (seccomp.rules.length === 0) return {};
-  return { rules: compile({ defaultAction: 'allow', rules: seccomp.rules }), socketFilter: seccomp.rules.some((r) => r.syscall === 'socket') };
+  const socketFilter = seccomp.rules.some((r) => r.syscall === 'socket');
+  // With vows the filter is compiled (and checked) here too; vow() installs it with its reporter.
+  const program = compile(processFilter(seccomp));
+  return { ...(seccomp.vows === undefined ? { rules: program } : {}), socketFilter };
 }

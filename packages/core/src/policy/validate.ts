@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ErrorCodes, ExileError } from '@exile/common';
-import { parse as parseVows } from '@exile/vows';
+import { parseWithModifiers } from '@exile/vows';
 import type { Cap } from '@exile/caps';
 import { canonicalCap } from './capabilities.js';
 import { check } from './schema-check.js';
@@ -25,10 +25,11 @@ function ports(list: number[] | undefined): number[] {
   return [...new Set(list ?? [])].sort((a, b) => a - b);
 }
 
-function vows(input: Policy['vows']): NormalizedPolicy['vows'] {
-  if (input === undefined) return undefined;
+/** The vows and OpenBSD's `error` modifier (a penalty: errno ENOSYS), as @exile/vows parses them. */
+function vows(input: Policy['vows']): { vows: NormalizedPolicy['vows']; error: boolean } {
+  if (input === undefined) return { vows: undefined, error: false };
   try {
-    return parseVows(input);
+    return parseWithModifiers(input);
   } catch (error) {
     if (!(error instanceof ExileError)) throw error;
     const index = typeof input === 'string' ? undefined : (error.details.index as number | undefined);
@@ -49,12 +50,6 @@ function capabilities(input: Policy['capabilities']): NormalizedPolicy['capabili
   return { keep: [...keep] };
 }
 
-/** OpenBSD's `error` token: not a vow but a penalty (errno ENOSYS); @exile/vows' parse() drops it. */
-function hasErrorModifier(input: Policy['vows']): boolean {
-  const tokens: unknown[] = typeof input === 'string' ? input.split(/\s+/) : input ?? [];
-  return tokens.some((t) => typeof t === 'string' && t.trim().toLowerCase() === 'error');
-}
-
 const ALL_NAMESPACES = { user: true, mount: true, net: true, pid: true, ipc: true, uts: true, cgroup: true };
 
 /**
@@ -66,6 +61,7 @@ export function validatePolicy(policy: unknown, base: string = process.cwd()): N
   const problem = check(policySchema, policySchema, policy);
   if (problem !== undefined) throw invalid(problem.path, problem.message);
   const p = policy as Policy;
+  const parsed = vows(p.vows);
   return {
     fs: p.fs === undefined || p.fs === false ? p.fs : {
       read: paths(p.fs.read, '$.fs.read', base),
@@ -76,13 +72,13 @@ export function validatePolicy(policy: unknown, base: string = process.cwd()): N
       connect: ports(p.net.connect),
       bind: ports(p.net.bind),
     },
-    vows: vows(p.vows),
+    vows: parsed.vows,
     syscalls: normalizeSyscalls(p.syscalls),
     capabilities: capabilities(p.capabilities),
     namespaces: p.namespaces === 'all' ? { ...ALL_NAMESPACES } : p.namespaces,
     mode: p.mode ?? 'strict',
-    penalty: p.penalty ?? (hasErrorModifier(p.vows) ? 'errno' : 'kill'),
-    errno: hasErrorModifier(p.vows) ? 'ENOSYS' : 'EPERM',
+    penalty: p.penalty ?? (parsed.error ? 'errno' : 'kill'),
+    errno: parsed.error ? 'ENOSYS' : 'EPERM',
   };
 }
 

@@ -1,4 +1,4 @@
-import { compile, type BpfProgram, type SeccompPolicy } from '@exile/seccomp';
+import { compile, type BpfProgram } from '@exile/seccomp';
 import { compile as compileVows, type Vow } from '@exile/vows';
 import type { Rule } from '../policy/types.js';
 
@@ -10,7 +10,7 @@ import type { Rule } from '../policy/types.js';
 const NO_PID = 0x7fffffff;
 
 /**
- * The seccomp filter a child gets right before exec: the deny rules first, then the vows with
+ * The seccomp filter a child gets right before exec: the network and policy rules first, then the vows with
  * pure pledge semantics (no Node runtime baseline). The filter is in force from the program's
  * first instruction, so what starting it needs is always granted — `exec` (the launcher's own
  * execve) and `prot_exec` (the dynamic loader maps libraries executable); the caller reports both.
@@ -18,10 +18,6 @@ const NO_PID = 0x7fffffff;
 export const STARTUP_VOWS = ['exec', 'prot_exec'] as const satisfies readonly Vow[];
 
 export function childFilter(rules: Rule[], vows: Vow[] | undefined, penalty: 'kill' | 'errno', errno: string): BpfProgram {
-  let policy: SeccompPolicy = { defaultAction: 'allow', rules };
-  if (vows !== undefined) {
-    const vowed = compileVows([...new Set<Vow>([...vows, ...STARTUP_VOWS])], { penalty, errno, runtime: 'none', report: false, pid: NO_PID });
-    policy = { ...vowed, rules: [...rules, ...vowed.rules] };
-  }
-  return compile(policy);
+  if (vows === undefined) return compile({ defaultAction: 'allow', rules });
+  return compile(compileVows([...new Set<Vow>([...vows, ...STARTUP_VOWS])], { penalty, errno, runtime: 'none', report: false, pid: NO_PID, rules }));
 }
