@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const engineDir = join(import.meta.dirname, '..', 'native', 'engine');
+const commonInclude = join(import.meta.dirname, '..', '..', 'common', 'include');
 const sources = readdirSync(engineDir).filter((f) => f.endsWith('.c')).map((f) => join(engineDir, f));
 
 /**
@@ -19,7 +20,7 @@ describe.each([
   it('compiles freestanding and links with no library', () => {
     const include = execFileSync(cc, ['-print-file-name=include'], { encoding: 'utf8' }).trim();
     const out = join(mkdtempSync(join(tmpdir(), 'exile-engine-')), 'engine.so');
-    execFileSync(cc, ['-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror', '-ffreestanding', '-nostdinc', '-isystem', include,
+    execFileSync(cc, ['-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror', '-ffreestanding', '-nostdinc', '-isystem', include, '-I', commonInclude,
       ...extra, '-fPIC', '-shared', '-nostdlib', '-Wl,-z,defs', '-o', out, ...sources]);
     const header = execFileSync('readelf', ['-h', out], { encoding: 'utf8' });
     expect(header).toContain(machine);

@@ -4,6 +4,7 @@
 #ifndef EXILE_THREADS_SYS_H
 #define EXILE_THREADS_SYS_H
 #include <stdint.h>
+#include <exile/raw_syscall.h>
 
 #if defined(__x86_64__)
 enum {
@@ -12,17 +13,6 @@ enum {
   NR_gettid = 186, NR_futex = 202, NR_getdents64 = 217, NR_clock_gettime = 228, NR_tgkill = 234,
   NR_openat = 257, NR_newfstatat = 262, NR_rt_tgsigqueueinfo = 297, NR_getrandom = 318, NR_landlock_restrict_self = 446,
 };
-static inline long sys6(long n, long a, long b, long c, long d, long e, long f) {
-  register long r10 __asm__("r10") = d;
-  register long r8 __asm__("r8") = e;
-  register long r9 __asm__("r9") = f;
-  long ret;
-  __asm__ volatile("syscall"
-                   : "=a"(ret)
-                   : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                   : "rcx", "r11", "memory");
-  return ret;
-}
 #elif defined(__aarch64__)
 enum {
   NR_read = 63, NR_close = 57, NR_lseek = 62, NR_rt_sigaction = 134, NR_rt_sigprocmask = 135, NR_rt_sigreturn = 139,
@@ -30,28 +20,17 @@ enum {
   NR_gettid = 178, NR_futex = 98, NR_getdents64 = 61, NR_clock_gettime = 113, NR_tgkill = 131,
   NR_openat = 56, NR_newfstatat = 79, NR_rt_tgsigqueueinfo = 240, NR_getrandom = 278, NR_landlock_restrict_self = 446,
 };
-static inline long sys6(long n, long a, long b, long c, long d, long e, long f) {
-  register long x8 __asm__("x8") = n;
-  register long x0 __asm__("x0") = a;
-  register long x1 __asm__("x1") = b;
-  register long x2 __asm__("x2") = c;
-  register long x3 __asm__("x3") = d;
-  register long x4 __asm__("x4") = e;
-  register long x5 __asm__("x5") = f;
-  __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory", "cc");
-  return x0;
-}
 #else
 #error "@exile/threads supports x86_64 and aarch64 only"
 #endif
 
 /* Every wrapper returns the kernel's value: >= 0 on success, -errno on failure. */
-#define sys0(n) sys6((n), 0, 0, 0, 0, 0, 0)
-#define sys1(n, a) sys6((n), (long)(a), 0, 0, 0, 0, 0)
-#define sys2(n, a, b) sys6((n), (long)(a), (long)(b), 0, 0, 0, 0)
-#define sys3(n, a, b, c) sys6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define sys4(n, a, b, c, d) sys6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
-#define sys5(n, a, b, c, d, e) sys6((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
+#define sys0(n) exile_raw_syscall((n), 0, 0, 0, 0, 0, 0)
+#define sys1(n, a) exile_raw_syscall((n), (long)(a), 0, 0, 0, 0, 0)
+#define sys2(n, a, b) exile_raw_syscall((n), (long)(a), (long)(b), 0, 0, 0, 0)
+#define sys3(n, a, b, c) exile_raw_syscall((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define sys4(n, a, b, c, d) exile_raw_syscall((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define sys5(n, a, b, c, d, e) exile_raw_syscall((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 
 /* Kernel ABI constants (identical on x86_64 and aarch64). */
 enum {
