@@ -1,3 +1,5 @@
+import { errnoName } from './errno.js';
+
 /**
  * Stable error codes. Programs branch on `code`, never on `message`.
  */
@@ -32,6 +34,10 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 const brand = Symbol.for('exile.ExileError');
 
+function jsonSafe(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
 /**
  * The one error class of every exile package. `code` is stable; `details` carries
  * machine-readable context (JSON path, errno, thread report, ...).
@@ -51,6 +57,11 @@ export class ExileError extends Error {
     Object.defineProperty(this, brand, { value: true });
   }
 
+  /** `JSON.stringify(error)` works even when `details` holds bigints (thread start times, masks). */
+  toJSON(): { name: string; code: ErrorCode; message: string; details: unknown } {
+    return { name: this.name, code: this.code, message: this.message, details: JSON.parse(JSON.stringify(this.details, jsonSafe)) };
+  }
+
   static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
   }
@@ -60,7 +71,6 @@ export class ExileError extends Error {
 interface NativeErrno {
   errno: number;
   syscall: string;
-  code?: string;
 }
 
 function isNativeErrno(value: unknown): value is NativeErrno {
@@ -77,8 +87,9 @@ export function callNative<T>(what: string, fn: () => T): T {
     return fn();
   } catch (error) {
     if (isNativeErrno(error)) {
-      throw new ExileError(ErrorCodes.SYSCALL, `${what}: ${error.syscall} failed with ${error.code ?? error.errno}`,
-        { syscall: error.syscall, errno: error.errno, errnoName: error.code }, { cause: error });
+      const name = errnoName(error.errno);
+      throw new ExileError(ErrorCodes.SYSCALL, `${what}: ${error.syscall} failed with ${name}`,
+        { syscall: error.syscall, errno: error.errno, errnoName: name }, { cause: error });
     }
     throw error;
   }

@@ -19,13 +19,23 @@ describe('ExileError', () => {
   });
 
   it('callNative maps native errno errors and passes others through', () => {
-    const native = Object.assign(new Error('seccomp failed'), { errno: 1, syscall: 'seccomp', code: 'EPERM' });
-    expect(() => callNative('installing', () => { throw native; })).toThrow(
-      expect.objectContaining({ code: 'ERR_EXILE_SYSCALL', details: expect.objectContaining({ errno: 1, syscall: 'seccomp' }) }),
-    );
+    const native = Object.assign(new Error('seccomp failed'), { errno: 1, syscall: 'seccomp' });
+    expect(() => callNative('installing', () => { throw native; })).toThrow(expect.objectContaining({
+      code: 'ERR_EXILE_SYSCALL', message: 'installing: seccomp failed with EPERM',
+      details: { errno: 1, syscall: 'seccomp', errnoName: 'EPERM' },
+    }));
     const plain = new TypeError('nope');
     expect(() => callNative('x', () => { throw plain; })).toThrow(plain);
     expect(callNative('x', () => 42)).toBe(42);
+  });
+});
+
+describe('ExileError JSON', () => {
+  it('serialises bigints in details as strings', () => {
+    const e = new ExileError(ErrorCodes.THREADS, 'missed', { report: { threads: [{ tid: 7, starttime: 123n }] } });
+    expect(JSON.parse(JSON.stringify(e))).toEqual({
+      name: 'ExileError', code: 'ERR_EXILE_THREADS', message: 'missed', details: { report: { threads: [{ tid: 7, starttime: '123' }] } },
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import { broadcast, ioUring, list, type BroadcastReport } from '@exile/threads';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { ErrorCodes, ExileError } from '@exile/common';
-import { errnoOf, native, sys } from './native.js';
+import { ErrorCodes, ExileError, callNative } from '@exile/common';
+import { errnoOf, native } from './native.js';
 import { MAX_LAYERS, RESTRICT_SELF_TSYNC } from './uapi.js';
 
 /** What a process must still be able to read for a later restrict() (stacking) to check for
@@ -64,10 +64,10 @@ function callerHitLayerLimit(error: unknown): BroadcastReport | undefined {
  */
 export function enforce(rulesetFd: number, mechanism: 'tsync' | 'broadcast'): number {
   if (mechanism === 'tsync') {
-    sys('landlock: no_new_privs', () => native.noNewPrivs());
+    callNative('landlock: no_new_privs', () => native.noNewPrivs());
     const count = list().length;
     try {
-      sys('landlock: restrict every thread (TSYNC)', () => native.restrictSelf(rulesetFd, RESTRICT_SELF_TSYNC));
+      callNative('landlock: restrict every thread (TSYNC)', () => native.restrictSelf(rulesetFd, RESTRICT_SELF_TSYNC));
     } catch (error) {
       throw errnoOf(error) === 'E2BIG' ? layerLimit(error) : error;
     }

@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError, callNative, errnoName, loadAddon } from '@exile/common';
+import { ErrorCodes, ExileError, errnoName, loadAddon } from '@exile/common';
 
 interface Native {
   /** landlock_create_ruleset(NULL, 0, flags): the value, or -errno. */
@@ -23,14 +23,3 @@ export function errnoOf(error: unknown): string | undefined {
   return typeof error.details.errno === 'number' ? errnoName(error.details.errno) : undefined;
 }
 
-/** Runs a native call; a failure becomes ERR_EXILE_SYSCALL whose message names the errno. */
-export function sys<T>(what: string, fn: () => T): T {
-  try {
-    return callNative(what, fn);
-  } catch (error) {
-    const name = errnoOf(error);
-    if (name === undefined || !(error instanceof ExileError)) throw error;
-    throw new ExileError(ErrorCodes.SYSCALL, `${what}: ${String(error.details.syscall)} failed with ${name}`,
-      { ...error.details, errnoName: name }, { cause: error });
-  }
-}

@@ -1,7 +1,7 @@
-import { ErrorCodes, ExileError } from '@exile/common';
+import { ErrorCodes, ExileError, callNative } from '@exile/common';
 import { abi } from './abi.js';
 import { enforce, preflight } from './enforce.js';
-import { errnoOf, native, sys } from './native.js';
+import { errnoOf, native } from './native.js';
 import { handledMasks, isEmpty, planRuleset, type NotEnforced, type RulesetPlan } from './plan.js';
 import { planRules, type PathKind } from './rules.js';
 import { normalizeSpec, type LandlockSpec, type NormalizedSpec } from './spec.js';
@@ -16,7 +16,7 @@ function openPaths(spec: NormalizedSpec, fds: Map<string, number>): Map<string, 
   const kinds = new Map<string, PathKind>();
   for (const grant of spec.fs ?? []) {
     try {
-      const [fd, isDir] = sys(`landlock: open ${grant.path}`, () => native.openPath(grant.path));
+      const [fd, isDir] = callNative(`landlock: open ${grant.path}`, () => native.openPath(grant.path));
       fds.set(grant.path, fd);
       kinds.set(grant.path, isDir ? 'dir' : 'file');
     } catch (error) {
@@ -55,13 +55,13 @@ function prepare(spec: NormalizedSpec, plan: RulesetPlan): { rulesetFd: number; 
   try {
     const kinds = openPaths(spec, pathFds);
     const rules = planRules(plan, spec.fs ?? [], kinds, spec.net?.ports ?? []);
-    rulesetFd = sys('landlock: create ruleset', () => native.createRuleset(encodeRulesetAttr(plan.abi, handledMasks(plan))));
+    rulesetFd = callNative('landlock: create ruleset', () => native.createRuleset(encodeRulesetAttr(plan.abi, handledMasks(plan))));
     for (const rule of rules.paths) {
       const fd = pathFds.get(rule.path) ?? -1;
-      sys(`landlock: add rule for ${rule.path}`, () => native.addRule(rulesetFd, RULE_PATH_BENEATH, encodePathBeneath(rule.allowed, fd)));
+      callNative(`landlock: add rule for ${rule.path}`, () => native.addRule(rulesetFd, RULE_PATH_BENEATH, encodePathBeneath(rule.allowed, fd)));
     }
     for (const rule of rules.ports) {
-      sys(`landlock: add rule for port ${rule.port}`, () => native.addRule(rulesetFd, RULE_NET_PORT, encodeNetPort(rule.allowed, rule.port)));
+      callNative(`landlock: add rule for port ${rule.port}`, () => native.addRule(rulesetFd, RULE_NET_PORT, encodeNetPort(rule.allowed, rule.port)));
     }
     return { rulesetFd, notes: rules.notEnforced };
   } catch (error) {
