@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScript } from '@exile/test-utils';
+import { readmeExamples, runScript } from '@exile/test-utils';
 
 /** Every ```js block of the README runs as written, in a fresh process. */
-const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const blocks = readmeExamples(new URL('../README.md', import.meta.url));
 
 describe.each(['current', 'nobody'] as const)('README examples as %s', (user) => {
   it.each(blocks.map((code, i) => [i, code]))('block %i runs', (_i, code) => {

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runScript } from '@exile/test-utils';
+import { readmeExamples, runScript } from '@exile/test-utils';
 
-const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const blocks = readmeExamples(new URL('../../../README.md', import.meta.url));
 
 /** What an example must print, by the package it imports (the README's comments say so too). */
 const prints: Record<string, RegExp> = {
