@@ -1,5 +1,4 @@
 import { broadcast, ioUring, list, type BroadcastReport } from '@exile/threads';
-import { closeSync, openSync, readFileSync } from 'node:fs';
 import { ErrorCodes, ExileError, callNative } from '@exile/common';
 import { errnoOf, native } from './native.js';
 import { MAX_LAYERS, RESTRICT_SELF_TSYNC } from './uapi.js';
@@ -8,24 +7,13 @@ import { MAX_LAYERS, RESTRICT_SELF_TSYNC } from './uapi.js';
  *  SQPOLL rings and reach every thread. */
 export const PROC_SELF = ['/proc/self/fd', '/proc/self/fdinfo', '/proc/self/task'];
 
-/** Throws (EACCES) when /proc/self/fdinfo cannot be listed and read, using an fd of our own. */
-function checkFdinfoReadable(): void {
-  const fd = openSync('/proc/self/fdinfo', 'r');
-  try {
-    readFileSync(`/proc/self/fdinfo/${fd}`);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Fails closed, before anything is prepared, when an io_uring SQPOLL ring exists: its
  *  submissions run with the ring creator's credentials and bypass Landlock. */
 export function preflight(): void {
   let rings: { rings: number; sqpoll: number };
   try {
+    // A ring whose fdinfo is unreadable counts as SQPOLL (fail closed).
     rings = ioUring();
-    // ioUring() counts a ring whose fdinfo it cannot read as non-SQPOLL; make sure it could.
-    if (rings.rings > 0) checkFdinfoReadable();
   } catch (error) {
     // Without /proc/self/fd we cannot prove there is no SQPOLL ring: fail closed.
     const code = (error as NodeJS.ErrnoException).code ?? String(error);

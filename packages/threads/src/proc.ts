@@ -61,6 +61,10 @@ export function list(): ThreadInfo[] {
 /**
  * io_uring rings open in this process, from /proc/self/fd and fdinfo. SQPOLL rings
  * (`SqThread` != -1) submit with the credentials of their creation and bypass Landlock.
+ *
+ * Fails closed: a ring whose fdinfo cannot be read (e.g. an earlier Landlock layer denies reading
+ * /proc/self/fdinfo) counts as SQPOLL, so `sqpoll > 0` whenever a bypass cannot be ruled out.
+ * Throws the `fs` error (e.g. `EACCES`) when /proc/self/fd itself cannot be listed.
  */
 export function ioUring(): { rings: number; sqpoll: number } {
   let rings = 0;
@@ -70,16 +74,20 @@ export function ioUring(): { rings: number; sqpoll: number } {
     try {
       target = readlinkSync(`/proc/self/fd/${fd}`);
     } catch {
-      continue;
+      continue; // closed since the listing: not a ring any more
     }
     if (target !== 'anon_inode:[io_uring]') continue;
     rings++;
-    try {
-      const sqThread = statusField(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'), 'SqThread');
-      if (sqThread !== undefined && sqThread !== '-1') sqpoll++;
-    } catch {
-      continue;
-    }
+    if (sqThread(fd) !== '-1') sqpoll++;
   }
   return { rings, sqpoll };
+}
+
+/** fdinfo's SqThread of a ring; undefined when unreadable or absent, which callers treat as SQPOLL. */
+function sqThread(fd: string): string | undefined {
+  try {
+    return statusField(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'), 'SqThread');
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastJson, runScript } from '@exile/test-utils';
+import { lastJson, runScript, sharedTempDir } from '@exile/test-utils';
 import { catchesSignal32, prelude, type ChildReport, type Task } from './child.js';
 import { loadHelper } from './helper.js';
 
@@ -53,6 +53,29 @@ process.exit(0);
     expect(io.every((t) => t.status === 'io-worker' && !t.ok)).toBe(true);
     expect(out.report.threads.some((t) => t.status === 'self')).toBe(false);
     expect(out.after.every((t) => t.nnp === '0')).toBe(true);
+  });
+  it('ioUring() counts a ring whose fdinfo it may not read as SQPOLL', () => {
+    const r = runScript(`import { ioUring } from '@exile/threads';
+import { readFileSync, readdirSync, readlinkSync, promises as fsp } from 'node:fs';
+${loadHelper()}
+await fsp.writeFile('/dev/null', 'x');
+const before = ioUring();
+const ring = readdirSync('/proc/self/fd').find((fd) => { try { return readlinkSync('/proc/self/fd/' + fd) === 'anon_inode:[io_uring]'; } catch { return false; } });
+// Reads handled, /proc/self/fd listable, /proc/self/fdinfo not: on this thread only (a broadcast
+// would refuse the io_uring workers).
+helper.restrictSelf(helper.landlockRuleset(process.argv[2], true, ['/proc/self/fd']));
+let fdinfo = 'ok';
+try { readFileSync('/proc/self/fdinfo/' + ring); } catch (e) { fdinfo = e.code; }
+console.log(JSON.stringify({ before, after: ioUring(), fdinfo }));
+process.exit(0);
+`, { from: import.meta.url, user, env: { UV_USE_IO_URING: '1' }, args: [sharedTempDir()] });
+    expect(r.stderr).toBe('');
+    const out = lastJson<{ before: { rings: number; sqpoll: number }; after: { rings: number; sqpoll: number }; fdinfo: string }>(r.stdout);
+    // libuv makes one SQPOLL ring and one plain ring: readable, only the first counts.
+    expect(out.before.rings).toBeGreaterThan(out.before.sqpoll);
+    expect(out.before.sqpoll).toBeGreaterThan(0);
+    expect(out.fdinfo).toBe('EACCES');
+    expect(out.after).toEqual({ rings: out.before.rings, sqpoll: out.before.rings });
   });
 });
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -28,17 +29,18 @@ static napi_value number(napi_env env, double v) {
 }
 
 static napi_value throw_errno(napi_env env, const char *what) {
-  char msg[128];
+  char msg[4200];
   snprintf(msg, sizeof msg, "%s: %s", what, strerror(errno));
   napi_throw_error(env, NULL, msg);
   return NULL;
 }
 
-/* landlockRuleset(allowedDir, handleReads): handles all ABI-3 write rights (and, with handleReads,
- * READ_FILE and READ_DIR); allows them beneath allowedDir, and writes to /dev/null. Returns the fd. */
+/* landlockRuleset(allowedDir, handleReads, readable?): handles all ABI-3 write rights (and, with
+ * handleReads, READ_FILE and READ_DIR); allows them beneath allowedDir, writes to /dev/null, and
+ * reads beneath each path of the optional array `readable`. Returns the fd. */
 static napi_value landlock_ruleset(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   bool reads = false;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc > 1) CHECK(napi_get_value_bool(env, argv[1], &reads));
@@ -61,7 +63,32 @@ static napi_value landlock_ruleset(napi_env env, napi_callback_info info) {
     if (syscall(SYS_landlock_add_rule, fd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) != 0) return throw_errno(env, "landlock_add_rule");
     close(rule.parent_fd);
   }
+  uint32_t extra = 0;
+  if (argc > 2) CHECK(napi_get_array_length(env, argv[2], &extra));
+  for (uint32_t i = 0; i < extra; i++) {
+    napi_value item;
+    char path[4096];
+    CHECK(napi_get_element(env, argv[2], i, &item));
+    CHECK(napi_get_value_string_utf8(env, item, path, sizeof path, &len));
+    struct landlock_path_beneath_attr rule = {.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR,
+                                              .parent_fd = open(path, O_PATH | O_CLOEXEC)};
+    if (rule.parent_fd < 0) return throw_errno(env, path);
+    if (syscall(SYS_landlock_add_rule, fd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) != 0) return throw_errno(env, "landlock_add_rule");
+    close(rule.parent_fd);
+  }
   return number(env, fd);
+}
+
+/* restrictSelf(fd): no_new_privs and landlock_restrict_self on the calling thread only. */
+static napi_value restrict_self(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t fd;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  if (syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return throw_errno(env, "prctl");
+  if (syscall(SYS_landlock_restrict_self, fd, 0) != 0) return throw_errno(env, "landlock_restrict_self");
+  return NULL;
 }
 
 /* A thread that blocks signal 32 with rt_sigprocmask (glibc would refuse) and then sleeps. */
@@ -157,6 +184,7 @@ static napi_value raise_foreign(napi_env env, napi_callback_info info) {
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"landlockRuleset", NULL, landlock_ruleset, NULL, NULL, NULL, napi_default, NULL},
+      {"restrictSelf", NULL, restrict_self, NULL, NULL, NULL, napi_default, NULL},
       {"blockSignal32", NULL, block_signal_32, NULL, NULL, NULL, napi_default, NULL},
       {"startChurn", NULL, start_churn, NULL, NULL, NULL, napi_default, NULL},
       {"stopChurn", NULL, stop_churn, NULL, NULL, NULL, napi_default, NULL},
