@@ -69,3 +69,45 @@ describe.each(['current', 'nobody'] as const)('landlock-restrict on every thread
     expect(out.allowed).toMatchObject({ main: 'ok', pool: 'ok', worker: { sync: 'ok', async: 'ok' } });
   });
 });
+
+describe.each(['current', 'nobody'] as const)('a second broadcast under a layer that denies /proc, as %s', (user) => {
+  it('still lists and reaches every thread (the /proc/self/task fd outlives the first call)', () => {
+    const dir = sharedTempDir();
+    const r = runScript(`import { broadcast } from '@exile/threads';
+import { mkdirSync, writeFileSync } from 'node:fs';
+${loadHelper()}${prelude}
+const [dir] = process.argv.slice(2);
+mkdirSync(dir + '/inner', { mode: 0o777 });
+const before = tasks().map((t) => t.tid);
+// Layer 1: reads and writes only beneath dir (so /proc is unreadable from now on).
+broadcast([{ op: 'no-new-privs' }, { op: 'landlock-restrict', rulesetFd: helper.landlockRuleset(dir, true) }]);
+let proc = 'ok';
+try { readdirSync('/proc/self/task'); } catch (e) { proc = e.code; }
+const firstLayer = await attempt(() => fsp.writeFile(dir + '/pool1', 'x'));
+// Layer 2: writes only beneath dir/inner; only a broadcast that reaches every thread enforces it everywhere.
+const report = broadcast([{ op: 'landlock-restrict', rulesetFd: helper.landlockRuleset(dir + '/inner', true) }]);
+const denied = {
+  main: await attempt(() => writeFileSync(dir + '/main', 'x')),
+  pool: await attempt(() => fsp.writeFile(dir + '/pool', 'x')),
+  worker: await inWorker('write', dir + '/worker'),
+};
+const allowed = {
+  main: await attempt(() => writeFileSync(dir + '/inner/main', 'x')),
+  pool: await attempt(() => fsp.writeFile(dir + '/inner/pool', 'x')),
+  worker: await inWorker('write', dir + '/inner/worker'),
+};
+console.log(show({ before, proc, firstLayer, report, denied, allowed }));
+process.exit(0);
+`, { from: import.meta.url, user, args: [dir] });
+    expect(r.stderr).toBe('');
+    const out = lastJson<{ before: number[]; proc: string; firstLayer: string; report: ChildReport; denied: unknown; allowed: unknown }>(r.stdout);
+    expect(out.proc).toBe('EACCES');
+    expect(out.firstLayer).toBe('ok');
+    expect(out.report.ok).toBe(true);
+    const reached = out.report.threads.filter((t) => t.status === 'self' || t.status === 'done').map((t) => t.tid);
+    expect(reached.sort()).toEqual(out.before.sort());
+    expect(out.report.threads.every((t) => t.statErrno === 13)).toBe(true);
+    expect(out.denied).toEqual({ main: 'EACCES', pool: 'EACCES', worker: { sync: 'EACCES', async: 'EACCES' } });
+    expect(out.allowed).toEqual({ main: 'ok', pool: 'ok', worker: { sync: 'ok', async: 'ok' } });
+  });
+});

@@ -158,33 +158,50 @@ static void fail(struct exile_report_v1 *report, long r, const char *step) {
   }
 }
 
+/* /proc/self/task, opened by the first broadcast and never closed: a later broadcast must still
+ * list the threads when an earlier one applied a Landlock layer that denies opening /proc (listing
+ * an open directory is not checked). Under the lock. Reopened in a child forked without exec, whose
+ * inherited fd still lists the parent's threads. */
+static long task_dir = -1;
+static int32_t task_dir_pid;
+
+static long task_dir_fd(int32_t pid) {
+  if (task_dir >= 0 && task_dir_pid == pid) return task_dir;
+  long fd = sys4(NR_openat, K_AT_FDCWD, "/proc/self/task", K_O_RDONLY | K_O_DIRECTORY | K_O_CLOEXEC, 0);
+  if (fd < 0) return fd;
+  if (task_dir >= 0) sys1(NR_close, task_dir);
+  task_dir = fd;
+  task_dir_pid = pid;
+  return fd;
+}
+
 static void run(const struct exile_op_v1 *ops, uint32_t nops, int64_t deadline, struct exile_report_v1 *report) {
   int32_t pid = (int32_t)sys0(NR_getpid);
   int32_t self = (int32_t)sys0(NR_gettid);
   report->caller_tid = self;
-  long taskfd = sys4(NR_openat, K_AT_FDCWD, "/proc/self/task", K_O_RDONLY | K_O_DIRECTORY | K_O_CLOEXEC, 0);
+  long taskfd = task_dir_fd(pid);
   if (taskfd < 0) return fail(report, taskfd, "open /proc/self/task");
 
   /* Round 1 lists the threads before the caller restricts itself, while their stat is readable. */
   long r = exile_scan((int)taskfd, report, 1, 0);
   report->rounds = 1;
-  if (r < 0) { fail(report, r, "getdents64"); goto out; }
+  if (r < 0) return fail(report, r, "getdents64");
   struct exile_thread_v1 *me = 0;
   for (uint32_t i = 0; i < report->count; i++) if (report->threads[i].tid == self) me = &report->threads[i];
-  if (me == 0) { fail(report, -K_ESRCH, "find calling thread"); goto out; }
+  if (me == 0) return fail(report, -K_ESRCH, "find calling thread");
   /* io_uring workers never run signal handlers: refuse before anything is applied anywhere. */
   int io_workers = 0;
   for (uint32_t i = 0; i < report->count; i++) {
     if (report->threads[i].flags & PF_IO_WORKER) { report->threads[i].status = EXILE_T_IO_WORKER; io_workers++; }
   }
-  if (io_workers) goto out;
+  if (io_workers) return;
   me->status = EXILE_T_SELF;
   me->ran = exile_run_ops(ops, nops, me->errnos);
-  if (me->ran != (int32_t)nops || (nops > 0 && me->errnos[nops - 1] != 0)) goto out; /* touch no other thread */
+  if (me->ran != (int32_t)nops || (nops > 0 && me->errnos[nops - 1] != 0)) return; /* touch no other thread */
 
   uint32_t gen;
-  if ((r = begin_generation(ops, nops, deadline, &gen)) < 0) { fail(report, r, "wait for stale handlers"); goto out; }
-  if ((r = exile_install_handler()) < 0) { fail(report, r, "rt_sigaction"); goto out; }
+  if ((r = begin_generation(ops, nops, deadline, &gen)) < 0) return fail(report, r, "wait for stale handlers");
+  if ((r = exile_install_handler()) < 0) return fail(report, r, "rt_sigaction");
   for (;;) {
     long full = 0;
     send_round(report, gen, pid, &full);
@@ -203,8 +220,6 @@ static void run(const struct exile_op_v1 *ops, uint32_t nops, int64_t deadline, 
   } else if (!all_ok(report, nops)) {
     exile_engine.keep_handler = 1;
   }
-out:
-  sys1(NR_close, taskfd);
 }
 
 __attribute__((visibility("default"))) int exile_threads_broadcast_v1(const struct exile_op_v1 *ops, uint32_t nops,
