@@ -1,5 +1,5 @@
 import type { Features } from './features.js';
-import { BUILD_CAPABILITIES, plan } from './plan/plan.js';
+import { plan } from './plan/plan.js';
 import type { Plan, Target } from './plan/types.js';
 import { validatePolicy } from './policy/validate.js';
 import type { Policy } from './policy/types.js';
@@ -12,5 +12,5 @@ import { probe } from './probe.js';
  * to `probe()`.
  */
 export function explain(policy: Policy, target: Target = 'process', features: Features = probe()): Plan {
-  return plan(validatePolicy(policy), features, target, BUILD_CAPABILITIES);
+  return plan(validatePolicy(policy), features, target);
 }

@@ -13,9 +13,13 @@ describe('exile explain', () => {
   it('prints the ordered steps and every item for exile run', () => {
     const r = run('explain', '--ro', '/usr', '--rw', '/tmp', '--no-net', '--vows', 'stdio rpath');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/steps, in order:\n {2}1\. namespaces +(user )?mount net\n {2}2\. mounts +bind read-only: \/usr; read-write: \/tmp\n {2}3\. no-new-privs.*\n {2}4\. seccomp +0 rule\(s\) \+ vows "stdio rpath"/);
+    expect(r.stdout).toMatch(/steps, in order:\n {2}1\. namespaces +(user )?net\n {2}2\. no-new-privs.*\n {2}3\. landlock +fs rules \(hard\), by exile-launch right before exec\n {2}4\. seccomp +0 rule\(s\) \+ vows "stdio rpath"/);
     expect(r.stdout).toMatch(/yes {2}network: none +network namespace/);
-    expect(r.stdout).toMatch(/yes {2}file system +mount namespace \+ bind mounts \+ pivot_root — read \/usr; write \/tmp; exec \/usr; everything else denied/);
+    expect(r.stdout).toMatch(/yes {2}file system +landlock ABI \d+ — read \/usr; write \/tmp; exec \/usr; everything else denied, applied before exec/);
+    // Without Landlock the same policy falls back to a mount-namespace view.
+    const old = spawnSync(process.execPath, [cli, 'explain', '--ro', '/usr', '--rw', '/tmp'], { encoding: 'utf8', env: { ...process.env, EXILE_LANDLOCK_ABI_MAX: '0' } });
+    expect(old.stdout).toMatch(/ {2}\d\. mounts +bind read-only: \/usr; read-write: \/tmp\n/);
+    expect(old.stdout).toMatch(/yes {2}file system +mount namespace \+ bind mounts \+ pivot_root — read \/usr; write \/tmp; exec \/usr; everything else denied/);
   });
 
   it('--json --in-process gives the plan for enable()', () => {

@@ -8,11 +8,13 @@ import { NOBODY, sharedTempDir } from '@exile/test-utils';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 type User = 'current' | 'nobody';
-const exile = (user: User, ...args: string[]) => {
+const exile = (user: User, ...args: (string | NodeJS.ProcessEnv)[]) => {
+  const env = { ...process.env, ...args.find((a): a is NodeJS.ProcessEnv => typeof a === 'object') };
+  const argList = args.filter((a): a is string => typeof a === 'string');
   const [cmd, argv] = user === 'nobody'
-    ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, cli, ...args]]
-    : [process.execPath, [cli, ...args]];
-  return spawnSync(cmd, argv, { encoding: 'utf8', timeout: 30_000 });
+    ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, cli, ...argList]]
+    : [process.execPath, [cli, ...argList]];
+  return spawnSync(cmd, argv, { encoding: 'utf8', timeout: 30_000, env });
 };
 const SYSTEM = ['--ro', '/usr', '--ro', '/lib', '--ro', '/bin', ...(['/lib64'].flatMap((p) => ['--ro', p]))];
 
@@ -35,7 +37,7 @@ describe.each<User>(['current', 'nobody'])('exile run as %s', (user) => {
     expect(exile(user, 'run', '--no-net', '--', '/bin/cat', '/proc/net/dev').stdout).not.toMatch(/^\s*(?!lo:)\w+:/m);
   });
 
-  it('--ro/--rw: only the listed paths exist; read-only refuses writes (EROFS), read-write takes them', () => {
+  it('--ro/--rw: Landlock before exec — read-only refuses writes, read-write takes them, the rest is out of reach (EACCES)', () => {
     const dir = sharedTempDir('exile-run-');
     for (const d of ['ro', 'rw', 'hidden']) {
       mkdirSync(join(dir, d));
@@ -46,8 +48,13 @@ describe.each<User>(['current', 'nobody'])('exile run as %s', (user) => {
     const script = `cat ${dir}/ro/f; echo x > ${dir}/ro/new || echo ro-refused; echo rw > ${dir}/rw/new && cat ${dir}/rw/new; cat ${dir}/hidden/f || echo hidden-gone`;
     const r = exile(user, 'run', ...SYSTEM, '--ro', join(dir, 'ro'), '--rw', join(dir, 'rw'), '--', '/bin/sh', '-c', script);
     expect(r.stdout).toBe('ro\nro-refused\nrw\nhidden-gone\n');
-    expect(r.stderr).toContain('Read-only file system');
-    expect(r.stderr).toContain('No such file or directory');
+    expect(r.stderr).toContain(`${dir}/ro/new: Permission denied`);
+    expect(r.stderr).toContain(`${dir}/hidden/f: Permission denied`);
+    // Without Landlock the same flags make a mount-namespace view: EROFS, and the rest does not exist.
+    const view = exile(user, 'run', ...SYSTEM, '--ro', join(dir, 'ro'), '--rw', join(dir, 'rw'), '--', '/bin/sh', '-c', script.replaceAll('/new', '/new2'), { EXILE_LANDLOCK_ABI_MAX: '0' });
+    expect(view.stdout).toBe('ro\nro-refused\nrw\nhidden-gone\n');
+    expect(view.stderr).toContain('Read-only file system');
+    expect(view.stderr).toContain('No such file or directory');
     // The same script unsandboxed writes everywhere and reads the hidden file.
     expect(exile(user, 'run', '--', '/bin/sh', '-c', script).stdout).toBe('ro\nrw\nsecret\n');
   });
@@ -96,11 +103,14 @@ describe('exile run: errors', () => {
   });
 
   it('strict mode refuses what cannot be enforced (125); --best-effort runs and says what is not enforced', () => {
-    const strict = exile('current', 'run', '--connect', '443', '--', '/bin/true');
+    // TCP port rules need Landlock ABI 4: capped at 3 for this test.
+    const abi3 = { EXILE_LANDLOCK_ABI_MAX: '3' };
+    expect(exile('current', 'run', '--connect', '443', '--', '/bin/true').status).toBe(0);
+    const strict = exile('current', 'run', '--connect', '443', '--', '/bin/true', abi3);
     expect(strict.status).toBe(125);
     expect(strict.stderr).toContain('[ERR_EXILE_UNSUPPORTED]');
     expect(strict.stderr).toContain('network: TCP connect to port 443');
-    const lax = exile('current', 'run', '--connect', '443', '--best-effort', '--report', '--', '/bin/true');
+    const lax = exile('current', 'run', '--connect', '443', '--best-effort', '--report', '--', '/bin/true', abi3);
     expect(lax.status).toBe(0);
     expect(lax.stderr).toMatch(/exile: NOT enforced: network: TCP connect to port 443/);
     expect(lax.stderr).toMatch(/exile: enforced: network: sockets other than TCP and AF_UNIX \[seccomp\]/);

@@ -1,5 +1,6 @@
 // spawn() on a system where user namespaces cannot be created: simulated for this process
-// tree only, by a seccomp filter refusing CLONE_NEWUSER (what some distributions' policies do).
+// tree only, by a seccomp filter refusing CLONE_NEWUSER (what some distributions' policies do),
+// on a kernel without Landlock (EXILE_LANDLOCK_ABI_MAX=0), so the file system has no mechanism left.
 import { describe, expect, it } from 'vitest';
 import { lastJson, runScript } from '@exile/test-utils';
 
@@ -22,7 +23,7 @@ describe('spawn() without user namespaces (unprivileged), strict vs best-effort'
       out.fsBestEffort = await run({ fs: { read: ['/usr'] }, mode: 'best-effort' }, '/bin/true', []);
       out.pidStrict = await run({ namespaces: { pid: true } }, '/bin/true', []);
       out.pidBestEffort = await run({ namespaces: { pid: true }, mode: 'best-effort' }, '/bin/sh', ['-c', 'echo $$']);
-      console.log(JSON.stringify(out));`, { from: import.meta.url, user: 'nobody' });
+      console.log(JSON.stringify(out));`, { from: import.meta.url, user: 'nobody', env: { EXILE_LANDLOCK_ABI_MAX: '0' } });
     expect(r.stderr).toBe('');
     const out = lastJson<Record<string, { code?: number; stdout?: string; thrown?: string; message?: string; items?: [string, string, boolean][] } | boolean>>(r.stdout);
     expect(out.userns).toBe(false);

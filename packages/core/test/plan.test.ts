@@ -156,16 +156,19 @@ describe('plan: a child', () => {
     expect(planFor({ net: false }, 'child', { userNamespaces: false, root: true }).steps[0]).toMatchObject({ user: false, net: true });
   });
 
-  it('net false without any namespaces → the in-process mechanisms, before exec', () => {
-    const p = planFor({ net: false }, 'child', { userNamespaces: false });
-    expect(stepNames(p.steps)).toEqual(['no-new-privs', 'landlock', 'seccomp']);
-    expect(step(p.steps, 'seccomp')!.rules).toEqual(noNetworkRules);
+  it('net false without any namespaces → the seccomp socket filter before exec (Landlock needs CAP_SYS_ADMIN or a user namespace)', () => {
+    const user = planFor({ net: false }, 'child', { userNamespaces: false });
+    expect(stepNames(user.steps)).toEqual(['no-new-privs', 'seccomp']);
+    expect(step(user.steps, 'seccomp')!.rules).toEqual(noNetworkRules);
+    expect(user.items[0]).toMatchObject({ what: 'network: TCP bind/connect, also on inherited sockets', enforced: false, detail: expect.stringContaining('exile-launch applies Landlock while it has CAP_SYS_ADMIN') });
   });
 
-  it('fs with Landlock → Landlock before exec', () => {
+  it('fs with Landlock → Landlock before exec; unprivileged, inside a user namespace (where the launcher has CAP_SYS_ADMIN)', () => {
     const p = planFor({ fs: { read: ['/usr'] } }, 'child');
-    expect(stepNames(p.steps)).toEqual(['no-new-privs', 'landlock']);
+    expect(stepNames(p.steps)).toEqual(['namespaces', 'no-new-privs', 'landlock']);
+    expect(step(p.steps, 'namespaces')).toEqual({ step: 'namespaces', user: true, mount: false, net: false, pid: false, ipc: false, uts: false, cgroup: false });
     expect(p.items[0]!.detail).toContain('applied before exec');
+    expect(stepNames(planFor({ fs: { read: ['/usr'] } }, 'child', { root: true }).steps)).toEqual(['no-new-privs', 'landlock']);
   });
 
   it('fs without Landlock → mount namespace view', () => {
@@ -176,12 +179,11 @@ describe('plan: a child', () => {
     expect(p.items[0]).toMatchObject({ mechanism: 'mount namespace + bind mounts + pivot_root', enforced: true });
   });
 
-  it('without Landlock before exec (landlockBeforeExec: false) fs takes the mount view, ports are refused with the reason', () => {
-    const p = plan(validatePolicy({ fs: { read: ['/usr'] } }), fakeFeatures(), 'child', { landlockBeforeExec: false });
-    expect(stepNames(p.steps)).toEqual(['namespaces', 'mounts', 'no-new-privs']);
-    const e = unsupported(() => plan(validatePolicy({ net: { connect: [443] } }), fakeFeatures(), 'child', { landlockBeforeExec: false }));
-    expect(e.message).toContain('Landlock rules before exec are not available yet');
-    expect(stepNames(plan(validatePolicy({ fs: false }), fakeFeatures(), 'process', { landlockBeforeExec: false }).steps)).toContain('landlock');
+  it('with Landlock, a child gets it before exec: fs and TCP port rules, no mount view', () => {
+    const p = planFor({ fs: { read: ['/usr'] }, net: { connect: [443] } }, 'child', { root: true });
+    expect(stepNames(p.steps)).toEqual(['no-new-privs', 'landlock', 'seccomp']);
+    expect(step(p.steps, 'landlock')).toEqual({ step: 'landlock', spec: { fs: { read: ['/usr'], write: [], exec: [] }, net: { bindTcp: [], connectTcp: [443] }, compat: 'hard' } });
+    expect(p.items[0]).toMatchObject({ what: 'file system', enforced: true, detail: expect.stringContaining('applied before exec') });
   });
 
   it('fs without Landlock and without namespaces: strict fails naming both', () => {

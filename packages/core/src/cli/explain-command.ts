@@ -1,6 +1,6 @@
 import { ErrorCodes, ExileError } from '@exile/common';
 import type { Features } from '../features.js';
-import { BUILD_CAPABILITIES, plan } from '../plan/plan.js';
+import { plan } from '../plan/plan.js';
 import type { Plan, Step, Target } from '../plan/types.js';
 import { validatePolicy } from '../policy/validate.js';
 import { probe } from '../probe.js';
@@ -26,13 +26,13 @@ requested item with the mechanism that enforces it, or why it cannot be. Changes
 options:
 ${optionHelp(OPTIONS)}`;
 
-function describeStep(s: Step): string {
+function describeStep(s: Step, target: Target): string {
   switch (s.step) {
     case 'namespaces': return (['user', 'mount', 'net', 'pid', 'ipc', 'uts', 'cgroup'] as const).filter((n) => s[n]).join(' ');
     case 'mounts': return `bind read-only: ${[...new Set([...s.read, ...s.exec])].join(' ') || '-'}; read-write: ${s.write.join(' ') || '-'}`;
     case 'caps': return s.keep.length === 0 ? 'drop all' : `keep ${s.keep.join(' ')}`;
     case 'no-new-privs': return 'PR_SET_NO_NEW_PRIVS';
-    case 'landlock': return `${s.spec.fs ? 'fs rules' : ''}${s.spec.fs && s.spec.net ? ' + ' : ''}${s.spec.net ? 'TCP port rules' : ''} (${s.spec.compat})`;
+    case 'landlock': return `${s.spec.fs ? 'fs rules' : ''}${s.spec.fs && s.spec.net ? ' + ' : ''}${s.spec.net ? 'TCP port rules' : ''} (${s.spec.compat})${target === 'child' ? ', by exile-launch right before exec' : ''}`;
     case 'seccomp': return `${s.rules.length} rule(s)${s.vows ? ` + vows "${s.vows.join(' ')}" (penalty ${s.penalty})` : ', default allow'}`;
   }
 }
@@ -45,7 +45,7 @@ export function renderPlan(p: Plan, f: Features, refused?: string): string {
     ['kernel', `${f.kernel} ${f.arch}, Landlock ${f.landlock.status === 'available' ? `ABI ${f.landlock.abi}` : f.landlock.status}, `
       + `seccomp ${f.seccomp.available ? (f.seccomp.tsync ? 'with TSYNC' : 'without TSYNC') : 'no'}, user namespaces ${f.userNamespaces.available ? 'yes' : 'no'}`],
   ]);
-  const steps = p.steps.map((s, i) => `  ${i + 1}. ${s.step.padEnd(12)} ${describeStep(s)}`).join('\n');
+  const steps = p.steps.map((s, i) => `  ${i + 1}. ${s.step.padEnd(12)} ${describeStep(s, p.target)}`).join('\n');
   const items = table(p.items.map((i) => [`  ${i.enforced ? 'yes' : 'NO '}  ${i.what}`, `${i.mechanism}${i.detail ? ` — ${i.detail}` : ''}`]));
   return `${head}\nsteps, in order:\n${steps}\n\nenforced:\n${items}${refused === undefined ? '' : `\n${refused}\n`}`;
 }
@@ -64,11 +64,11 @@ export function explainCommand(args: string[], out: (text: string) => void): num
   let result: Plan;
   let refused: string | undefined;
   try {
-    result = plan(policy, features, target, BUILD_CAPABILITIES);
+    result = plan(policy, features, target);
   } catch (error) {
     if (!(error instanceof ExileError) || error.code !== ErrorCodes.UNSUPPORTED || policy.mode !== 'strict') throw error;
     refused = `strict mode would refuse: ${error.message}`;
-    result = plan({ ...policy, mode: 'best-effort' }, features, target, BUILD_CAPABILITIES);
+    result = plan({ ...policy, mode: 'best-effort' }, features, target);
   }
   out(parsed.values.has('--json') ? JSON.stringify({ ...result, refused }, null, 2) + '\n' : renderPlan(result, features, refused));
   if (parsed.values.has('--bpf')) out(renderFilters(result));

@@ -8,20 +8,31 @@ export interface LandlockView {
 }
 
 /**
- * Landlock for the target. `beforeExec: false` says the child path cannot apply Landlock rules
- * before exec (see `PlanOptions`), which makes it unusable for a child whatever the kernel has.
+ * Landlock for the target. A child gets it from exile-launch before exec, applied before the
+ * launcher drops privileges or sets no_new_privs: so it needs CAP_SYS_ADMIN, or a user namespace
+ * (see `landlockNeedsUserNamespace`).
  */
-export function landlockView(f: Features, target: Target, beforeExec: boolean): LandlockView {
-  if (target === 'child' && !beforeExec) {
-    return { abi: 0, missing: 'Landlock rules before exec are not available yet (@exile/landlock exports no rule compiler for exile-launch)' };
-  }
+export function landlockView(f: Features, target: Target): LandlockView {
   if (f.landlock.status !== 'available' || f.landlock.abi === 0) return { abi: 0, missing: `Landlock is ${f.landlock.status} on this kernel (${f.kernel})` };
+  if (target === 'child' && !isAdmin(f) && !f.userNamespaces.available) {
+    return { abi: 0, missing: `exile-launch applies Landlock while it has CAP_SYS_ADMIN, and ${unshareMissing(f)}` };
+  }
   return { abi: f.landlock.abi, missing: '' };
+}
+
+/** The process has CAP_SYS_ADMIN (root, typically). */
+export function isAdmin(f: Features): boolean {
+  return f.capabilities.effective.includes('CAP_SYS_ADMIN');
 }
 
 /** Whether a child can get new namespaces: unprivileged through a user namespace, or as an admin. */
 export function canUnshare(f: Features): boolean {
-  return f.userNamespaces.available || f.capabilities.effective.includes('CAP_SYS_ADMIN');
+  return f.userNamespaces.available || isAdmin(f);
+}
+
+/** exile-launch's Landlock step runs with the privileges it has before exec: an unprivileged caller's child needs a user namespace for it. */
+export function landlockNeedsUserNamespace(f: Features, target: Target): boolean {
+  return target === 'child' && !isAdmin(f);
 }
 
 /** Why a child cannot get new namespaces. */

@@ -1,7 +1,7 @@
 import { ErrorCodes, ExileError } from '@exile/common';
 import type { Features } from '../features.js';
 import type { NormalizedPolicy } from '../policy/types.js';
-import { canUnshare, unshareMissing } from './kernel.js';
+import { canUnshare, isAdmin, unshareMissing } from './kernel.js';
 import type { PlannedItem, Step, Target } from './types.js';
 
 export const NAMESPACE_NAMES = ['user', 'mount', 'net', 'pid', 'ipc', 'uts', 'cgroup'] as const;
@@ -28,7 +28,7 @@ export function planNamespaces(asked: NormalizedPolicy['namespaces'], extra: Nam
     ? { what: `namespace: ${n}`, mechanism: 'exile-launch (unshare)', enforced: true, required: true }
     : { what: `namespace: ${n}`, mechanism: 'exile-launch (unshare)', enforced: false, required: true, detail: unshareMissing(f) });
   if (!ok) return { items };
-  if (!f.capabilities.effective.includes('CAP_SYS_ADMIN')) all.add('user');
+  if (!isAdmin(f)) all.add('user');
   const step = { step: 'namespaces' } as NamespaceStep;
   for (const n of NAMESPACE_NAMES) step[n] = all.has(n);
   return { step, items };

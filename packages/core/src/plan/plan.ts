@@ -2,7 +2,7 @@ import { ErrorCodes, ExileError } from '@exile/common';
 import type { Features } from '../features.js';
 import type { NormalizedPolicy } from '../policy/types.js';
 import { planFs } from './fs.js';
-import { landlockView } from './kernel.js';
+import { landlockNeedsUserNamespace, landlockView } from './kernel.js';
 import { planNamespaces, type NamespaceName } from './namespaces.js';
 import { planNet } from './net.js';
 import { planPrivileges } from './privileges.js';
@@ -17,19 +17,6 @@ function refuse(items: PlannedItem[]): never {
     { items: missing.map(({ required: _required, ...item }) => item) });
 }
 
-/** What the executing side can do, beyond what the kernel can. */
-export interface PlanOptions {
-  /** The child path can apply Landlock rules before exec (default true: the design). */
-  landlockBeforeExec?: boolean;
-}
-
-/**
- * What this build can do on each side: Landlock before exec is not wired into exile-launch yet
- * (@exile/landlock exports no rule compiler), so children take the mount-namespace fallback.
- * `spawn`, `launch` and `explain` all plan with this, so what explain shows is what runs.
- */
-export const BUILD_CAPABILITIES: PlanOptions = { landlockBeforeExec: false };
-
 /**
  * Decides how to enforce `policy` on a kernel with `features`, for this process or a child:
  * the steps in their fixed order (namespaces → mounts → caps → no_new_privs → Landlock →
@@ -37,11 +24,16 @@ export const BUILD_CAPABILITIES: PlanOptions = { landlockBeforeExec: false };
  * Strict mode throws `ERR_EXILE_UNSUPPORTED` naming everything that cannot be enforced;
  * in-process namespaces and SQPOLL io_uring rings (which bypass Landlock) fail in any mode.
  */
-export function plan(policy: NormalizedPolicy, features: Features, target: Target, options: PlanOptions = {}): Plan {
-  const view = landlockView(features, target, options.landlockBeforeExec ?? true);
+export function plan(policy: NormalizedPolicy, features: Features, target: Target): Plan {
+  const view = landlockView(features, target);
   const fs = planFs(policy.fs, features, target, view);
   const net = planNet(policy.net, features, target, view);
-  const extra: NamespaceName[] = [...(fs.mounts ? (['mount'] as const) : []), ...(net.netns ? (['net'] as const) : [])];
+  const usesLandlock = fs.landlock !== undefined || net.landlock !== undefined;
+  const extra: NamespaceName[] = [
+    ...(fs.mounts ? (['mount'] as const) : []),
+    ...(net.netns ? (['net'] as const) : []),
+    ...(usesLandlock && landlockNeedsUserNamespace(features, target) ? (['user'] as const) : []),
+  ];
   const namespaces = planNamespaces(policy.namespaces, extra, features, target);
   const privileges = planPrivileges(policy.capabilities);
   const seccomp = planSeccomp(policy, net.rules, features, target);

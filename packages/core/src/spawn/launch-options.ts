@@ -19,9 +19,10 @@ export function mountView(step: Of<'mounts'>, pid: boolean): Mount[] {
 
 /**
  * The `@exile/namespaces` launch options for a child plan: namespaces, the mount view, and
- * the pre-exec steps (caps → no_new_privs → seccomp; the launcher orders them the same way).
+ * the pre-exec steps (Landlock → caps → no_new_privs → seccomp; the launcher orders them the
+ * same way). `landlock` and `filter` are the plan's Landlock and seccomp steps, compiled.
  */
-export function launchOptions(plan: Plan, filter: Uint8Array | undefined): Pick<LaunchOptions, 'namespaces' | 'fs' | 'preExec'> {
+export function launchOptions(plan: Plan, filter: Uint8Array | undefined, landlock?: PreExecStep): Pick<LaunchOptions, 'namespaces' | 'fs' | 'preExec'> {
   const options: Pick<LaunchOptions, 'namespaces' | 'fs' | 'preExec'> = {};
   const preExec: PreExecStep[] = [];
   for (const step of plan.steps) {
@@ -45,7 +46,9 @@ export function launchOptions(plan: Plan, filter: Uint8Array | undefined): Pick<
         preExec.push({ type: 'seccomp', filter });
         break;
       case 'landlock':
-        throw new Error('internal: Landlock before exec is not wired (the plan was made with landlockBeforeExec: false)');
+        // Nothing to add when this kernel's ABI handles none of the rights (best-effort reported it).
+        if (landlock !== undefined) preExec.push(landlock);
+        break;
     }
   }
   // A pid namespace on the host's tree: a fresh /proc over the host's one.
