@@ -62,11 +62,13 @@ static long begin_generation(const struct exile_op_v1 *ops, uint32_t nops, int64
   e->nops = nops;
   atomic_store(&e->nslots, 0);
   atomic_store(&e->acks, 0);
+  atomic_store(&e->want, UINT32_MAX);
   *gen = g;
   return 0;
 }
 
-static void send_round(struct exile_report_v1 *report, uint32_t gen, int32_t pid, long *error) {
+/* Signals every thread found but not signalled yet; adds to *sent how many signals went out. */
+static void send_round(struct exile_report_v1 *report, uint32_t gen, int32_t pid, uint32_t *sent, long *error) {
   struct engine *e = &exile_engine;
   struct k_siginfo info = {0};
   info.signo = EXILE_SIGNAL;
@@ -88,7 +90,7 @@ static void send_round(struct exile_report_v1 *report, uint32_t gen, int32_t pid
     atomic_store_explicit(&e->nslots, n + 1, memory_order_release);
     slot_of[i] = (int32_t)n;
     long r = sys4(NR_rt_tgsigqueueinfo, pid, t->tid, EXILE_SIGNAL, &info);
-    if (r == 0) { t->status = PENDING; continue; }
+    if (r == 0) { t->status = PENDING; (*sent)++; continue; }
     uint64_t expected = SLOT_WORD(gen, SLOT_SENT);
     atomic_compare_exchange_strong(&s->word, &expected, SLOT_WORD(gen, SLOT_ABANDONED));
     if (r == -K_ESRCH) t->status = EXILE_T_EXITED;
@@ -202,9 +204,13 @@ static void run(const struct exile_op_v1 *ops, uint32_t nops, int64_t deadline, 
   uint32_t gen;
   if ((r = begin_generation(ops, nops, deadline, &gen)) < 0) return fail(report, r, "wait for stale handlers");
   if ((r = exile_install_handler()) < 0) return fail(report, r, "rt_sigaction");
+  uint32_t sent = 0;
   for (;;) {
     long full = 0;
-    send_round(report, gen, pid, &full);
+    atomic_store(&exile_engine.want, UINT32_MAX); /* no wake-ups while signalling */
+    send_round(report, gen, pid, &sent, &full);
+    /* Seen by the last handler, or that handler's ack is seen by the wait's first check. */
+    atomic_store(&exile_engine.want, sent);
     if (full < 0) { fail(report, full, "slot table full"); break; }
     if (wait_acks(report, gen, pid, deadline) < 0) { report->timed_out = 1; break; }
     r = exile_scan((int)taskfd, report, (int32_t)report->rounds + 1, 1);

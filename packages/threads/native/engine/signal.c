@@ -28,8 +28,9 @@ static void on_broadcast(uint32_t gen) {
       if (!atomic_compare_exchange_strong(&s->word, &expected, SLOT_WORD(gen, SLOT_BUSY))) continue;
       s->ran = exile_run_ops(e->ops, e->nops, s->errnos);
       atomic_store_explicit(&s->word, SLOT_WORD(gen, SLOT_DONE), memory_order_release);
-      atomic_fetch_add(&e->acks, 1);
-      sys3(NR_futex, &e->acks, K_FUTEX_WAKE_PRIVATE, 1);
+      /* Waking the caller for every ack would make it run (and take a CPU from the threads still to
+       * run their handler) once per thread; the last ack is the only one it needs. */
+      if (atomic_fetch_add(&e->acks, 1) + 1 >= atomic_load(&e->want)) sys3(NR_futex, &e->acks, K_FUTEX_WAKE_PRIVATE, 1);
       break;
     }
   }

@@ -27,6 +27,7 @@ struct engine {
   _Atomic uint32_t gen;      /* generation of the running (or last) broadcast, low half of the cookie */
   _Atomic uint32_t inflight; /* handlers between "generation checked" and "done" */
   _Atomic uint32_t acks;     /* futex word: bumped by each handler that finished its slot */
+  _Atomic uint32_t want;     /* acks that end the caller's wait: only the handler reaching it wakes the caller */
   _Atomic uint32_t nslots;
   uint32_t nops;
   struct exile_op_v1 ops[EXILE_MAX_OPS];
