@@ -72,17 +72,14 @@ export function reportTable(granted: readonly Vow[], arch: Arch, pid: number): U
   const numbered = names.map((name) => [syscallNumber(name, arch)!, name] as const);
   const nrCount = Math.max(...numbered.map(([nr]) => nr)) + 1;
   const byNr = new Map(numbered);
-  const strings: Uint8Array[] = [];
+  // Lines are ASCII (syscall and vow names), so a line's byte length is its string length: offsets
+  // are known without encoding each line on its own (this table is built on every vow() call).
+  const strings: string[] = [];
   let strBytes = 0;
-  const encoder = new TextEncoder();
   const text = (line: string): number => {
-    const bytes = encoder.encode(line);
-    const prefixed = new Uint8Array(4 + bytes.length);
-    new DataView(prefixed.buffer).setUint32(0, bytes.length, true);
-    prefixed.set(bytes, 4);
     const offset = strBytes;
-    strings.push(prefixed);
-    strBytes += prefixed.length;
+    strings.push(line);
+    strBytes += 4 + line.length;
     return offset;
   };
   const rows: [number, number, number][] = [];
@@ -119,6 +116,12 @@ export function reportTable(granted: readonly Vow[], arch: Arch, pid: number): U
     view.setBigUint64(at + 16, u64(check.value, width), true);
     at += 24;
   }
-  for (const chunk of strings) { out.set(chunk, at); at += chunk.length; }
+  const encoder = new TextEncoder();
+  for (const line of strings) {
+    view.setUint32(at, line.length, true);
+    const { written } = encoder.encodeInto(line, out.subarray(at + 4));
+    if (written !== line.length) throw new Error(`internal: non-ASCII report line ${JSON.stringify(line)}`);
+    at += 4 + written;
+  }
   return out;
 }

@@ -1,5 +1,5 @@
 import { callNative, ErrorCodes, ExileError } from '@exile/common';
-import { availableActions, compile as compileBpf, install, nativeArch, type ActionName } from '@exile/seccomp';
+import { availableActions, compile as compileBpf, install as installFilter, nativeArch, type ActionName, type BpfProgram } from '@exile/seccomp';
 import type { Vow } from './names.js';
 import { parseWithModifiers } from './parse.js';
 import { resolveOptions, type VowOptions } from './options.js';
@@ -55,6 +55,68 @@ function supportedArch(): Arch {
   return arch;
 }
 
+/** Vows compiled and checked for this process, ready to install: `vow()` in two halves. */
+export interface PreparedVows {
+  /** The vows the filter grants. */
+  readonly vows: Vow[];
+  /** The compiled filter (`program.length` instructions, `program.disassemble()`). */
+  readonly program: BpfProgram;
+  /** Installs the filter on every thread (TSYNC), with the violation reporter. Each call stacks one more filter. */
+  install(): VowReport;
+}
+
+/**
+ * The first half of `vow()`: parses, compiles the filter and the reporter's table, and checks
+ * the kernel has the seccomp action the penalty needs — everything that can fail for a reason
+ * known in advance — without changing anything. `install()` is the second half. For callers
+ * with a point of no return (`@exile/core`'s `enable`), so the filter is compiled once, before it.
+ * Throws like `vow()` (`ERR_EXILE_UNKNOWN_VOW`, `ERR_EXILE_INVALID_POLICY`, `ERR_EXILE_UNSUPPORTED`).
+ */
+export function prepareVow(vows: string | readonly string[], options?: VowOptions): PreparedVows {
+  const parsed = parseWithModifiers(vows);
+  const resolved = resolveOptions(options, parsed.error);
+  const arch = supportedArch();
+  const program = compileBpf(compileParsed(parsed.vows, resolved, process.pid), { arch });
+  const { actions } = probe();
+  const needed: ActionName = resolved.report ? 'trap' : resolved.penalty === 'kill' ? 'kill-process' : 'errno';
+  if (!actions.has(needed)) {
+    throw new ExileError(ErrorCodes.UNSUPPORTED, `this kernel lacks the seccomp action ${needed}`, { action: needed });
+  }
+  const table = resolved.report ? reportTable(parsed.vows, arch, process.pid) : undefined;
+  const install = (): VowReport => {
+    if (table !== undefined) {
+      callNative('installing the vows reporter', () => native.setTable(table));
+      if (!handlerReady) {
+        callNative('installing the SIGSYS handler', () => native.installHandler());
+        handlerReady = true;
+      }
+    }
+    let installed: ReturnType<typeof installFilter>;
+    try {
+      installed = callNative('installing the vow filter', () => installFilter(program, { tsync: true }));
+    } catch (error) {
+      // Nothing was installed: the handler must keep describing the filters that are in force.
+      if (table !== undefined && activeTable !== undefined) native.setTable(activeTable);
+      throw error;
+    }
+    if (table !== undefined) activeTable = table;
+    filters += 1;
+    return {
+      vows: parsed.vows,
+      penalty: resolved.penalty,
+      ...(resolved.penalty === 'errno' ? { errno: resolved.errnoName } : {}),
+      report: resolved.report,
+      runtime: resolved.runtime,
+      arch,
+      length: installed.length,
+      flags: installed.flags,
+      filters,
+      caveats: parsed.vows.flatMap((name) => (CAVEATS[name] === undefined ? [] : [{ vow: name, reason: CAVEATS[name] }])),
+    };
+  };
+  return { vows: parsed.vows, program, install };
+}
+
 /**
  * Promises what this process will do from now on — `vow('stdio rpath inet')` — and installs a
  * seccomp filter on every thread (TSYNC) that refuses everything else: with the default `kill`
@@ -63,44 +125,5 @@ function supportedArch(): Arch {
  * Bad input throws before anything is installed.
  */
 export function vow(vows: string | readonly string[], options?: VowOptions): VowReport {
-  const parsed = parseWithModifiers(vows);
-  const resolved = resolveOptions(options, parsed.error);
-  const arch = supportedArch();
-  const policy = compileParsed(parsed.vows, resolved, process.pid);
-  const program = compileBpf(policy, { arch });
-  const { actions } = probe();
-  const needed: ActionName = resolved.report ? 'trap' : resolved.penalty === 'kill' ? 'kill-process' : 'errno';
-  if (!actions.has(needed)) {
-    throw new ExileError(ErrorCodes.UNSUPPORTED, `this kernel lacks the seccomp action ${needed}`, { action: needed });
-  }
-  const table = resolved.report ? reportTable(parsed.vows, arch, process.pid) : undefined;
-  if (table !== undefined) {
-    callNative('installing the vows reporter', () => native.setTable(table));
-    if (!handlerReady) {
-      callNative('installing the SIGSYS handler', () => native.installHandler());
-      handlerReady = true;
-    }
-  }
-  let installed: ReturnType<typeof install>;
-  try {
-    installed = callNative('installing the vow filter', () => install(program, { tsync: true }));
-  } catch (error) {
-    // Nothing was installed: the handler must keep describing the filters that are in force.
-    if (table !== undefined && activeTable !== undefined) native.setTable(activeTable);
-    throw error;
-  }
-  if (table !== undefined) activeTable = table;
-  filters += 1;
-  return {
-    vows: parsed.vows,
-    penalty: resolved.penalty,
-    ...(resolved.penalty === 'errno' ? { errno: resolved.errnoName } : {}),
-    report: resolved.report,
-    runtime: resolved.runtime,
-    arch,
-    length: installed.length,
-    flags: installed.flags,
-    filters,
-    caveats: parsed.vows.flatMap((name) => (CAVEATS[name] === undefined ? [] : [{ vow: name, reason: CAVEATS[name] }])),
-  };
+  return prepareVow(vows, options).install();
 }

@@ -3,7 +3,6 @@ import { drop } from '@exile/caps';
 import { restrict } from '@exile/landlock';
 import { install } from '@exile/seccomp';
 import { broadcast, list } from '@exile/threads';
-import { vow } from '@exile/vows';
 import { plan } from '../plan/plan.js';
 import type { Report, ReportItem, Step } from '../plan/types.js';
 import type { Policy } from '../policy/types.js';
@@ -42,7 +41,7 @@ function apply(step: Step, prepared: Prepared): ReportItem[] {
     }
     case 'seccomp':
       if (prepared.rules) install(prepared.rules, { tsync: true });
-      if (step.vows) vow(step.vows, { penalty: step.penalty, errno: step.errno, rules: step.rules });
+      prepared.vows?.install();
       return [];
     case 'namespaces':
     case 'mounts':

@@ -1,14 +1,17 @@
 import { statSync } from 'node:fs';
 import { ErrorCodes, ExileError } from '@exile/common';
 import { compile, type BpfProgram } from '@exile/seccomp';
+import { prepareVow, type PreparedVows } from '@exile/vows';
 import type { NormalizedPolicy } from '../policy/types.js';
 import type { Plan, Step } from '../plan/types.js';
-import { processFilter } from './process-filter.js';
+import { processFilter, vowOptions } from './process-filter.js';
 
 /** Everything checked and built before the point of no return. */
 export interface Prepared {
   /** The rules-only filter (no vows: network + the policy's own rules, default allow). */
   rules?: BpfProgram;
+  /** With vows: the one filter (rules first, then the vows), compiled once, installed by `vow`'s second half. */
+  vows?: PreparedVows;
   /** The filter refuses new non-AF_UNIX (or non-TCP) sockets. */
   socketFilter?: boolean;
 }
@@ -37,7 +40,6 @@ export function prepare(plan: Plan, policy: NormalizedPolicy): Prepared {
   const seccomp = plan.steps.find((s): s is Extract<Step, { step: 'seccomp' }> => s.step === 'seccomp');
   if (seccomp === undefined) return {};
   const socketFilter = seccomp.rules.some((r) => r.syscall === 'socket');
-  // With vows the filter is compiled (and checked) here too; vow() installs it with its reporter.
-  const program = compile(processFilter(seccomp));
-  return { ...(seccomp.vows === undefined ? { rules: program } : {}), socketFilter };
+  if (seccomp.vows === undefined) return { rules: compile(processFilter(seccomp)), socketFilter };
+  return { vows: prepareVow(seccomp.vows, vowOptions(seccomp)), socketFilter };
 }

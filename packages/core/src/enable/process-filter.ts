@@ -1,13 +1,19 @@
 import type { SeccompPolicy } from '@exile/seccomp';
-import { compile as compileVows } from '@exile/vows';
+import { compile as compileVows, type VowOptions } from '@exile/vows';
 import type { Step } from '../plan/types.js';
 
+type SeccompStep = Extract<Step, { step: 'seccomp' }>;
+
+/** The vow options of the in-process filter: the network and policy rules are tried first, so a policy `allow` rule widens the vows. */
+export function vowOptions(step: SeccompStep): VowOptions {
+  return { penalty: step.penalty, errno: step.errno, rules: step.rules };
+}
+
 /**
- * The one seccomp filter `enable()` installs: with vows, the vows (Node runtime baseline) with
- * the network and policy rules tried first, so a policy `allow` rule widens the vows; without
- * vows, the rules alone over a default allow.
+ * The one seccomp filter `enable()` installs: with vows, the vows (Node runtime baseline) after
+ * the rules; without vows, the rules alone over a default allow.
  */
-export function processFilter(step: Extract<Step, { step: 'seccomp' }>): SeccompPolicy {
+export function processFilter(step: SeccompStep): SeccompPolicy {
   if (step.vows === undefined) return { defaultAction: 'allow', rules: step.rules };
-  return compileVows(step.vows, { penalty: step.penalty, errno: step.errno, rules: step.rules });
+  return compileVows(step.vows, vowOptions(step));
 }
