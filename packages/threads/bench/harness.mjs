@@ -51,8 +51,17 @@ static napi_value realtime(napi_env env, napi_callback_info info) {
   napi_create_int32(env, dir == NULL ? -1 : failed, &out);
   return out;
 }
+/* A Landlock ruleset denying every file write (no rules), for timing a landlock-restrict broadcast. */
+static napi_value ruleset(napi_env env, napi_callback_info info) {
+  unsigned long long handled = 1ULL << 1; /* LANDLOCK_ACCESS_FS_WRITE_FILE */
+  napi_value out;
+  napi_create_int64(env, syscall(SYS_landlock_create_ruleset, &handled, sizeof handled, 0), &out);
+  return out;
+}
 NAPI_MODULE_INIT() {
   napi_value fn;
+  napi_create_function(env, "ruleset", NAPI_AUTO_LENGTH, ruleset, NULL, &fn);
+  napi_set_named_property(env, exports, "ruleset", fn);
   napi_create_function(env, "tsync", NAPI_AUTO_LENGTH, tsync, NULL, &fn);
   napi_set_named_property(env, exports, "tsync", fn);
   napi_create_function(env, "realtime", NAPI_AUTO_LENGTH, realtime, NULL, &fn);
@@ -73,13 +82,15 @@ function buildHelper(dir) {
 /**
  * realtime: switch the sample's threads to SCHED_FIFO before timing (needs root; default when root).
  * cases: { name: { imports: 'const x = require(...)', call: 'expression run once and timed',
- *   engine?: 'expression of `result`: the native engine's own µs (report.elapsedMs * 1000)' } }.
+ *   engine?: 'expression of `result`: the native engine's own µs (report.elapsedMs * 1000)' } },
+ *   or a function of the helper's path returning them (its `ruleset()` makes a Landlock ruleset fd).
  * `dir` must be inside the package whose modules the cases require (the child resolves from there).
  */
 export function runBench({ dir, cases, samples = 11, realtime = process.getuid?.() === 0 }) {
   const work = join(dir, '.test-tmp'); // git-ignored; inside the package so the child resolves it by name
   mkdirSync(work, { recursive: true });
   const helper = buildHelper(work);
+  if (typeof cases === 'function') cases = cases(helper);
   const all = { ...cases, 'seccomp TSYNC': { imports: `const { tsync } = require(${JSON.stringify(helper)});`, call: 'tsync()', check: 'result === 0' } };
   const results = [];
   for (const setup of SETUPS) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm bench`: median time of one broadcast() in fresh processes with 7, 19 and 87 threads, against
-// seccomp TSYNC in the same run. "no-new-privs" is what callers pay; "no ops" is the bare mechanism
-// (signal every thread, wait for the acks, rescan). Usage: node bench/run.mjs [samples]
+// seccomp TSYNC in the same run. "no-new-privs" is what callers pay, "+ landlock-restrict" what
+// @exile/landlock pays (a ruleset denying file writes); "no ops" is the bare mechanism (signal every
+// thread, wait for the acks, rescan). Usage: node bench/run.mjs [samples]
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBench, table } from './harness.mjs';
@@ -11,9 +12,13 @@ const imports = "const { broadcast } = require('@exile/threads');";
 const results = runBench({
   dir,
   samples: Number(process.argv[2] ?? 11),
-  cases: {
+  cases: (helper) => ({
     'broadcast([no-new-privs])': { imports, call: "broadcast([{ op: 'no-new-privs' }])", engine: 'result.elapsedMs * 1000' },
+    '+ landlock-restrict': {
+      imports: `${imports} const rulesetFd = require(${JSON.stringify(helper)}).ruleset();`,
+      call: "broadcast([{ op: 'no-new-privs' }, { op: 'landlock-restrict', rulesetFd }])", engine: 'result.elapsedMs * 1000',
+    },
     'broadcast([])': { imports, call: 'broadcast([])', engine: 'result.elapsedMs * 1000' },
-  },
+  }),
 });
 console.log(table(results));
