@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '@exile/test-utils';
 import { ErrorCodes, ExileError, type Policy, type Step } from '../src/index.js';
 import { plan } from '../src/plan/plan.js';
 import { noNetworkRules, tcpOnlyRules } from '../src/plan/net-rules.js';
@@ -10,16 +11,6 @@ type Overrides = Parameters<typeof fakeFeatures>[0];
 const planFor = (policy: Policy, target: Target = 'process', features: Overrides = {}) => plan(validatePolicy(policy), fakeFeatures(features), target);
 const stepNames = (steps: Step[]) => steps.map((s) => s.step);
 const step = <K extends Step['step']>(steps: Step[], name: K) => steps.find((s): s is Extract<Step, { step: K }> => s.step === name);
-
-function unsupported(fn: () => unknown): ExileError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ExileError) return e;
-    throw e;
-  }
-  throw new Error('expected ERR_EXILE_UNSUPPORTED');
-}
 
 const full: Policy = {
   fs: { read: ['/usr'], write: ['/tmp/out'], exec: ['/bin'] },
@@ -86,7 +77,7 @@ describe('plan: in-process on Landlock ABI 7', () => {
 
 describe('plan: fallbacks and strict vs best-effort', () => {
   it('no Landlock: strict names the file system and says how to go on', () => {
-    const e = unsupported(() => planFor(full, 'process', { landlockAbi: 0 }));
+    const e = thrown(() => planFor(full, 'process', { landlockAbi: 0 }));
     expect(e.code).toBe(ErrorCodes.UNSUPPORTED);
     expect(e.message).toContain('file system');
     expect(e.message).toContain('Landlock is not-implemented');
@@ -102,7 +93,7 @@ describe('plan: fallbacks and strict vs best-effort', () => {
   });
 
   it('Landlock ABI 2 (capped): truncate cannot be restricted — strict fails, best-effort reports it', () => {
-    expect(unsupported(() => planFor({ fs: { write: ['/tmp'] } }, 'process', { landlockAbi: 2 })).message).toContain('truncate');
+    expect(thrown(() => planFor({ fs: { write: ['/tmp'] } }, 'process', { landlockAbi: 2 })).message).toContain('truncate');
     const p = planFor({ fs: { write: ['/tmp'] }, mode: 'best-effort' }, 'process', { landlockAbi: 2 });
     expect(step(p.steps, 'landlock')).toBeDefined();
     expect(p.items.find((i) => i.what === 'file system: truncate')).toMatchObject({ enforced: false, detail: expect.stringContaining('ABI 3') });
@@ -110,7 +101,7 @@ describe('plan: fallbacks and strict vs best-effort', () => {
 
   it('Landlock ABI 3 (capped): plain fs works in strict mode; TCP ports do not', () => {
     expect(stepNames(planFor({ fs: { read: ['/usr'] } }, 'process', { landlockAbi: 3 }).steps)).toContain('landlock');
-    expect(unsupported(() => planFor({ net: { bind: [8080] } }, 'process', { landlockAbi: 3 })).message).toContain('needs Landlock ABI 4');
+    expect(thrown(() => planFor({ net: { bind: [8080] } }, 'process', { landlockAbi: 3 })).message).toContain('needs Landlock ABI 4');
   });
 
   it('Landlock ABI 3: net false still holds in strict mode (seccomp), the Landlock part is reported', () => {
@@ -120,7 +111,7 @@ describe('plan: fallbacks and strict vs best-effort', () => {
   });
 
   it('seccomp without TSYNC cannot cover every thread in-process, but is fine before a child execs', () => {
-    expect(unsupported(() => planFor({ vows: 'stdio' }, 'process', { tsync: false })).message).toContain('TSYNC');
+    expect(thrown(() => planFor({ vows: 'stdio' }, 'process', { tsync: false })).message).toContain('TSYNC');
     expect(stepNames(planFor({ vows: 'stdio' }, 'child', { tsync: false }).steps)).toContain('seccomp');
   });
 
@@ -132,14 +123,14 @@ describe('plan: fallbacks and strict vs best-effort', () => {
 
   it('namespaces in-process are refused in any mode, pointing at spawn/launch', () => {
     for (const mode of ['strict', 'best-effort'] as const) {
-      const e = unsupported(() => planFor({ namespaces: { net: true }, mode }));
+      const e = thrown(() => planFor({ namespaces: { net: true }, mode }));
       expect(e.code).toBe(ErrorCodes.UNSUPPORTED);
       expect(e.message).toMatch(/spawn\(\) or launch\(\)/);
     }
   });
 
   it('an SQPOLL io_uring ring refuses Landlock in-process (it would bypass it), not a vows-only policy', () => {
-    expect(unsupported(() => planFor({ fs: false, mode: 'best-effort' }, 'process', { sqpoll: 1 })).code).toBe(ErrorCodes.IO_URING);
+    expect(thrown(() => planFor({ fs: false, mode: 'best-effort' }, 'process', { sqpoll: 1 })).code).toBe(ErrorCodes.IO_URING);
     expect(stepNames(planFor({ vows: 'stdio' }, 'process', { sqpoll: 1 }).steps)).toEqual(['no-new-privs', 'seccomp']);
   });
 });
@@ -187,13 +178,13 @@ describe('plan: a child', () => {
   });
 
   it('fs without Landlock and without namespaces: strict fails naming both', () => {
-    const e = unsupported(() => planFor({ fs: false }, 'child', { landlockAbi: 0, userNamespaces: false }));
+    const e = thrown(() => planFor({ fs: false }, 'child', { landlockAbi: 0, userNamespaces: false }));
     expect(e.message).toContain('not-implemented');
     expect(e.message).toContain('user namespaces are unavailable');
   });
 
   it('asked namespaces without user namespaces: strict fails, best-effort reports each one', () => {
-    expect(unsupported(() => planFor({ namespaces: 'all' }, 'child', { userNamespaces: false })).message).toContain('namespace: user');
+    expect(thrown(() => planFor({ namespaces: 'all' }, 'child', { userNamespaces: false })).message).toContain('namespace: user');
     const p = planFor({ namespaces: { pid: true, uts: true }, mode: 'best-effort' }, 'child', { userNamespaces: false });
     expect(p.items.filter((i) => !i.enforced).map((i) => i.what)).toEqual(['namespace: pid', 'namespace: uts']);
     expect(step(p.steps, 'namespaces')).toBeUndefined();

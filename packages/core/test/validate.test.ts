@@ -3,18 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, ExileError, loadPolicy, type Policy } from '../src/index.js';
+import { thrown } from '@exile/test-utils';
+import { ErrorCodes, loadPolicy, type Policy } from '../src/index.js';
 import { validatePolicy } from '../src/policy/validate.js';
-
-function error(fn: () => unknown): ExileError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ExileError) return e;
-    throw e;
-  }
-  throw new Error('expected an ExileError');
-}
 
 describe('validatePolicy', () => {
   it('normalizes a full policy', () => {
@@ -80,7 +71,7 @@ describe('validatePolicy', () => {
     [{ syscalls: [{ syscall: 'x', action: 'allow', args: [{ index: 6, op: 'eq', value: 1 }] }] }, '$.syscalls[0].args[0].index', 'must be <= 5'],
     [{ syscalls: [{ syscall: 'x', action: 'allow', args: [{ index: 0, op: 'eq', value: 'ten' }] }] }, '$.syscalls[0].args[0].value', 'must match'],
   ])('rejects %j at %s', (policy, path, message) => {
-    const e = error(() => validatePolicy(policy));
+    const e = thrown(() => validatePolicy(policy));
     expect(e.code).toBe(ErrorCodes.INVALID_POLICY);
     expect(e.details.path).toBe(path);
     expect(e.message).toContain(path);
@@ -96,7 +87,7 @@ describe('validatePolicy', () => {
     [{ vows: 'stdio flying' }, '$.vows', 'flying'],
     [{ vows: ['stdio', 'rpath', 'bogus'] }, '$.vows[2]', 'bogus'],
   ])('unknown vows in %j are ERR_EXILE_UNKNOWN_VOW at %s', (policy, path, token) => {
-    const e = error(() => validatePolicy(policy));
+    const e = thrown(() => validatePolicy(policy));
     expect(e.code).toBe(ErrorCodes.UNKNOWN_VOW);
     expect(e.details).toMatchObject({ path, token });
   });
@@ -124,16 +115,16 @@ describe('loadPolicy', () => {
   });
 
   it('names the file for unreadable and malformed JSON', () => {
-    const missing = error(() => loadPolicy(join(dir, 'missing.json')));
+    const missing = thrown(() => loadPolicy(join(dir, 'missing.json')));
     expect(missing.code).toBe(ErrorCodes.INVALID_POLICY);
     expect(missing.message).toContain('missing.json');
-    const bad = error(() => loadPolicy(file('bad.json', '{"fs": ')));
+    const bad = thrown(() => loadPolicy(file('bad.json', '{"fs": ')));
     expect(bad.code).toBe(ErrorCodes.INVALID_POLICY);
     expect(bad.message).toMatch(/bad\.json is not valid JSON/);
   });
 
   it('reports the JSON path of a bad part inside a file', () => {
-    const e = error(() => loadPolicy(file('path.json', '{"net": {"connect": [80, "443"]}}')));
+    const e = thrown(() => loadPolicy(file('path.json', '{"net": {"connect": [80, "443"]}}')));
     expect(e.details.path).toBe('$.net.connect[1]');
   });
 });
@@ -149,7 +140,7 @@ describe('validatePolicy: syscall rules, checked by @exile/seccomp', () => {
     [{ syscalls: [{ syscall: 'read', action: { errno: 'EWHATEVER' } }] }, ErrorCodes.INVALID_POLICY, '$.syscalls[0].action.errno'],
     [{ syscalls: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'masked-eq', value: 1 }] }] }, ErrorCodes.INVALID_POLICY, '$.syscalls[0].args[0]'],
   ])('%j → %s at %s', (policy, code, path) => {
-    const e = error(() => validatePolicy(policy));
+    const e = thrown(() => validatePolicy(policy));
     expect(e.code).toBe(code);
     expect(String(e.details.path)).toContain(path);
     expect(e.message).toContain(path);
