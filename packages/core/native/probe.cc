@@ -16,7 +16,6 @@
 namespace {
 
 // Declared here rather than taken from the build machine's headers, which may be older.
-constexpr unsigned kSeccompGetActionAvail = 2;
 constexpr unsigned kSeccompSetModeFilter = 1;
 constexpr unsigned kSeccompFilterFlagTsync = 1;
 
@@ -33,17 +32,6 @@ Napi::Value Uname(const Napi::Env& env) {
   o.Set("release", u.release);
   o.Set("machine", u.machine);
   return o;
-}
-
-// Asks the kernel whether each seccomp return action (passed in from TS) is available.
-Napi::Value SeccompActions(const Napi::Env& env, const Napi::Array& values) {
-  Napi::Array out = Napi::Array::New(env, values.Length());
-  for (uint32_t i = 0; i < values.Length(); i++) {
-    uint32_t action = values.Get(i).As<Napi::Number>().Uint32Value();
-    long r = Syscall3(SYS_seccomp, kSeccompGetActionAvail, 0, reinterpret_cast<long>(&action));
-    out.Set(i, Napi::Number::New(env, r < 0 ? static_cast<double>(r) : 0));
-  }
-  return out;
 }
 
 // TSYNC support without installing anything: the kernel validates flags before copying the
@@ -67,17 +55,13 @@ long UserNamespaceProbe() {
 
 Napi::Value Probe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsBoolean()) {
-    throw Napi::TypeError::New(env, "probe(actions: number[], tryUserNamespace: boolean)");
-  }
+  if (info.Length() < 1 || !info[0].IsBoolean()) throw Napi::TypeError::New(env, "probe(tryUserNamespace: boolean)");
   Napi::Object o = Napi::Object::New(env);
   o.Set("uname", Uname(env));
   int seccompMode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
   o.Set("seccompMode", Napi::Number::New(env, seccompMode < 0 ? -errno : seccompMode));
-  o.Set("seccompActions", SeccompActions(env, info[0].As<Napi::Array>()));
   o.Set("seccompTsync", Napi::Number::New(env, SeccompTsyncProbe()));
-  o.Set("noNewPrivs", Napi::Number::New(env, prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0)));
-  if (info[1].As<Napi::Boolean>().Value()) o.Set("userNamespace", Napi::Number::New(env, UserNamespaceProbe()));
+  if (info[0].As<Napi::Boolean>().Value()) o.Set("userNamespace", Napi::Number::New(env, UserNamespaceProbe()));
   return o;
 }
 

@@ -4,17 +4,14 @@ import { loadAddon } from '@exile/common';
 export interface RawProbe {
   uname: { release: string; machine: string };
   seccompMode: number;
-  /** Per requested action value: 0 available, or -errno. */
-  seccompActions: number[];
   /** -EFAULT means the TSYNC flag is known (nothing was installed). */
   seccompTsync: number;
-  noNewPrivs: number;
   /** 0 when a child could unshare(CLONE_NEWUSER), else -errno; absent when not asked. */
   userNamespace?: number;
 }
 
 interface Native {
-  probe(actions: number[], tryUserNamespace: boolean): RawProbe;
+  probe(tryUserNamespace: boolean): RawProbe;
 }
 
 export const native = loadAddon<Native>(import.meta.url);

@@ -1,14 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { constants } from 'node:os';
-import { errnoName } from '@exile/common';
-import { ACTION_VALUES, type ActionName } from '@exile/seccomp';
+import { ErrorCodes, ExileError, errnoName } from '@exile/common';
+import { availableActions, type ActionName } from '@exile/seccomp';
 import { abi } from '@exile/landlock';
 import { read as readCaps } from '@exile/caps';
 import { ioUring } from '@exile/threads';
 import type { Features } from './features.js';
 import { native } from './native.js';
-
-const actionNames = Object.keys(ACTION_VALUES) as ActionName[];
 
 const userNamespaceReasons: Record<string, string> = {
   EPERM: 'not permitted (a security module, a sysctl such as kernel.unprivileged_userns_clone, or a seccomp filter forbids it)',
@@ -22,6 +20,16 @@ function userNamespaces(result: number | undefined): Features['userNamespaces'] 
   if (result === 0) return { available: true };
   const name = errnoName(-result);
   return { available: false, reason: `${name}: ${userNamespaceReasons[name] ?? 'unshare(CLONE_NEWUSER) failed'}` };
+}
+
+/** The actions this kernel supports; none when it cannot even be asked (no seccomp, or pre-4.14). */
+function seccompActions(): ActionName[] {
+  try {
+    return availableActions();
+  } catch (error) {
+    if (error instanceof ExileError && error.code === ErrorCodes.SYSCALL) return [];
+    throw error;
+  }
 }
 
 /** Options of `probe()`. */
@@ -40,21 +48,22 @@ export interface ProbeOptions {
  * capabilities, thread count and io_uring rings. Changes nothing.
  */
 export function probe(options: ProbeOptions = {}): Features {
-  const raw = native.probe(actionNames.map((name) => ACTION_VALUES[name]), options.userNamespaces ?? true);
-  const seccompAvailable = raw.seccompMode >= 0 && raw.seccompActions.some((r) => r === 0);
+  const raw = native.probe(options.userNamespaces ?? true);
+  const actions = seccompActions();
+  const caps = readCaps();
   return {
     arch: raw.uname.machine,
     kernel: raw.uname.release,
     landlock: abi(),
     seccomp: {
-      available: seccompAvailable,
+      available: raw.seccompMode >= 0 && actions.length > 0,
       mode: Math.max(raw.seccompMode, 0),
-      actions: actionNames.filter((_, i) => raw.seccompActions[i] === 0),
+      actions,
       tsync: raw.seccompTsync === -constants.errno.EFAULT,
     },
     userNamespaces: userNamespaces(raw.userNamespace),
-    noNewPrivs: raw.noNewPrivs === 1,
-    capabilities: { effective: readCaps().effective },
+    noNewPrivs: caps.noNewPrivs,
+    capabilities: { effective: caps.effective },
     threads: readdirSync('/proc/self/task').length,
     ioUring: ioUring(),
   };
