@@ -40,9 +40,9 @@ cat > "$pkg/package.json" <<JSON
     "test": "vitest run"
   },
   "dependencies": { $deps },
-  "devDependencies": { "@types/node": "20.19.43", "typescript": "6.0.3", "vitest": "4.1.12" }
+  "devDependencies": { "@exile/test-utils": "workspace:*", "@types/node": "20.19.43", "typescript": "6.0.3", "vitest": "4.1.12" }
 }
 JSON
 cp "$root/packages/common/tsconfig.json" "$root/packages/common/tsconfig.build.json" "$pkg/"
-printf "import { defineProject } from 'vitest/config';\n\nexport default defineProject({ test: { name: '@exile/%s' } });\n" "$dir" > "$pkg/vitest.config.ts"
+printf "import { exileProject } from '@exile/test-utils/vitest';\n\nexport default exileProject('@exile/%s');\n" "$dir" > "$pkg/vitest.config.ts"
 node -e "const f=process.argv[1];const j=JSON.parse(require('fs').readFileSync(f));require('fs').writeFileSync(f,JSON.stringify(j,null,2)+'\n')" "$pkg/package.json"
