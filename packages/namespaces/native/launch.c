@@ -3,7 +3,8 @@
  * Every decision was made in TypeScript; this file only performs the steps, in this order:
  *   close fds → die-with-parent → setsid → unshare → setgroups/uid_map/gid_map
  *   → [pid ns: fork; the child is pid 1 of the namespace] → hostname → loopback → mounts
- *   → pivot_root → chdir → [pid ns: fork the target] → Landlock → caps → NNP → seccomp → execve.
+ *   → pivot_root → chdir → [pid ns: fork the target] → build the Landlock rulesets
+ *   → caps → NNP → Landlock → seccomp → execve.
  * Any failure writes a record back on the plan fd (report.h) and exits 127. */
 #define _GNU_SOURCE
 #include <errno.h>

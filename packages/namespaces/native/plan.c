@@ -1,6 +1,6 @@
 /* Decoder of the binary plan. It trusts nothing: every length is bounds-checked, every enum and
  * flag set is checked against the known values, and the structural rules the TypeScript encoder
- * follows (one OPTIONS record first, pre-exec steps in fixed order, at least one argument and
+ * follows (one OPTIONS record first, pre-exec steps in execution order, at least one argument and
  * one exec candidate) are enforced again here. */
 #include "plan.h"
 
@@ -12,6 +12,10 @@
 #define MAX_STRING 65536u
 #define MAX_FILTER 4096u
 #define SECCOMP_FLAGS_ALLOWED 0x7u /* TSYNC | LOG | SPEC_ALLOW: none of them creates an fd */
+
+/* Execution order of the pre-exec steps, by tag (src/plan.ts STEP_ORDER): Landlock after
+ * no_new_privs, so an unprivileged caller needs no CAP_SYS_ADMIN for it. */
+static const unsigned char STEP_RANK[] = { [TAG_CAPS] = 0, [TAG_NO_NEW_PRIVS] = 1, [TAG_LANDLOCK] = 2, [TAG_SECCOMP] = 3 };
 
 struct reader {
   const unsigned char *p;
@@ -181,10 +185,11 @@ static int decode_seccomp(struct reader *r, struct seccomp_step *s) {
 }
 
 static int decode_step(struct reader *r, struct plan *plan, uint32_t tag) {
-  if (plan->nsteps > 0 && plan->steps[plan->nsteps - 1].tag > tag) return fail(r, "pre-exec steps out of order");
+  if (plan->nsteps > 0 && STEP_RANK[plan->steps[plan->nsteps - 1].tag] > STEP_RANK[tag]) return fail(r, "pre-exec steps out of order");
   struct pre_exec_step *s = grow(r, (void **)&plan->steps, &plan->nsteps, sizeof *s);
   if (s == NULL) return -1;
   s->tag = tag;
+  s->landlock.ruleset_fd = -1;
   switch (tag) {
     case TAG_LANDLOCK: return decode_landlock(r, &s->landlock);
     case TAG_CAPS: return u64(r, &s->caps_keep);

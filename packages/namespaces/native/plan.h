@@ -18,7 +18,8 @@ enum plan_tag {
   TAG_MOUNT = 5,
   TAG_ROOT = 6,
   TAG_CWD = 7,
-  /* Pre-exec steps: their tags are in execution order and must not decrease in a plan. */
+  /* Pre-exec steps. Tags are only identifiers: a plan lists the steps in execution order,
+   * caps → no_new_privs → Landlock → seccomp (STEP_RANK in plan.c). */
   TAG_LANDLOCK = 8,
   TAG_CAPS = 9,
   TAG_NO_NEW_PRIVS = 10,
@@ -76,6 +77,7 @@ struct landlock_step {
   uint64_t handled_fs, handled_net, scoped;
   size_t nrules;
   struct ll_rule *rules;
+  int ruleset_fd; /* launcher state: the ruleset, built before the first pre-exec step */
 };
 
 struct seccomp_step {
@@ -85,7 +87,7 @@ struct seccomp_step {
 };
 
 struct pre_exec_step {
-  uint32_t tag; /* TAG_LANDLOCK .. TAG_SECCOMP */
+  uint32_t tag; /* TAG_LANDLOCK, TAG_CAPS, TAG_NO_NEW_PRIVS or TAG_SECCOMP */
   uint64_t caps_keep;
   struct landlock_step landlock;
   struct seccomp_step seccomp;

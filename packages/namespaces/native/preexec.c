@@ -18,7 +18,10 @@
 struct __attribute__((packed)) ll_path_beneath { uint64_t allowed_access; int32_t parent_fd; };
 struct ll_net_port { uint64_t allowed_access; uint64_t port; };
 
-static void apply_landlock(const struct landlock_step *l) {
+/* Builds the ruleset while the launcher still has every privilege it came with, so the caps step
+ * cannot stop a rule path from opening (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH). The kernel makes
+ * the ruleset fd close-on-exec; restrict_landlock closes it anyway. */
+static int prepare_landlock(const struct landlock_step *l) {
   uint64_t attr[3] = { l->handled_fs, l->handled_net, l->scoped };
   int rs = x_landlock_create_ruleset(attr, l->attr_size, 0);
   if (rs < 0) die(STEP_LANDLOCK, errno, "landlock_create_ruleset");
@@ -39,8 +42,13 @@ static void apply_landlock(const struct landlock_step *l) {
       }
     }
   }
-  if (x_landlock_restrict_self(rs, l->restrict_flags) != 0) die(STEP_LANDLOCK, errno, "landlock_restrict_self");
-  close(rs);
+  return rs;
+}
+
+/* Needs no_new_privs or CAP_SYS_ADMIN (else EPERM): it runs after both the caps and NNP steps. */
+static void restrict_landlock(const struct landlock_step *l) {
+  if (x_landlock_restrict_self(l->ruleset_fd, l->restrict_flags) != 0) die(STEP_LANDLOCK, errno, "landlock_restrict_self");
+  close(l->ruleset_fd);
 }
 
 static void apply_caps(uint64_t keep) {
@@ -69,11 +77,13 @@ static void apply_seccomp(const struct seccomp_step *s) {
   if (x_seccomp(SECCOMP_SET_MODE_FILTER, s->flags, &prog) != 0) die(STEP_SECCOMP, errno, "seccomp");
 }
 
-_Noreturn void preexec_and_exec(const struct plan *plan) {
+_Noreturn void preexec_and_exec(struct plan *plan) {
+  for (size_t i = 0; i < plan->nsteps; i++)
+    if (plan->steps[i].tag == TAG_LANDLOCK) plan->steps[i].landlock.ruleset_fd = prepare_landlock(&plan->steps[i].landlock);
   for (size_t i = 0; i < plan->nsteps; i++) {
     const struct pre_exec_step *s = &plan->steps[i];
     switch (s->tag) {
-      case TAG_LANDLOCK: apply_landlock(&s->landlock); break;
+      case TAG_LANDLOCK: restrict_landlock(&s->landlock); break;
       case TAG_CAPS: apply_caps(s->caps_keep); break;
       case TAG_NO_NEW_PRIVS:
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die(STEP_NO_NEW_PRIVS, errno, "PR_SET_NO_NEW_PRIVS");

@@ -1,6 +1,7 @@
 #ifndef EXILE_PREEXEC_H
 #define EXILE_PREEXEC_H
 #include "plan.h"
-/* Runs the pre-exec steps in plan order (Landlock, caps, no_new_privs, seccomp), then execve. */
-_Noreturn void preexec_and_exec(const struct plan *plan);
+/* Builds every Landlock ruleset (rule paths opened with full privileges), then runs the pre-exec
+ * steps in plan order (caps, no_new_privs, Landlock, seccomp), then execve. */
+_Noreturn void preexec_and_exec(struct plan *plan);
 #endif

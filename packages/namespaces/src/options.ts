@@ -28,7 +28,9 @@ export type LandlockRuleSpec = { path: string; access: number | bigint } | { por
 
 /**
  * A step run after the namespaces and mounts, right before `execve`, always in the order
- * landlock → caps → no-new-privs → seccomp (whatever the order in the array).
+ * caps → no-new-privs → landlock → seccomp (whatever the order in the array). Landlock rulesets
+ * are built (rule paths opened) before the first step, while the launcher has all its
+ * privileges; only `landlock_restrict_self` waits for its turn, after no_new_privs.
  * Plain data, so `@exile/core` (or a test) can compose them from the other packages.
  */
 export type PreExecStep =

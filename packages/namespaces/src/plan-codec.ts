@@ -202,7 +202,8 @@ function decodeStep(r: Reader, tag: number): PlanStep {
   return { step: 'landlock', attrSize, restrictFlags, handledFs, handledNet, scoped, rules };
 }
 
-const stepTags: readonly number[] = STEP_ORDER.map((s) => STEP_TAG[s]);
+/** Execution rank of each step's tag: tags are only identifiers, `STEP_ORDER` is the order. */
+const stepRank = new Map<number, number>(STEP_ORDER.map((s, i) => [STEP_TAG[s], i]));
 
 /**
  * Decodes the launcher's binary plan (for tests and debugging). Structural problems throw
@@ -257,9 +258,10 @@ function decodeRecord(plan: Plan, tag: number, r: Reader, at: number): void {
     case Tag.env: plan.env.push(r.str()); return;
     case Tag.exec: plan.exec.push(r.str()); return;
     default: {
-      if (!stepTags.includes(tag)) throw bad('unknown record tag', at);
+      const rank = stepRank.get(tag);
+      if (rank === undefined) throw bad('unknown record tag', at);
       const last = plan.steps[plan.steps.length - 1];
-      if (last !== undefined && STEP_TAG[last.step] > tag) throw bad('pre-exec steps out of order', at);
+      if (last !== undefined && STEP_ORDER.indexOf(last.step) > rank) throw bad('pre-exec steps out of order', at);
       plan.steps.push(decodeStep(r, tag));
     }
   }

@@ -39,15 +39,19 @@ export type MountOp =
 /** A Landlock rule: a path hierarchy or a TCP port with the access rights it keeps. */
 export type LandlockRule = { path: string; access: bigint } | { port: number; access: bigint };
 
-/** Pre-exec steps, executed in this order: landlock, caps, no-new-privs, seccomp. */
+/** Pre-exec steps, executed in this order: caps, no-new-privs, landlock, seccomp (see `STEP_ORDER`). */
 export type PlanStep =
   | { step: 'landlock'; attrSize: 8 | 16 | 24; restrictFlags: number; handledFs: bigint; handledNet: bigint; scoped: bigint; rules: LandlockRule[] }
   | { step: 'caps'; keep: bigint }
   | { step: 'no-new-privs' }
   | { step: 'seccomp'; flags: number; filter: Uint8Array };
 
-/** The fixed execution order of pre-exec steps. */
-export const STEP_ORDER: readonly PlanStep['step'][] = ['landlock', 'caps', 'no-new-privs', 'seccomp'];
+/**
+ * The fixed execution order of pre-exec steps, the one `@exile/core`'s enable() uses in-process:
+ * Landlock comes after no_new_privs, so an unprivileged caller needs no user namespace for it.
+ * Its ruleset (every rule path opened) is built before the first step, with full privileges.
+ */
+export const STEP_ORDER: readonly PlanStep['step'][] = ['caps', 'no-new-privs', 'landlock', 'seccomp'];
 
 /** Everything the launcher does, in the order it does it. */
 export interface Plan {

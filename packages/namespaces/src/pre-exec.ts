@@ -15,6 +15,7 @@ const MAX_FILTER_INSTRUCTIONS = 4096;
 /** TSYNC, LOG, SPEC_ALLOW: the seccomp flags that do not hand an fd to the launcher. */
 const SECCOMP_FLAGS = 0x7;
 const LAST_CAP = 63;
+const CAP_SYS_ADMIN = 21n;
 
 function landlock(step: Record<string, unknown>, path: string): PlanStep {
   knownKeys(step, ['type', 'abi', 'handledAccessFs', 'handledAccessNet', 'scoped', 'rules', 'restrictFlags'], path);
@@ -72,10 +73,24 @@ function one(step: unknown, path: string): PlanStep {
   }
 }
 
+/**
+ * `landlock_restrict_self` needs no_new_privs or CAP_SYS_ADMIN, and it runs after the caps step:
+ * a caps step that drops CAP_SYS_ADMIN without a no-new-privs step would only fail there, late,
+ * with EPERM. Without a caps step it is the kernel's call (root and user namespaces have it).
+ */
+function landlockPrivilege(planned: PlanStep[], path: string): void {
+  const at = planned.findIndex((s) => s.step === 'landlock');
+  if (at < 0 || planned.some((s) => s.step === 'no-new-privs')) return;
+  if (planned.some((s) => s.step === 'caps' && ((s.keep >> CAP_SYS_ADMIN) & 1n) === 0n)) {
+    invalid(`${path}[${at}]`, "landlock needs no-new-privs or CAP_SYS_ADMIN kept: add { type: 'no-new-privs' }");
+  }
+}
+
 /** Validates the pre-exec steps and puts them in execution order (stable within a kind). */
 export function preExecSteps(steps: unknown, path: string): PlanStep[] {
   if (steps === undefined) return [];
   if (!Array.isArray(steps)) return invalid(path, 'must be an array');
   const planned = steps.map((s, i) => one(s, `${path}[${i}]`));
+  landlockPrivilege(planned, path);
   return planned.map((s, i) => ({ s, i })).sort((a, b) => STEP_ORDER.indexOf(a.s.step) - STEP_ORDER.indexOf(b.s.step) || a.i - b.i).map(({ s }) => s);
 }

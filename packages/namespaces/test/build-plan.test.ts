@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlan, CloneFlags, ExileError } from '../src/index.js';
+import { buildPlan, CloneFlags, ExileError, STEP_ORDER, type PreExecStep } from '../src/index.js';
 import { mountOps } from '../src/mounts.js';
 
 const uid = process.geteuid?.() ?? 0;
@@ -102,13 +102,27 @@ describe('buildPlan: file system', () => {
 describe('buildPlan: pre-exec steps', () => {
   const filter = new Uint8Array(8);
 
-  it('orders steps landlock → caps → no-new-privs → seccomp, stable within a kind', () => {
+  it('orders steps caps → no-new-privs → landlock → seccomp, stable within a kind', () => {
     const plan = buildPlan('true', [], { preExec: [
-      { type: 'seccomp', filter }, { type: 'no-new-privs' }, { type: 'seccomp', filter: new Uint8Array(16) },
-      { type: 'caps', keep: [] }, { type: 'landlock', handledAccessFs: 1 },
+      { type: 'seccomp', filter }, { type: 'landlock', handledAccessFs: 1 }, { type: 'no-new-privs' }, { type: 'seccomp', filter: new Uint8Array(16) },
+      { type: 'caps', keep: [] }, { type: 'landlock', handledAccessFs: 2 },
     ] });
-    expect(plan.steps.map((s) => s.step)).toEqual(['landlock', 'caps', 'no-new-privs', 'seccomp', 'seccomp']);
-    expect(plan.steps.slice(3).map((s) => s.step === 'seccomp' && s.filter.length)).toEqual([8, 16]);
+    expect(plan.steps.map((s) => s.step)).toEqual(['caps', 'no-new-privs', 'landlock', 'landlock', 'seccomp', 'seccomp']);
+    expect(plan.steps.slice(2, 4).map((s) => s.step === 'landlock' && s.handledFs)).toEqual([1n, 2n]);
+    expect(plan.steps.slice(4).map((s) => s.step === 'seccomp' && s.filter.length)).toEqual([8, 16]);
+    expect(STEP_ORDER).toEqual(['caps', 'no-new-privs', 'landlock', 'seccomp']);
+  });
+
+  it('refuses Landlock after a caps step that drops CAP_SYS_ADMIN without no-new-privs, naming the landlock step', () => {
+    const landlock = { type: 'landlock', handledAccessFs: 1 } as const;
+    rejects(() => buildPlan('true', [], { preExec: [{ type: 'caps', keep: [] }, landlock] }), 'preExec[1]');
+    rejects(() => buildPlan('true', [], { preExec: [landlock, { type: 'caps', keep: [21] }, { type: 'caps', keep: [0] }] }), 'preExec[0]');
+    expect(() => buildPlan('true', [], { preExec: [{ type: 'caps', keep: [] }, landlock] }))
+      .toThrow("preExec[1]: landlock needs no-new-privs or CAP_SYS_ADMIN kept: add { type: 'no-new-privs' }");
+    // no-new-privs, CAP_SYS_ADMIN kept, or no caps step at all (the kernel's call): accepted
+    const accepted: PreExecStep[][] = [[{ type: 'caps', keep: [] }, landlock, { type: 'no-new-privs' }], [{ type: 'caps', keep: [21] }, landlock], [landlock]];
+    for (const preExec of accepted) expect(buildPlan('true', [], { preExec }).steps.some((s) => s.step === 'landlock')).toBe(true);
+    expect(buildPlan('true', [], { preExec: [{ type: 'caps', keep: [] }] }).steps).toHaveLength(1);
   });
 
   it('picks the Landlock attr size from the ABI or the fields', () => {

@@ -30,6 +30,19 @@ describe('exile-launch executable', () => {
     expect(spawnSync(launcherPath, ['--check'], { input: bad, encoding: 'utf8' })).toMatchObject({ status: 2, stdout: 'invalid: bad magic at 0\n' });
   });
 
+  it('--check accepts pre-exec steps in execution order only: caps → no-new-privs → landlock → seccomp', () => {
+    const plan = buildPlan('true', [], { preExec: [
+      { type: 'landlock', handledAccessFs: 1 }, { type: 'seccomp', filter: new Uint8Array(8) }, { type: 'no-new-privs' }, { type: 'caps', keep: [] },
+    ] });
+    const check = (steps: typeof plan.steps): string => spawnSync(launcherPath, ['--check'], { input: encodePlan({ ...plan, steps }), encoding: 'utf8' }).stdout;
+    expect(check(plan.steps)).toBe('ok\n');
+    const [caps, nnp, landlock, seccomp] = plan.steps as [typeof plan.steps[0], typeof plan.steps[0], typeof plan.steps[0], typeof plan.steps[0]];
+    expect(check([landlock, caps, nnp, seccomp])).toMatch(/^invalid: pre-exec steps out of order at \d+\n$/);
+    expect(check([caps, landlock, nnp, seccomp])).toMatch(/^invalid: pre-exec steps out of order/);
+    expect(check([caps, nnp, seccomp, landlock])).toMatch(/^invalid: pre-exec steps out of order/);
+    expect(check([caps, caps, nnp, landlock, landlock, seccomp, seccomp])).toBe('ok\n');
+  });
+
   it('refuses bad usage', () => {
     expect(spawnSync(launcherPath, [], { encoding: 'utf8' }).status).toBe(2);
     expect(spawnSync(launcherPath, ['x'], { encoding: 'utf8' }).status).toBe(2);

@@ -51,9 +51,20 @@ describe('encodePlan / decodePlan', () => {
     expect(bad(unknownTag)).toMatchObject({ details: { reason: 'unknown record tag' } });
   });
 
-  it('rejects pre-exec steps out of their fixed order', () => {
+  it('keeps the tags as identifiers and checks the execution order caps → no-new-privs → landlock → seccomp', () => {
     const plan = richPlan();
-    plan.steps.reverse();
-    expect(() => decodePlan(encodePlan(plan))).toThrow(/pre-exec steps out of order/);
+    expect(plan.steps.map((s) => s.step)).toEqual(['caps', 'no-new-privs', 'landlock', 'seccomp']);
+    const tags = (bytes: Uint8Array): number[] => {
+      const view = new DataView(bytes.buffer, bytes.byteOffset);
+      const out: number[] = [];
+      for (let at = 8; at < bytes.length; at += 8 + view.getUint32(at + 4, true)) out.push(view.getUint32(at, true));
+      return out.filter((t) => t >= 8 && t <= 11);
+    };
+    expect(tags(encodePlan(plan))).toEqual([9, 10, 8, 11]);
+    const reversed = { ...plan, steps: [...plan.steps].reverse() };
+    expect(() => decodePlan(encodePlan(reversed))).toThrow(/pre-exec steps out of order/);
+    // the previous order (Landlock first) is out of order now
+    const landlockFirst = { ...plan, steps: [plan.steps[2]!, plan.steps[0]!, plan.steps[1]!, plan.steps[3]!] };
+    expect(() => decodePlan(encodePlan(landlockFirst))).toThrow(/pre-exec steps out of order/);
   });
 });
