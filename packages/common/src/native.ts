@@ -1,11 +1,10 @@
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ExileError } from './errors.js';
 
 const require = createRequire(import.meta.url);
-const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
 
 /** The package root of a module inside `<root>/dist/`. */
 function packageRoot(moduleUrl: string): string {
@@ -18,8 +17,19 @@ function packageRoot(moduleUrl: string): string {
  */
 export function loadAddon<T>(moduleUrl: string): T {
   const root = packageRoot(moduleUrl);
+  // The one N-API prebuild we ship for this platform, loaded directly: node-gyp-build's own
+  // loading and directory scans cost a fresh process (launch()'s child) several milliseconds.
+  const prebuilds = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+  const shipped = existsSync(prebuilds) ? readdirSync(prebuilds).filter((f) => f.endsWith('.node')) : [];
+  if (shipped.length === 1) {
+    try {
+      return require(join(prebuilds, shipped[0]!)) as T;
+    } catch {
+      // Not loadable here (another libc, say): let node-gyp-build pick a source build.
+    }
+  }
   try {
-    return nodeGypBuild(root) as T;
+    return (require('node-gyp-build') as (dir: string) => unknown)(root) as T;
   } catch (error) {
     throw new ExileError(ErrorCodes.NATIVE,
       `no native build of ${root} for ${process.platform}-${process.arch}; reinstall with a C++ toolchain to build from source`,

@@ -1,4 +1,5 @@
-// `node launch-child.mjs N`: N round trips of launch(() => 1) and of fork + IPC; prints both medians (ms).
+// `node launch-child.mjs N`: N round trips each of launch({}, () => 1), of launch() with a full
+// policy, and of fork + IPC; prints the three medians (ms).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { launch } from '@exile/core';
@@ -12,10 +13,13 @@ const forkRoundTrip = () => new Promise((resolve) => {
   child.once('message', (value) => { child.kill(); resolve(value); });
   child.send(1);
 });
+const full = { fs: false, net: false, vows: 'stdio', capabilities: 'drop-all' };
 const launched = [];
+const policed = [];
 const forked = [];
 for (let i = 0; i < n; i++) {
   launched.push(await time(() => launch({}, () => 1)));
+  policed.push(await time(() => launch(full, () => 1)));
   forked.push(await time(forkRoundTrip));
 }
-console.log(JSON.stringify({ launch: median(launched), fork: median(forked) }));
+console.log(JSON.stringify({ launch: median(launched), full: median(policed), fork: median(forked) }));

@@ -35,4 +35,5 @@ console.log(`| measurement | exile | baseline | ratio | target |
 |---|---|---|---|---|
 | \`enable()\` fs + net + vows + caps, median of 15 fresh processes | ${f(enableMs)} ms | — | — | — |
 | HTTP on loopback, small file, 16 connections × 3 s, median of 3 | ${f(rpsExile, 0)} req/s | ${f(rpsPlain, 0)} req/s (no policy) | ${f(rpsExile / rpsPlain)} | ≥ 0.97 |
-| \`launch(() => 1)\` round trip, median of 15 | ${f(trip.launch)} ms | ${f(trip.fork)} ms (fork + IPC) | ${f(trip.launch / trip.fork)}× | ≤ 1.2× |`);
+| \`launch({}, () => 1)\` round trip, median of 15 | ${f(trip.launch)} ms | ${f(trip.fork)} ms (fork + IPC) | ${f(trip.launch / trip.fork)}× | ≤ 1.2× |
+| \`launch()\` with fs: false, net: false, vows "stdio", caps dropped | ${f(trip.full)} ms | ${f(trip.fork)} ms (fork + IPC) | ${f(trip.full / trip.fork)}× | — |`);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lastJson, runScript, sharedTempDir } from '@exile/test-utils';
@@ -52,16 +52,18 @@ describe('launch()', () => {
     expect(stderr).toContain('exile: socket(2) blocked by vows');
   });
 
-  it('timeoutMs and an AbortSignal kill the child', () => {
+  it('timeoutMs and an AbortSignal kill the child; a promise that can never settle is named', () => {
     const { out } = child(`
-      const t0 = Date.now();
-      out.timeout = await settle(launch({ timeoutMs: 200 }, () => new Promise(() => {})));
+      const hang = () => new Promise((resolve) => setTimeout(resolve, 60_000));
+      out.timeout = await settle(launch({ timeoutMs: 200 }, hang));
       const ac = new AbortController();
       setTimeout(() => ac.abort(new Error('user')), 200);
-      out.abort = await settle(launch({ signal: ac.signal }, () => new Promise(() => {})));
+      out.abort = await settle(launch({ signal: ac.signal }, hang));
       out.preAborted = await settle(launch({ signal: AbortSignal.abort() }, () => 1));
+      out.stuck = await settle(launch({}, () => new Promise(() => {})));
     `);
     expect(out.timeout!.error).toMatchObject({ code: 'ERR_EXILE_TIMEOUT' });
+    expect(out.stuck!.error!.message).toContain('never settles');
     expect(out.abort!.error).toMatchObject({ code: 'ERR_EXILE_ABORTED' });
     expect(out.preAborted!.error).toMatchObject({ code: 'ERR_EXILE_ABORTED' });
   });
@@ -94,23 +96,80 @@ describe('launch()', () => {
     expect(sandboxed).toEqual({ pid: 2, ifaces: ['lo'], capEff: '0000000000000000', nnp: '1' });
   });
 
-  it('{ module, export }: the module loads before the sandbox, its function runs inside it', () => {
+  it('{ module, export }: Landlock holds from the first instruction, vows from after the import; the package stays readable', () => {
     const dir = sharedTempDir('exile-launch-');
-    const data = join(dir, 'data.txt');
-    writeFileSync(data, 'loaded at import');
-    const mod = join(dir, 'task.mjs');
+    const pkg = join(dir, 'pkg');
+    mkdirSync(pkg);
+    const secret = join(dir, 'secret.txt');
+    writeFileSync(secret, 'outside the package');
+    writeFileSync(join(pkg, 'package.json'), '{ "type": "module" }');
+    writeFileSync(join(pkg, 'data.txt'), 'loaded at import');
+    writeFileSync(join(pkg, 'helper.js'), 'export const mark = "!";');
+    const mod = join(pkg, 'task.js');
     writeFileSync(mod, `import { readFileSync } from 'node:fs';
-      const atImport = readFileSync(${JSON.stringify(data)}, 'utf8');
-      export function task(suffix) { let later; try { readFileSync(${JSON.stringify(data)}); later = 'ok'; } catch (e) { later = e.code; } return { atImport: atImport + suffix, later }; }
+      import { mark } from './helper.js';
+      const attempt = (path) => { try { readFileSync(path); return 'ok'; } catch (e) { return e.code; } };
+      const atImport = readFileSync(new URL('./data.txt', import.meta.url), 'utf8') + mark;
+      const secretAtImport = attempt(${JSON.stringify(secret)});
+      export function task(suffix) {
+        return { atImport: atImport + suffix, secretAtImport, later: attempt(new URL('./data.txt', import.meta.url)), secret: attempt(${JSON.stringify(secret)}) };
+      }
       export default () => 'default export';`);
     const { out } = child(`
-      out.named = await settle(launch({ fs: false }, { module: ${JSON.stringify(mod)}, export: 'task' }, '!'));
+      out.noRpath = await settle(launch({ fs: false, vows: 'stdio' }, { module: ${JSON.stringify(mod)}, export: 'task' }, '?'));
+      out.rpath = await settle(launch({ fs: false, vows: 'stdio rpath' }, { module: ${JSON.stringify(mod)}, export: 'task' }, '?'));
+      out.policyRead = await settle(launch({ fs: { read: [${JSON.stringify(secret)}] }, vows: 'stdio rpath' }, { module: ${JSON.stringify(mod)}, export: 'task' }, '?'));
       out.byDefault = await settle(launch({}, { module: new URL(${JSON.stringify(`file://${mod}`)}) }));
       out.missing = await settle(launch({}, { module: ${JSON.stringify(mod)}, export: 'nope' }));
     `);
-    expect(out.named).toEqual({ value: { atImport: 'loaded at import!', later: 'EACCES' } });
+    // Vows without rpath: the import read its package, the function cannot (EACCES from the vows' runtime rule).
+    expect(out.noRpath).toEqual({ value: { atImport: 'loaded at import!?', secretAtImport: 'EACCES', later: 'EACCES', secret: 'EACCES' } });
+    // With rpath the package stays readable; outside it, Landlock refused even at import.
+    expect(out.rpath).toEqual({ value: { atImport: 'loaded at import!?', secretAtImport: 'EACCES', later: 'ok', secret: 'EACCES' } });
+    expect(out.policyRead).toEqual({ value: { atImport: 'loaded at import!?', secretAtImport: 'ok', later: 'ok', secret: 'ok' } });
     expect(out.byDefault).toEqual({ value: 'default export' });
     expect(out.missing!.error).toMatchObject({ name: 'TypeError' });
+  });
+});
+
+describe('launch(): every thread of the child', () => {
+  it('threads started before the filter (a Worker, the libuv pool) have seccomp and no_new_privs, and Landlock denies them too', () => {
+    const dir = sharedTempDir('exile-launch-threads-');
+    const pkg = join(dir, 'pkg');
+    mkdirSync(pkg);
+    const secret = join(dir, 'secret.txt');
+    writeFileSync(secret, 'outside');
+    writeFileSync(join(pkg, 'package.json'), '{ "type": "module" }');
+    const mod = join(pkg, 'threads.js');
+    // At import (before the filter): a Worker, and a pool read that starts the libuv threads.
+    writeFileSync(mod, `import { readdirSync, readFileSync } from 'node:fs';
+      import { readFile } from 'node:fs/promises';
+      import { Worker } from 'node:worker_threads';
+      await readFile(new URL('./package.json', import.meta.url));
+      const worker = new Worker(\`
+        const { parentPort } = require('node:worker_threads');
+        const { readFileSync } = require('node:fs');
+        parentPort.on('message', (path) => { try { readFileSync(path); parentPort.postMessage('ok'); } catch (e) { parentPort.postMessage(e.code); } });
+        parentPort.postMessage('ready');\`, { eval: true });
+      await new Promise((resolve) => worker.once('message', resolve));
+      export async function run(secret) {
+        const threads = readdirSync('/proc/self/task').map((tid) => {
+          const status = readFileSync('/proc/self/task/' + tid + '/status', 'utf8');
+          return { name: /Name:\\s+(.*)/.exec(status)[1], seccomp: /Seccomp:\\s+(\\d)/.exec(status)[1], nnp: /NoNewPrivs:\\s+(\\d)/.exec(status)[1] };
+        });
+        const pool = await readFile(secret).then(() => 'ok', (e) => e.code);
+        worker.postMessage(secret);
+        const inWorker = await new Promise((resolve) => worker.once('message', resolve));
+        await worker.terminate();
+        return { threads, pool, inWorker };
+      }`);
+    const { out } = child(`out.run = await settle(launch({ fs: { read: ['/proc'] }, vows: 'stdio rpath' }, { module: ${JSON.stringify(mod)}, export: 'run' }, ${JSON.stringify(secret)}));`);
+    const { threads, pool, inWorker } = out.run!.value as { threads: { name: string; seccomp: string; nnp: string }[]; pool: string; inWorker: string };
+    // main + 4 libuv pool threads + the Worker + V8's platform threads (Node 20 names them all "node").
+    expect(threads.length).toBeGreaterThanOrEqual(7);
+    threads.forEach((thread, i) => expect(thread, `thread ${i}`).toMatchObject({ seccomp: '2', nnp: '1' }));
+    expect(pool).toBe('EACCES');
+    expect(inWorker).toBe('EACCES');
   });
 });
 

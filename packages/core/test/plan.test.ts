@@ -147,17 +147,17 @@ describe('plan: a child', () => {
     expect(planFor({ net: false }, 'child', { userNamespaces: false, root: true }).steps[0]).toMatchObject({ user: false, net: true });
   });
 
-  it('net false without any namespaces → the seccomp socket filter before exec (Landlock needs CAP_SYS_ADMIN or a user namespace)', () => {
+  it('net false without any namespaces → the seccomp socket filter + Landlock TCP rules before exec, after no_new_privs (no privilege needed)', () => {
     const user = planFor({ net: false }, 'child', { userNamespaces: false });
-    expect(stepNames(user.steps)).toEqual(['no-new-privs', 'seccomp']);
+    expect(stepNames(user.steps)).toEqual(['no-new-privs', 'landlock', 'seccomp']);
     expect(step(user.steps, 'seccomp')!.rules).toEqual(noNetworkRules);
-    expect(user.items[0]).toMatchObject({ what: 'network: TCP bind/connect, also on inherited sockets', enforced: false, detail: expect.stringContaining('exile-launch applies Landlock while it has CAP_SYS_ADMIN') });
+    expect(user.items[0]).toMatchObject({ what: 'network: TCP bind/connect, also on inherited sockets', enforced: true });
   });
 
-  it('fs with Landlock → Landlock before exec; unprivileged, inside a user namespace (where the launcher has CAP_SYS_ADMIN)', () => {
+  it('fs with Landlock → Landlock before exec, no user namespace needed (the launcher sets no_new_privs first)', () => {
     const p = planFor({ fs: { read: ['/usr'] } }, 'child');
-    expect(stepNames(p.steps)).toEqual(['namespaces', 'no-new-privs', 'landlock']);
-    expect(step(p.steps, 'namespaces')).toEqual({ step: 'namespaces', user: true, mount: false, net: false, pid: false, ipc: false, uts: false, cgroup: false });
+    expect(stepNames(p.steps)).toEqual(['no-new-privs', 'landlock']);
+    expect(stepNames(planFor({ fs: { read: ['/usr'] } }, 'child', { userNamespaces: false }).steps)).toEqual(['no-new-privs', 'landlock']);
     expect(p.items[0]!.detail).toContain('applied before exec');
     expect(stepNames(planFor({ fs: { read: ['/usr'] } }, 'child', { root: true }).steps)).toEqual(['no-new-privs', 'landlock']);
   });

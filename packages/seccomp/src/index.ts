@@ -8,4 +8,5 @@ export { compile, type CompileOptions } from './compile.js';
 export { evaluate } from './interpreter.js';
 export { decide } from './decide.js';
 export { install, type InstallOptions } from './install.js';
+export { installInstructions, INSTALL_FLAGS, type InstallFlag } from './install-instructions.js';
 export { fromOCI, toOCI, type FromOCIOptions, type OCIProfile, type OCISyscall } from './oci.js';

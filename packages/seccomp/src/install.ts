@@ -1,7 +1,7 @@
-import { ErrorCodes, ExileError, callNative } from '@exile/common';
+import { ErrorCodes, ExileError } from '@exile/common';
 import { compile, targetArch } from './compile.js';
+import { installInstructions, type InstallFlag } from './install-instructions.js';
 import { verifiedInstructions } from './interpreter.js';
-import { native } from './native.js';
 import type { BpfProgram, InstallReport, SeccompPolicy } from './types.js';
 
 /** Options of `install()`. */
@@ -11,9 +11,6 @@ export interface InstallOptions {
   /** Audit-log every action except allow (SECCOMP_FILTER_FLAG_LOG). Default false. */
   log?: boolean;
 }
-
-/** SECCOMP_FILTER_FLAG_* from linux/seccomp.h. */
-const FLAGS = { TSYNC: 1, LOG: 2 } as const;
 
 function isProgram(value: SeccompPolicy | BpfProgram): value is BpfProgram {
   return typeof value === 'object' && value !== null && (value as Partial<BpfProgram>).instructions instanceof Uint8Array;
@@ -40,12 +37,7 @@ export function install(policyOrProgram: SeccompPolicy | BpfProgram, opts: Insta
     throw new ExileError(ErrorCodes.UNSUPPORTED, `a program for ${program.arch} cannot be installed on ${arch}`, { arch: program.arch, native: arch });
   }
   verifiedInstructions(program);
-  const names = [...(tsync ? ['TSYNC' as const] : []), ...(log ? ['LOG' as const] : [])];
-  const flagsValue = names.reduce((sum, name) => sum | FLAGS[name], 0);
-  const tid = callNative('installing the seccomp filter', () => native.install(program.instructions, flagsValue));
-  if (tid !== 0) {
-    throw new ExileError(ErrorCodes.THREADS,
-      `seccomp TSYNC failed: thread ${tid} has a filter that is not an ancestor of this thread's; nothing was installed`, { tid });
-  }
+  const names: InstallFlag[] = [...(tsync ? ['TSYNC' as const] : []), ...(log ? ['LOG' as const] : [])];
+  const flagsValue = installInstructions(program.instructions, names);
   return { arch, length: program.length, flags: names, flagsValue, noNewPrivs: true };
 }

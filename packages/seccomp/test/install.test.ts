@@ -204,3 +204,32 @@ describe.runIf(process.arch === 'x64')('foreign ABIs on x86_64', () => {
     expect(out.after).toEqual([null, 'SIGSYS', '']);
   });
 });
+
+describe.each(users)('installInstructions() from @exile/seccomp/install (user %s)', (user) => {
+  it('installs a program compiled by another process; the kernel verifier refuses garbage', () => {
+    const compiled = runScript(`
+      import { compile } from '@exile/seccomp';
+      const program = compile({ defaultAction: 'allow', rules: [{ syscall: ['mkdir', 'mkdirat'], action: { errno: 'EACCES' } }] });
+      console.log(JSON.stringify(Buffer.from(program.instructions).toString('base64')));
+    `, { from });
+    const instructions = lastJson<string>(compiled.stdout);
+    const result = runScript(`
+      import { mkdirSync, readFileSync } from 'node:fs';
+      import { installInstructions } from '@exile/seccomp/install';
+      const attempt = (fn) => { try { return fn(); } catch (e) { return e.code + (e.details?.errnoName ? ' ' + e.details.errnoName : ''); } };
+      const out = {};
+      out.empty = attempt(() => installInstructions(new Uint8Array(0)));
+      // BPF_LD | BPF_W | BPF_ABS of offset 4096: outside seccomp_data, refused by the kernel's checker.
+      const bad = new Uint8Array(16); new DataView(bad.buffer).setUint16(0, 0x20, true); new DataView(bad.buffer).setUint32(4, 4096, true);
+      new DataView(bad.buffer).setUint16(8, 0x06, true); new DataView(bad.buffer).setUint32(12, 0x7fff0000, true);
+      out.garbage = attempt(() => installInstructions(bad));
+      out.before = attempt(() => { mkdirSync('/tmp/exile-install-instr-' + process.pid); return 'ok'; });
+      out.flags = installInstructions(Buffer.from(${JSON.stringify(instructions)}, 'base64'));
+      out.after = attempt(() => mkdirSync('/tmp/exile-install-instr2-' + process.pid));
+      out.seccomp = readFileSync('/proc/self/status', 'utf8').match(/^Seccomp:\\s+(\\d)/m)[1];
+      console.log(JSON.stringify(out));
+    `, { from, user });
+    expect(result.stderr).toBe('');
+    expect(lastJson(result.stdout)).toEqual({ empty: 'ERR_EXILE_INVALID_POLICY', garbage: 'ERR_EXILE_SYSCALL EINVAL', before: 'ok', flags: 1, after: 'EACCES', seccomp: '2' });
+  });
+});

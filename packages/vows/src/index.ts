@@ -7,4 +7,5 @@ export { NODE_RUNTIME, type RuntimeEntry } from './runtime-node.js';
 export { compile, type CompileOptions } from './compile.js';
 export type { VowOptions } from './options.js';
 export { explain } from './explain.js';
-export { prepareVow, vow, type PreparedVows, type VowReport } from './vow.js';
+export { prepareVow, vow, type PreparedVows, type PrepareOptions, type VowReport } from './vow.js';
+export { installCompiled, type CompiledVows } from './install-compiled.js';

@@ -1,11 +1,11 @@
-import { callNative, ErrorCodes, ExileError } from '@exile/common';
-import { availableActions, compile as compileBpf, install as installFilter, nativeArch, type ActionName, type BpfProgram } from '@exile/seccomp';
+import { ErrorCodes, ExileError } from '@exile/common';
+import { availableActions, compile as compileBpf, nativeArch, type ActionName, type BpfProgram } from '@exile/seccomp';
+import { installCompiled, type CompiledVows } from './install-compiled.js';
 import type { Vow } from './names.js';
 import { parseWithModifiers } from './parse.js';
 import { resolveOptions, type VowOptions } from './options.js';
 import { compileParsed } from './compile.js';
 import { reportTable } from './report-table.js';
-import { native } from './native.js';
 import type { Arch } from './policy-types.js';
 
 /** What `vow()` installed. */
@@ -38,8 +38,6 @@ const CAVEATS: Partial<Record<Vow, string>> = {
 
 /** Kernel features, probed once before the first filter (a later filter could forbid the probe). */
 let features: { actions: ReadonlySet<ActionName> } | undefined;
-let handlerReady = false;
-let activeTable: Uint8Array | undefined;
 let filters = 0;
 
 function probe(): { actions: ReadonlySet<ActionName> } {
@@ -61,8 +59,19 @@ export interface PreparedVows {
   readonly vows: Vow[];
   /** The compiled filter (`program.length` instructions, `program.disassemble()`). */
   readonly program: BpfProgram;
+  /** The filter and reporter table as plain data, for `installCompiled()` from `@exile/vows/install` in the process it was compiled for. */
+  readonly compiled: CompiledVows;
   /** Installs the filter on every thread (TSYNC), with the violation reporter. Each call stacks one more filter. */
   install(): VowReport;
+}
+
+/** `prepareVow()` options: VowOptions plus the process the filter is for. */
+export interface PrepareOptions extends VowOptions {
+  /**
+   * The pid that "signals to self only" names (default: this process). A filter prepared for
+   * another process is installed there with `installCompiled(prepared.compiled)`; its `install()` refuses.
+   */
+  pid?: number;
 }
 
 /**
@@ -72,34 +81,21 @@ export interface PreparedVows {
  * with a point of no return (`@exile/core`'s `enable`), so the filter is compiled once, before it.
  * Throws like `vow()` (`ERR_EXILE_UNKNOWN_VOW`, `ERR_EXILE_INVALID_POLICY`, `ERR_EXILE_UNSUPPORTED`).
  */
-export function prepareVow(vows: string | readonly string[], options?: VowOptions): PreparedVows {
+export function prepareVow(vows: string | readonly string[], options?: PrepareOptions): PreparedVows {
   const parsed = parseWithModifiers(vows);
   const resolved = resolveOptions(options, parsed.error);
   const arch = supportedArch();
-  const program = compileBpf(compileParsed(parsed.vows, resolved, process.pid), { arch });
+  const pid = options?.pid ?? process.pid;
+  const program = compileBpf(compileParsed(parsed.vows, resolved, pid), { arch });
   const { actions } = probe();
   const needed: ActionName = resolved.report ? 'trap' : resolved.penalty === 'kill' ? 'kill-process' : 'errno';
   if (!actions.has(needed)) {
     throw new ExileError(ErrorCodes.UNSUPPORTED, `this kernel lacks the seccomp action ${needed}`, { action: needed });
   }
-  const table = resolved.report ? reportTable(parsed.vows, arch, process.pid) : undefined;
+  const table = resolved.report ? reportTable(parsed.vows, arch, pid) : undefined;
+  const compiled: CompiledVows = { instructions: program.instructions, pid, ...(table === undefined ? {} : { table }) };
   const install = (): VowReport => {
-    if (table !== undefined) {
-      callNative('installing the vows reporter', () => native.setTable(table));
-      if (!handlerReady) {
-        callNative('installing the SIGSYS handler', () => native.installHandler());
-        handlerReady = true;
-      }
-    }
-    let installed: ReturnType<typeof installFilter>;
-    try {
-      installed = callNative('installing the vow filter', () => installFilter(program, { tsync: true }));
-    } catch (error) {
-      // Nothing was installed: the handler must keep describing the filters that are in force.
-      if (table !== undefined && activeTable !== undefined) native.setTable(activeTable);
-      throw error;
-    }
-    if (table !== undefined) activeTable = table;
+    const length = installCompiled(compiled);
     filters += 1;
     return {
       vows: parsed.vows,
@@ -108,13 +104,13 @@ export function prepareVow(vows: string | readonly string[], options?: VowOption
       report: resolved.report,
       runtime: resolved.runtime,
       arch,
-      length: installed.length,
-      flags: installed.flags,
+      length,
+      flags: ['TSYNC'],
       filters,
       caveats: parsed.vows.flatMap((name) => (CAVEATS[name] === undefined ? [] : [{ vow: name, reason: CAVEATS[name] }])),
     };
   };
-  return { vows: parsed.vows, program, install };
+  return { vows: parsed.vows, program, compiled, install };
 }
 
 /**

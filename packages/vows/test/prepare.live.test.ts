@@ -27,3 +27,25 @@ describe('prepareVow(): vow() in two halves', () => {
     expect(r.stderr).toBe('exile: openat(2) blocked by vows; add "wpath" and "cpath" to allow\n');
   });
 });
+
+describe('installCompiled() from @exile/vows/install: a filter prepared for another process', () => {
+  it('installs in the process it was compiled for, with the reporter; refuses any other pid', () => {
+    const r = child(`
+      const { prepareVow } = await import('@exile/vows');
+      const { installCompiled } = await import('@exile/vows/install');
+      const out = {};
+      const forOther = prepareVow('stdio', { penalty: 'errno', pid: process.pid + 1 });
+      out.otherInstall = attempt(() => forOther.install());
+      out.otherCompiled = attempt(() => installCompiled(forOther.compiled));
+      out.seccompBefore = ${SECCOMP};
+      // Crossing a process boundary: a structured clone of the plain data.
+      const mine = structuredClone(prepareVow('stdio rpath', { penalty: 'errno', pid: process.pid }).compiled);
+      out.length = installCompiled(mine) > 0;
+      out.seccomp = ${SECCOMP};
+      out.mkdir = attempt(() => fs.mkdirSync(path.join(os.tmpdir(), 'exile-compiled-' + process.pid)));
+      done(out);
+    `);
+    expect(lastJson(r.stdout)).toEqual({ otherInstall: 'ERR_EXILE_INVALID_POLICY', otherCompiled: 'ERR_EXILE_INVALID_POLICY', seccompBefore: '0', length: true, seccomp: '2', mkdir: 'EPERM' });
+    expect(r.stderr).toBe('exile: mkdir(2) blocked by vows; add "cpath" to allow\n');
+  });
+});

@@ -1,14 +1,18 @@
 import type { Duplex } from 'node:stream';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 import { ErrorCodes, ExileError } from '@exile/common';
 import { plan } from '../plan/plan.js';
-import type { Policy } from '../policy/types.js';
+import type { Plan, Step } from '../plan/types.js';
+import type { NormalizedPolicy, Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
 import { probe } from '../probe.js';
-import { spawn } from '../spawn/spawn.js';
+import { startPlanned } from '../spawn/spawn.js';
+import { childSeccomp } from './child-seccomp.js';
 import { freeVariables } from './free-variables.js';
 import { deframer, frame, parseViolation, type LaunchRequest, type LaunchResponse, type SentError } from './protocol.js';
+import { runtimePaths } from './runtime-paths.js';
 
 /** `launch()`'s policy: a Policy plus how long the child may run and what cancels it. */
 export interface LaunchPolicy extends Policy {
@@ -60,39 +64,44 @@ function rebuild(error: SentError): Error {
   return rebuilt;
 }
 
+/** The result travels back over a socket: vows always include stdio. */
+function withStdio(policy: NormalizedPolicy): NormalizedPolicy {
+  return policy.vows === undefined || policy.vows.includes('stdio') ? policy : { ...policy, vows: [...policy.vows, 'stdio'] };
+}
+
+/** The launched Node's pid as the child sees it: exile-launch execs it in place, or forks it as pid 2 of a new pid namespace. */
+function childPid(planned: Plan, outer: number): number {
+  return planned.steps.some((s) => s.step === 'namespaces' && s.pid) ? 2 : outer;
+}
+
 /**
  * Runs a function in a fresh Node child restricted by `policy`, and resolves with its result.
- * The child starts through `exile-launch` (namespaces, caps, no_new_privs before exec); the target
- * loads (modules, the function's source); then the child applies the rest of the policy to itself
- * — every thread — and calls it. Arguments and the result cross by structured clone; a
+ * The child starts through `exile-launch`: namespaces, caps, no_new_privs and Landlock are
+ * applied before exec, so every thread Node starts is covered; besides the policy's paths the
+ * child may read only what Node needs to start (its binary, libraries and start-up files,
+ * exile's bootstrap) and, for `{ module }`, the package that holds the module. Then the target
+ * loads (modules, the function's source), the child installs the seccomp filter on every thread
+ * (compiled here while the child starts) and calls it. Arguments and the result cross by structured clone; a
  * thrown error is re-thrown here with its name, message and stack; a vow violation (penalty
  * `kill`) rejects with `ERR_EXILE_VIOLATION` naming the syscall and the vows that would allow it.
  * A plain function is sent by source and must not close over anything (checked here, refused
  * with `ERR_EXILE_INVALID_POLICY`); `{ module, export }` has no such limit. `policy.timeoutMs`
  * and `policy.signal` kill the child. The policy is validated and planned here first, so a bad
- * or unenforceable one rejects before any child starts.
+ * or (in strict mode) unenforceable one rejects before any child starts.
  */
 export function launch<T>(policy: LaunchPolicy, target: ((...args: never[]) => T | Promise<T>) | LaunchTarget, ...args: unknown[]): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    const start = performance.now();
     const { timeoutMs, signal, ...sandbox } = policy;
-    const normalized = validatePolicy(sandbox);
-    // Before exec (exile-launch): namespaces, caps, no_new_privs. In the child, once the target
-    // is loaded: everything else, through enable() — every thread, like any process.
-    const { namespaces, capabilities, ...inChild } = sandbox;
-    const features = probe();
-    plan({ ...normalized, namespaces: undefined }, features, 'process');
+    const normalized = withStdio(validatePolicy(sandbox));
+    const planned = plan(normalized, probe(), 'launch');
+    const sentTarget: LaunchRequest['target'] = typeof target === 'function' ? { source: sourceOf(target) } : { module: moduleUrl(target), export: target.export ?? 'default' };
     if (signal?.aborted) throw new ExileError(ErrorCodes.ABORTED, 'launch(): aborted before start', { reason: signal.reason as unknown });
-    const request: LaunchRequest = {
-      // The result travels back over a pipe: stdio is always needed.
-      policy: normalized.vows === undefined ? inChild : { ...inChild, vows: [...new Set([...normalized.vows, 'stdio' as const])] },
-      target: typeof target === 'function' ? { source: sourceOf(target) } : { module: moduleUrl(target), export: target.export ?? 'default' },
-      args,
-    };
-    const child = spawn({ ...(namespaces ? { namespaces } : {}), ...(capabilities ? { capabilities } : {}), mode: normalized.mode },
-      process.execPath, ['--disable-warning=ExperimentalWarning', bootstrap], {
-        // fd 3: the request and the answer, framed (see protocol.ts); exile-launch passes it through.
-        stdio: ['ignore', 'inherit', 'pipe', 'pipe'],
-      });
+    const runtime = normalized.fs === undefined ? undefined : runtimePaths('module' in sentTarget ? sentTarget.module : undefined);
+    const child = startPlanned(planned, normalized, process.execPath, ['--disable-warning=ExperimentalWarning', bootstrap], {
+      // fd 3: the request and the answer, framed (see protocol.ts); exile-launch passes it through.
+      stdio: ['ignore', 'inherit', 'pipe', 'pipe'],
+    }, start, runtime);
     const channel = child.stdio[3] as Duplex;
     let stderr = '';
     let settled = false;
@@ -103,7 +112,7 @@ export function launch<T>(policy: LaunchPolicy, target: ((...args: never[]) => T
       signal?.removeEventListener('abort', onAbort);
       fn();
     };
-    const kill = (error: ExileError) => finish(() => {
+    const kill = (error: Error) => finish(() => {
       child.kill('SIGKILL');
       reject(error);
     });
@@ -130,6 +139,15 @@ export function launch<T>(policy: LaunchPolicy, target: ((...args: never[]) => T
         reject(new ExileError(ErrorCodes.LAUNCH, `launch(): the child ended (${sig ?? `exit ${code}`}) without an answer`, { code, signal: sig, stderr }));
       }
     }));
-    channel.write(frame(request));
+    if (child.pid === undefined) return; // it never started: 'error' says why
+    const seccomp = planned.steps.find((s): s is Extract<Step, { step: 'seccomp' }> => s.step === 'seccomp');
+    let request: LaunchRequest;
+    try {
+      // Compiled while the child starts (it needs the child's pid).
+      request = { target: sentTarget, args, ...(seccomp === undefined ? {} : { seccomp: childSeccomp(seccomp, childPid(planned, child.pid)) }) };
+      channel.write(frame(request));
+    } catch (error) {
+      kill(error instanceof Error ? error : new Error(String(error)));
+    }
   });
 }

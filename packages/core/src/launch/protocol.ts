@@ -1,11 +1,12 @@
 import { deserialize, serialize } from 'node:v8';
-import type { Policy } from '../policy/types.js';
+import type { CompiledVows } from '@exile/vows';
 
-/** What the parent sends the launched child (structured clone over the IPC channel). */
+/** What the parent sends the launched child (structured clone over fd 3). */
 export interface LaunchRequest {
-  policy: Policy;
   target: { source: string } | { module: string; export: string };
   args: unknown[];
+  /** The seccomp filter the child installs on itself once the target is loaded, compiled for its pid. */
+  seccomp?: CompiledVows;
 }
 
 /** An error as it crosses back: enough to rebuild it with its name, message, stack and code. */
@@ -33,6 +34,11 @@ export function frame(value: unknown): Buffer {
   const head = Buffer.alloc(4);
   head.writeUInt32LE(body.length);
   return Buffer.concat([head, body]);
+}
+
+/** Reads one message with `readExactly(n)`, which returns exactly n bytes (the child's blocking read). */
+export function readMessage(readExactly: (n: number) => Buffer): unknown {
+  return deserialize(readExactly(readExactly(4).readUInt32LE(0)));
 }
 
 /** Feeds chunks from the channel; calls `onMessage` for each complete message. */

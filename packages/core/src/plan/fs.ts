@@ -1,7 +1,7 @@
 import type { Features } from '../features.js';
 import type { NormalizedPolicy } from '../policy/types.js';
 import { canUnshare, landlockThreads, unshareMissing, type LandlockView } from './kernel.js';
-import type { LandlockStepSpec, PlannedItem, Step, Target } from './types.js';
+import { startsChild, type LandlockStepSpec, type PlannedItem, type Step, type Target } from './types.js';
 
 /** Landlock ABI that restricts everything a plain read/write/exec spec implies (refer, truncate). */
 export const FS_TARGET_ABI = 3;
@@ -27,7 +27,11 @@ export interface FsDecision {
   items: PlannedItem[];
 }
 
-/** File-system limits: Landlock, or for a child without a usable Landlock, a mount-namespace view. */
+/**
+ * File-system limits: Landlock, or for a spawned program without a usable Landlock, a
+ * mount-namespace view. A launched Node child gets Landlock only: a view would have to hold
+ * Node's own runtime, which a policy's paths do not name.
+ */
 export function planFs(fs: NormalizedPolicy['fs'], f: Features, target: Target, landlock: LandlockView): FsDecision {
   if (fs === undefined) return { items: [] };
   const abi = landlock.abi;
@@ -44,7 +48,7 @@ export function planFs(fs: NormalizedPolicy['fs'], f: Features, target: Target, 
     const why = target === 'child' ? `${landlock.missing}, and ${unshareMissing(f)}` : landlock.missing;
     return { items: [{ what, mechanism: 'landlock', enforced: false, required: true, detail: `${detail} — not enforced: ${why}` }] };
   }
-  const how = target === 'process' ? `, ${landlockThreads(abi)}` : ', applied before exec';
+  const how = startsChild(target) ? ', applied before exec' : `, ${landlockThreads(abi)}`;
   const items: PlannedItem[] = [{ what, mechanism: `landlock ABI ${abi}`, enforced: true, required: true, detail: `${detail}${how}` }];
   if (abi < FS_TARGET_ABI) {
     items.push({ what: 'file system: truncate', mechanism: 'landlock', enforced: false, required: true,

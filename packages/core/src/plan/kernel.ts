@@ -1,22 +1,18 @@
 import type { Features } from '../features.js';
-import type { Target } from './types.js';
+import { seccompInProcess, type Target } from './types.js';
 
-/** Landlock as usable for one target: its ABI (0: unusable) and, when unusable, why. */
+/** Landlock as this kernel offers it: its ABI (0: unusable) and, when unusable, why. */
 export interface LandlockView {
   abi: number;
   missing: string;
 }
 
 /**
- * Landlock for the target. A child gets it from exile-launch before exec, applied before the
- * launcher drops privileges or sets no_new_privs: so it needs CAP_SYS_ADMIN, or a user namespace
- * (see `landlockNeedsUserNamespace`).
+ * Landlock for any target: a child gets it from exile-launch before exec, after no_new_privs
+ * (which every plan sets), so it needs no privilege there either.
  */
-export function landlockView(f: Features, target: Target): LandlockView {
+export function landlockView(f: Features): LandlockView {
   if (f.landlock.status !== 'available' || f.landlock.abi === 0) return { abi: 0, missing: `Landlock is ${f.landlock.status} on this kernel (${f.kernel})` };
-  if (target === 'child' && !isAdmin(f) && !f.userNamespaces.available) {
-    return { abi: 0, missing: `exile-launch applies Landlock while it has CAP_SYS_ADMIN, and ${unshareMissing(f)}` };
-  }
   return { abi: f.landlock.abi, missing: '' };
 }
 
@@ -30,11 +26,6 @@ export function canUnshare(f: Features): boolean {
   return f.userNamespaces.available || isAdmin(f);
 }
 
-/** exile-launch's Landlock step runs with the privileges it has before exec: an unprivileged caller's child needs a user namespace for it. */
-export function landlockNeedsUserNamespace(f: Features, target: Target): boolean {
-  return target === 'child' && !isAdmin(f);
-}
-
 /** Why a child cannot get new namespaces. */
 export function unshareMissing(f: Features): string {
   return `user namespaces are unavailable (${f.userNamespaces.reason ?? 'unknown reason'}) and the process lacks CAP_SYS_ADMIN`;
@@ -43,7 +34,7 @@ export function unshareMissing(f: Features): string {
 /** seccomp for the target: in-process it must reach every thread at once (TSYNC). */
 export function seccompUsable(f: Features, target: Target): { ok: boolean; why: string } {
   if (!f.seccomp.available) return { ok: false, why: 'seccomp filters are not available on this kernel' };
-  if (target === 'process' && !f.seccomp.tsync) return { ok: false, why: 'seccomp TSYNC is not available, so a filter cannot reach every thread' };
+  if (seccompInProcess(target) && !f.seccomp.tsync) return { ok: false, why: 'seccomp TSYNC is not available, so a filter cannot reach every thread' };
   return { ok: true, why: '' };
 }
 

@@ -2,7 +2,7 @@ import type { Features } from '../features.js';
 import type { NormalizedPolicy, Rule } from '../policy/types.js';
 import { canUnshare, seccompUsable, type LandlockView } from './kernel.js';
 import { noNetworkRules, tcpOnlyRules } from './net-rules.js';
-import type { LandlockStepSpec, PlannedItem, Target } from './types.js';
+import { startsChild, type LandlockStepSpec, type PlannedItem, type Target } from './types.js';
 
 /** Landlock ABI with TCP bind/connect rules. */
 export const NET_TARGET_ABI = 4;
@@ -25,7 +25,7 @@ function ports(list: number[]): string {
  */
 export function planNet(net: NormalizedPolicy['net'], f: Features, target: Target, landlock: LandlockView): NetDecision {
   if (net === undefined) return { rules: [], netns: false, items: [] };
-  if (net === false && target === 'child' && canUnshare(f)) {
+  if (net === false && startsChild(target) && canUnshare(f)) {
     return { rules: [], netns: true, items: [{ what: 'network: none', mechanism: 'network namespace', enforced: true, required: true, detail: 'only a loopback interface exists' }] };
   }
   const abi = landlock.abi;

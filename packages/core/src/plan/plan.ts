@@ -2,7 +2,7 @@ import { ErrorCodes, ExileError } from '@exile/common';
 import type { Features } from '../features.js';
 import type { NormalizedPolicy } from '../policy/types.js';
 import { planFs } from './fs.js';
-import { landlockNeedsUserNamespace, landlockView } from './kernel.js';
+import { landlockView } from './kernel.js';
 import { planNamespaces, type NamespaceName } from './namespaces.js';
 import { planNet } from './net.js';
 import { planPrivileges } from './privileges.js';
@@ -25,14 +25,12 @@ function refuse(items: PlannedItem[]): never {
  * in-process namespaces and SQPOLL io_uring rings (which bypass Landlock) fail in any mode.
  */
 export function plan(policy: NormalizedPolicy, features: Features, target: Target): Plan {
-  const view = landlockView(features, target);
+  const view = landlockView(features);
   const fs = planFs(policy.fs, features, target, view);
   const net = planNet(policy.net, features, target, view);
-  const usesLandlock = fs.landlock !== undefined || net.landlock !== undefined;
   const extra: NamespaceName[] = [
     ...(fs.mounts ? (['mount'] as const) : []),
     ...(net.netns ? (['net'] as const) : []),
-    ...(usesLandlock && landlockNeedsUserNamespace(features, target) ? (['user'] as const) : []),
   ];
   const namespaces = planNamespaces(policy.namespaces, extra, features, target);
   const privileges = planPrivileges(policy.capabilities);

@@ -1,18 +1,24 @@
 import type { Features } from '../features.js';
 import type { NormalizedPolicy, Rule } from '../policy/types.js';
 import { seccompUsable } from './kernel.js';
-import type { PlannedItem, Step, Target } from './types.js';
+import { seccompInProcess, type PlannedItem, type Step, type Target } from './types.js';
+
+const MECHANISM: Record<Target, string> = {
+  process: 'seccomp (TSYNC: every thread)',
+  child: 'seccomp, installed last before exec',
+  launch: 'seccomp (TSYNC: every thread of the child, once the target is loaded)',
+};
 
 function violation(policy: NormalizedPolicy, target: Target): string {
   if (policy.penalty === 'errno') return policy.errno;
   // A child's program has no exile SIGSYS handler to print the message.
-  return target === 'process' ? 'SIGSYS with a message naming the syscall and vow' : 'the program is killed by SIGSYS';
+  return seccompInProcess(target) ? 'SIGSYS with a message naming the syscall and vow' : 'the program is killed by SIGSYS';
 }
 
 /** The one seccomp filter: network rules first (deny-only), then the policy's rules, then the vows. */
 export function planSeccomp(policy: NormalizedPolicy, netRules: Rule[], f: Features, target: Target): { step?: Step; items: PlannedItem[] } {
   const usable = seccompUsable(f, target);
-  const mechanism = target === 'process' ? 'seccomp (TSYNC: every thread)' : 'seccomp, installed last before exec';
+  const mechanism = MECHANISM[target];
   const items: PlannedItem[] = [];
   if (policy.vows !== undefined) {
     items.push({ what: `vows: ${policy.vows.join(' ') || '(none)'}`, mechanism, enforced: usable.ok, required: true,

@@ -41,8 +41,22 @@ export type Step =
   | { step: 'landlock'; spec: LandlockStepSpec }
   | { step: 'seccomp'; rules: Rule[]; vows: Vow[] | undefined; penalty: 'kill' | 'errno'; errno: 'EPERM' | 'ENOSYS' };
 
-/** Where a policy is applied: this running process, or a new child before it execs. */
-export type Target = 'process' | 'child';
+/**
+ * Where a policy is applied: this running process (`enable`), a new program before it execs
+ * (`spawn`, `exile run`), or a Node child started for `launch`: namespaces, Landlock, caps and
+ * no_new_privs before exec, seccomp in the child once its target is loaded.
+ */
+export type Target = 'process' | 'child' | 'launch';
+
+/** Namespaces, mount views and pre-exec Landlock are set up by exile-launch for these targets. */
+export function startsChild(target: Target): boolean {
+  return target !== 'process';
+}
+
+/** The seccomp filter is installed by a running Node process (TSYNC, with the violation reporter). */
+export function seccompInProcess(target: Target): boolean {
+  return target !== 'child';
+}
 
 /** The decisions for one policy on one kernel: ordered steps and the report items they give. */
 export interface Plan {

@@ -19,7 +19,7 @@ export function mountView(step: Of<'mounts'>, pid: boolean): Mount[] {
 
 /**
  * The `@exile/namespaces` launch options for a child plan: namespaces, the mount view, and
- * the pre-exec steps (Landlock → caps → no_new_privs → seccomp; the launcher orders them the
+ * the pre-exec steps (caps → no_new_privs → Landlock → seccomp; the launcher orders them the
  * same way). `landlock` and `filter` are the plan's Landlock and seccomp steps, compiled.
  */
 export function launchOptions(plan: Plan, filter: Uint8Array | undefined, landlock?: PreExecStep): Pick<LaunchOptions, 'namespaces' | 'fs' | 'preExec'> {
