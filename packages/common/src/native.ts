@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ExileError } from './errors.js';
 
-const require = createRequire(import.meta.url);
 
 /** The package root of a module inside `<root>/dist/`. */
 function packageRoot(moduleUrl: string): string {
@@ -23,13 +22,15 @@ export function loadAddon<T>(moduleUrl: string): T {
   const shipped = existsSync(prebuilds) ? readdirSync(prebuilds).filter((f) => f.endsWith('.node')) : [];
   if (shipped.length === 1) {
     try {
-      return require(join(prebuilds, shipped[0]!)) as T;
+      const addon = { exports: {} };
+      process.dlopen(addon, join(prebuilds, shipped[0]!));
+      return addon.exports as T;
     } catch {
       // Not loadable here (another libc, say): let node-gyp-build pick a source build.
     }
   }
   try {
-    return (require('node-gyp-build') as (dir: string) => unknown)(root) as T;
+    return (createRequire(import.meta.url)('node-gyp-build') as (dir: string) => unknown)(root) as T;
   } catch (error) {
     throw new ExileError(ErrorCodes.NATIVE,
       `no native build of ${root} for ${process.platform}-${process.arch}; reinstall with a C++ toolchain to build from source`,
