@@ -6,7 +6,7 @@ import type { Policy } from './policy/types.js';
 import { probe } from './probe.js';
 
 /**
- * What `enable` (target `process`) or `spawn`/`launch` (target `child`) would do with `policy`
+ * What `enable` (target `process`), `spawn` (`child`) or `launch` (`launch`) would do with `policy`
  * on this kernel: the ordered steps and the report items, without applying anything. Throws
  * like they would (invalid policy, strict-mode `ERR_EXILE_UNSUPPORTED`). `features` defaults
  * to `probe()`.

@@ -30,6 +30,18 @@ describe('exile explain', () => {
     expect(plan.steps.map((s) => s.step)).toEqual(['no-new-privs', 'landlock', 'seccomp']);
   });
 
+  it('--launch gives the plan for launch(): namespaces, caps, NNP, Landlock before exec; seccomp in the child', () => {
+    const r = run('explain', '--launch', '--no-net', '--ro', '/usr', '--vows', 'stdio', '--unshare', 'pid');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^for +launch\(\)$/m);
+    expect(r.stdout).toMatch(/landlock +fs rules \(hard\), by exile-launch right before exec/);
+    expect(r.stdout).toMatch(/seccomp +0 rule\(s\) \+ vows "stdio" \(penalty kill\), by the child once its target is loaded/);
+    expect(r.stdout).toMatch(/yes {2}network: none +network namespace/);
+    const json = JSON.parse(run('explain', '--launch', '--json', '--vows', 'stdio').stdout) as Plan;
+    expect(json.target).toBe('launch');
+    expect(run('explain', '--launch', '--in-process').status).toBe(2);
+  });
+
   it('reads --policy files; a bad one exits 125 naming the JSON path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'exile-explain-'));
     writeFileSync(join(dir, 'ok.json'), JSON.stringify({ fs: { read: ['/usr'] }, capabilities: 'drop-all' }));
@@ -71,6 +83,7 @@ describe('exile explain', () => {
 
   it('has help: --help, help explain, and the top-level list', () => {
     expect(run('explain', '--help').stdout).toContain('--in-process');
+    expect(run('explain', '--help').stdout).toContain('--launch');
     expect(run('help', 'explain').stdout).toContain('usage: exile explain');
     expect(run('help', 'probe').stdout).toContain('usage: exile probe');
     expect(run('help').stdout).toContain('explain [options]');

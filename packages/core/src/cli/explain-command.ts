@@ -1,7 +1,7 @@
 import { ErrorCodes, ExileError } from '@exile/common';
 import type { Features } from '../features.js';
 import { plan } from '../plan/plan.js';
-import type { Plan, Step, Target } from '../plan/types.js';
+import { startsChild, type Plan, type Step, type Target } from '../plan/types.js';
 import { validatePolicy } from '../policy/validate.js';
 import { probe } from '../probe.js';
 import { optionHelp, parseOptions, type OptionSpec } from './options.js';
@@ -13,6 +13,7 @@ import { UsageError } from './usage-error.js';
 const OPTIONS: readonly OptionSpec[] = [
   ...POLICY_OPTIONS,
   { name: '--in-process', help: 'explain enable() in a running process instead of exile run / spawn()' },
+  { name: '--launch', help: 'explain launch(): a Node child, seccomp installed once its target is loaded' },
   { name: '--bpf', help: 'also print the disassembly of every seccomp filter' },
   { name: '--json', help: 'print the plan as JSON' },
   { name: '--help', help: 'show this help' },
@@ -32,15 +33,17 @@ function describeStep(s: Step, target: Target): string {
     case 'mounts': return `bind read-only: ${[...new Set([...s.read, ...s.exec])].join(' ') || '-'}; read-write: ${s.write.join(' ') || '-'}`;
     case 'caps': return s.keep.length === 0 ? 'drop all' : `keep ${s.keep.join(' ')}`;
     case 'no-new-privs': return 'PR_SET_NO_NEW_PRIVS';
-    case 'landlock': return `${s.spec.fs ? 'fs rules' : ''}${s.spec.fs && s.spec.net ? ' + ' : ''}${s.spec.net ? 'TCP port rules' : ''} (${s.spec.compat})${target === 'child' ? ', by exile-launch right before exec' : ''}`;
-    case 'seccomp': return `${s.rules.length} rule(s)${s.vows ? ` + vows "${s.vows.join(' ')}" (penalty ${s.penalty})` : ', default allow'}`;
+    case 'landlock': return `${s.spec.fs ? 'fs rules' : ''}${s.spec.fs && s.spec.net ? ' + ' : ''}${s.spec.net ? 'TCP port rules' : ''} (${s.spec.compat})${startsChild(target) ? ', by exile-launch right before exec' : ''}`;
+    case 'seccomp': return `${s.rules.length} rule(s)${s.vows ? ` + vows "${s.vows.join(' ')}" (penalty ${s.penalty})` : ', default allow'}${target === 'launch' ? ', by the child once its target is loaded' : ''}`;
   }
 }
+
+const FOR: Record<Target, string> = { process: 'enable() in this process', child: 'exile run / spawn()', launch: 'launch()' };
 
 /** Human-readable form of a plan. */
 export function renderPlan(p: Plan, f: Features, refused?: string): string {
   const head = table([
-    ['for', p.target === 'child' ? 'exile run / spawn() / launch()' : 'enable() in this process'],
+    ['for', FOR[p.target]],
     ['mode', refused === undefined ? p.mode : 'strict — REFUSED (shown as best-effort below)'],
     ['kernel', `${f.kernel} ${f.arch}, Landlock ${f.landlock.status === 'available' ? `ABI ${f.landlock.abi}` : f.landlock.status}, `
       + `seccomp ${f.seccomp.available ? (f.seccomp.tsync ? 'with TSYNC' : 'without TSYNC') : 'no'}, user namespaces ${f.userNamespaces.available ? 'yes' : 'no'}`],
@@ -58,7 +61,8 @@ export function explainCommand(args: string[], out: (text: string) => void): num
     return 0;
   }
   if (parsed.rest.length > 0) throw new UsageError(`exile explain: unexpected argument ${parsed.rest[0]}`);
-  const target: Target = parsed.values.has('--in-process') ? 'process' : 'child';
+  if (parsed.values.has('--in-process') && parsed.values.has('--launch')) throw new UsageError('exile explain: --in-process and --launch exclude each other');
+  const target: Target = parsed.values.has('--in-process') ? 'process' : parsed.values.has('--launch') ? 'launch' : 'child';
   const policy = validatePolicy(policyFromOptions('explain', parsed));
   const features = probe();
   let result: Plan;
