@@ -73,16 +73,20 @@ function one(step: unknown, path: string): PlanStep {
   }
 }
 
+/** Steps the kernel allows only with no_new_privs or CAP_SYS_ADMIN; both run after the caps step. */
+const NEED_NNP_OR_ADMIN = ['landlock', 'seccomp'] as const;
+
 /**
- * `landlock_restrict_self` needs no_new_privs or CAP_SYS_ADMIN, and it runs after the caps step:
- * a caps step that drops CAP_SYS_ADMIN without a no-new-privs step would only fail there, late,
- * with EPERM. Without a caps step it is the kernel's call (root and user namespaces have it).
+ * `landlock_restrict_self` and a seccomp filter need no_new_privs or CAP_SYS_ADMIN: after a caps
+ * step that drops CAP_SYS_ADMIN, without a no-new-privs step, they would only fail late (EPERM,
+ * EACCES). Without a caps step it is the kernel's call (root and user namespaces have it).
  */
-function landlockPrivilege(planned: PlanStep[], path: string): void {
-  const at = planned.findIndex((s) => s.step === 'landlock');
-  if (at < 0 || planned.some((s) => s.step === 'no-new-privs')) return;
-  if (planned.some((s) => s.step === 'caps' && ((s.keep >> CAP_SYS_ADMIN) & 1n) === 0n)) {
-    invalid(`${path}[${at}]`, "landlock needs no-new-privs or CAP_SYS_ADMIN kept: add { type: 'no-new-privs' }");
+function privilegeNeeded(planned: PlanStep[], path: string): void {
+  if (planned.some((s) => s.step === 'no-new-privs')) return;
+  if (!planned.some((s) => s.step === 'caps' && ((s.keep >> CAP_SYS_ADMIN) & 1n) === 0n)) return;
+  for (const kind of NEED_NNP_OR_ADMIN) {
+    const at = planned.findIndex((s) => s.step === kind);
+    if (at >= 0) invalid(`${path}[${at}]`, `${kind} needs no-new-privs or CAP_SYS_ADMIN kept: add { type: 'no-new-privs' }`);
   }
 }
 
@@ -91,6 +95,6 @@ export function preExecSteps(steps: unknown, path: string): PlanStep[] {
   if (steps === undefined) return [];
   if (!Array.isArray(steps)) return invalid(path, 'must be an array');
   const planned = steps.map((s, i) => one(s, `${path}[${i}]`));
-  landlockPrivilege(planned, path);
+  privilegeNeeded(planned, path);
   return planned.map((s, i) => ({ s, i })).sort((a, b) => STEP_ORDER.indexOf(a.s.step) - STEP_ORDER.indexOf(b.s.step) || a.i - b.i).map(({ s }) => s);
 }

@@ -125,6 +125,14 @@ describe('buildPlan: pre-exec steps', () => {
     expect(buildPlan('true', [], { preExec: [{ type: 'caps', keep: [] }] }).steps).toHaveLength(1);
   });
 
+  it('refuses seccomp after a caps step that drops CAP_SYS_ADMIN without no-new-privs, naming the seccomp step', () => {
+    const seccomp = { type: 'seccomp', filter: new Uint8Array(8) } as const;
+    expect(() => buildPlan('true', [], { preExec: [{ type: 'caps', keep: [] }, seccomp] }))
+      .toThrow("preExec[1]: seccomp needs no-new-privs or CAP_SYS_ADMIN kept: add { type: 'no-new-privs' }");
+    expect(buildPlan('true', [], { preExec: [{ type: 'caps', keep: [] }, seccomp, { type: 'no-new-privs' }] }).steps.map((s) => s.step))
+      .toEqual(['caps', 'no-new-privs', 'seccomp']);
+  });
+
   it('picks the Landlock attr size from the ABI or the fields', () => {
     const size = (step: object): unknown => (buildPlan('true', [], { preExec: [{ type: 'landlock', handledAccessFs: 1, ...step }] }).steps[0] as { attrSize: number }).attrSize;
     expect(size({})).toBe(8);
