@@ -1,4 +1,5 @@
 /** Child-script pieces: each case runs in a fresh Node process (runScript). */
+import { TASK_STATUS } from '@exile/test-utils';
 
 /**
  * A worker started before the restriction that tries, on request, chown (sync and on its own pool)
@@ -31,17 +32,8 @@ await new Promise((resolve) => worker.once('online', resolve));
 const inWorker = (request) => new Promise((resolve) => { worker.once('message', resolve); worker.postMessage(request); });
 await Promise.all(Array.from({ length: 4 }, () => fsp.readFile('/proc/self/status')));
 const attempt = async (fn) => { try { await fn(); return 'ok'; } catch (e) { return e.code; } };
-function tasks() {
-  const out = [];
-  for (const tid of readdirSync('/proc/self/task')) {
-    let status;
-    try { status = readFileSync('/proc/self/task/' + tid + '/status', 'utf8'); } catch { continue; }
-    const field = (k) => new RegExp('^' + k + ':\\\\s*(\\\\S+)', 'm').exec(status)[1];
-    out.push({ tid: Number(tid), sigBlk: field('SigBlk'), nnp: field('NoNewPrivs'), eff: field('CapEff'), prm: field('CapPrm'),
-      inh: field('CapInh'), bnd: field('CapBnd'), amb: field('CapAmb') });
-  }
-  return out;
-}
+${TASK_STATUS}
+const tasks = () => taskStatus({ sigBlk: 'SigBlk', nnp: 'NoNewPrivs', eff: 'CapEff', prm: 'CapPrm', inh: 'CapInh', bnd: 'CapBnd', amb: 'CapAmb' });
 const show = (v) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x));
 `;
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lastJson, runScript, sharedTempDir } from '@exile/test-utils';
+import { lastJson, runScript, sharedTempDir, TASK_STATUS } from '@exile/test-utils';
 
 /** Runs `body` (with `launch` and `spawn` imported) in a fresh Node; `out` is printed as JSON. */
 function child(body: string) {
@@ -12,6 +12,17 @@ function child(body: string) {
     ${body}
     console.log(JSON.stringify(out, (k, v) => (typeof v === 'bigint' ? String(v) + 'n' : v instanceof Map ? [...v] : v)));`, { from: import.meta.url });
   return { ...r, out: lastJson<Record<string, { value?: unknown; error?: { name: string; code?: string; message: string; stack?: string; details?: Record<string, unknown> } }>>(r.stdout) };
+}
+
+/** A temp dir holding a module package (`pkg/`, type module) and `secret.txt` outside it. */
+function packageWithSecret(): { pkg: string; secret: string } {
+  const dir = sharedTempDir('exile-launch-');
+  const pkg = join(dir, 'pkg');
+  mkdirSync(pkg);
+  writeFileSync(join(pkg, 'package.json'), '{ "type": "module" }');
+  const secret = join(dir, 'secret.txt');
+  writeFileSync(secret, 'outside the package');
+  return { pkg, secret };
 }
 
 describe('launch()', () => {
@@ -97,12 +108,7 @@ describe('launch()', () => {
   });
 
   it('{ module, export }: Landlock holds from the first instruction, vows from after the import; the package stays readable', () => {
-    const dir = sharedTempDir('exile-launch-');
-    const pkg = join(dir, 'pkg');
-    mkdirSync(pkg);
-    const secret = join(dir, 'secret.txt');
-    writeFileSync(secret, 'outside the package');
-    writeFileSync(join(pkg, 'package.json'), '{ "type": "module" }');
+    const { pkg, secret } = packageWithSecret();
     writeFileSync(join(pkg, 'data.txt'), 'loaded at import');
     writeFileSync(join(pkg, 'helper.js'), 'export const mark = "!";');
     const mod = join(pkg, 'task.js');
@@ -134,16 +140,10 @@ describe('launch()', () => {
 
 describe('launch(): every thread of the child', () => {
   it('threads started before the filter (a Worker, the libuv pool) have seccomp and no_new_privs, and Landlock denies them too', () => {
-    const dir = sharedTempDir('exile-launch-threads-');
-    const pkg = join(dir, 'pkg');
-    mkdirSync(pkg);
-    const secret = join(dir, 'secret.txt');
-    writeFileSync(secret, 'outside');
-    writeFileSync(join(pkg, 'package.json'), '{ "type": "module" }');
+    const { pkg, secret } = packageWithSecret();
     const mod = join(pkg, 'threads.js');
     // At import (before the filter): a Worker, and a pool read that starts the libuv threads.
-    writeFileSync(mod, `import { readdirSync, readFileSync } from 'node:fs';
-      import { readFile } from 'node:fs/promises';
+    writeFileSync(mod, `import { readFile } from 'node:fs/promises';
       import { Worker } from 'node:worker_threads';
       await readFile(new URL('./package.json', import.meta.url));
       const worker = new Worker(\`
@@ -152,11 +152,9 @@ describe('launch(): every thread of the child', () => {
         parentPort.on('message', (path) => { try { readFileSync(path); parentPort.postMessage('ok'); } catch (e) { parentPort.postMessage(e.code); } });
         parentPort.postMessage('ready');\`, { eval: true });
       await new Promise((resolve) => worker.once('message', resolve));
+      ${TASK_STATUS}
       export async function run(secret) {
-        const threads = readdirSync('/proc/self/task').map((tid) => {
-          const status = readFileSync('/proc/self/task/' + tid + '/status', 'utf8');
-          return { name: /Name:\\s+(.*)/.exec(status)[1], seccomp: /Seccomp:\\s+(\\d)/.exec(status)[1], nnp: /NoNewPrivs:\\s+(\\d)/.exec(status)[1] };
-        });
+        const threads = taskStatus({ seccomp: 'Seccomp', nnp: 'NoNewPrivs' });
         const pool = await readFile(secret).then(() => 'ok', (e) => e.code);
         worker.postMessage(secret);
         const inWorker = await new Promise((resolve) => worker.once('message', resolve));
@@ -164,10 +162,10 @@ describe('launch(): every thread of the child', () => {
         return { threads, pool, inWorker };
       }`);
     const { out } = child(`out.run = await settle(launch({ fs: { read: ['/proc'] }, vows: 'stdio rpath' }, { module: ${JSON.stringify(mod)}, export: 'run' }, ${JSON.stringify(secret)}));`);
-    const { threads, pool, inWorker } = out.run!.value as { threads: { name: string; seccomp: string; nnp: string }[]; pool: string; inWorker: string };
+    const { threads, pool, inWorker } = out.run!.value as { threads: { tid: number; seccomp: string; nnp: string }[]; pool: string; inWorker: string };
     // main + 4 libuv pool threads + the Worker + V8's platform threads (Node 20 names them all "node").
     expect(threads.length).toBeGreaterThanOrEqual(7);
-    threads.forEach((thread, i) => expect(thread, `thread ${i}`).toMatchObject({ seccomp: '2', nnp: '1' }));
+    for (const thread of threads) expect(thread, `thread ${thread.tid}`).toMatchObject({ seccomp: '2', nnp: '1' });
     expect(pool).toBe('EACCES');
     expect(inWorker).toBe('EACCES');
   });

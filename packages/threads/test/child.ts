@@ -1,4 +1,5 @@
 /** Snippets for child scripts (each test case runs in a fresh Node process via runScript). */
+import { TASK_STATUS } from '@exile/test-utils';
 
 /** A worker started before, a warmed libuv pool, `tasks()` (per-tid /proc view) and `show()`. */
 export const prelude = `
@@ -19,16 +20,8 @@ await new Promise((resolve) => worker.once('online', resolve));
 const inWorker = (op, path) => new Promise((resolve) => { worker.once('message', resolve); worker.postMessage({ op, path }); });
 const attempt = async (fn) => { try { await fn(); return 'ok'; } catch (e) { return e.code; } };
 await Promise.all(Array.from({ length: 4 }, () => fsp.readFile('/proc/self/status')));
-function tasks() {
-  const out = [];
-  for (const tid of readdirSync('/proc/self/task')) {
-    let status;
-    try { status = readFileSync('/proc/self/task/' + tid + '/status', 'utf8'); } catch { continue; }
-    const field = (k) => new RegExp('^' + k + ':\\\\s*(\\\\S+)', 'm').exec(status)[1];
-    out.push({ tid: Number(tid), nnp: field('NoNewPrivs'), sigBlk: field('SigBlk'), sigCgt: field('SigCgt'), capEff: field('CapEff') });
-  }
-  return out;
-}
+${TASK_STATUS}
+const tasks = () => taskStatus({ nnp: 'NoNewPrivs', sigBlk: 'SigBlk', sigCgt: 'SigCgt', capEff: 'CapEff' });
 const show = (v) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x));
 `;
 

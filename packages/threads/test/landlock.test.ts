@@ -52,12 +52,16 @@ describe.each(['current', 'nobody'] as const)('landlock-restrict on every thread
   });
 
   it('keeps finding new threads after the caller may no longer read /proc, and denies reads everywhere', () => {
-    const allowed = sharedTempDir();
-    const outside = sharedTempDir();
-    const r = runScript(script(true), { from: import.meta.url, user, args: [allowed, outside] });
-    expect(r.stderr).toBe('');
-    const out = lastJson<Out>(r.stdout);
-    expect(out.report.ok).toBe(true);
+    // Whether a churn thread appears mid-broadcast is a race the scheduler decides (under load it
+    // may not in one run): up to 5 fresh processes, until one broadcast needed a third round.
+    let out: Out | undefined;
+    for (let run = 0; run < 5 && !(out && out.report.rounds >= 3); run++) {
+      const r = runScript(script(true), { from: import.meta.url, user, args: [sharedTempDir(), sharedTempDir()] });
+      expect(r.stderr).toBe('');
+      out = lastJson<Out>(r.stdout);
+      expect(out.report.ok).toBe(true);
+    }
+    if (out === undefined) throw new Error('no run');
     expect(out.report.rounds).toBeGreaterThanOrEqual(3);
     const late = out.report.threads.filter((t) => t.round > 1);
     expect(late.length).toBeGreaterThan(0);
