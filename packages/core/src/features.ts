@@ -1,5 +1,6 @@
 import type { ActionName } from '@exile/seccomp';
 import type { LandlockAvailability } from '@exile/landlock';
+import type { IoUringRings } from '@exile/threads';
 
 /** What this kernel and this process can do, as `probe()` sees it. */
 export interface Features {
@@ -19,5 +20,5 @@ export interface Features {
   noNewPrivs: boolean;
   capabilities: { effective: string[] };
   threads: number;
-  ioUring: { rings: number; sqpoll: number };
+  ioUring: IoUringRings;
 }

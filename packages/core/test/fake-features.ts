@@ -12,6 +12,6 @@ export function fakeFeatures(overrides: { landlockAbi?: number; userNamespaces?:
     noNewPrivs: false,
     capabilities: { effective: overrides.root ? ['CAP_SYS_ADMIN', 'CAP_NET_ADMIN'] : [] },
     threads: 7,
-    ioUring: { rings: overrides.sqpoll ? 1 : 0, sqpoll: overrides.sqpoll ?? 0 },
+    ioUring: { rings: overrides.sqpoll ? 1 : 0, sqpoll: overrides.sqpoll ?? 0, unverified: 0 },
   };
 }

@@ -23,7 +23,7 @@ function assertFeatures(value: unknown): asserts value is Features {
   expect(typeof f.noNewPrivs).toBe('boolean');
   for (const c of f.capabilities.effective) expect(c).toMatch(/^CAP_[A-Z_0-9]+$/);
   expect(f.threads).toBeGreaterThan(0);
-  expect(Object.keys(f.ioUring).sort()).toEqual(['rings', 'sqpoll']);
+  expect(Object.keys(f.ioUring).sort()).toEqual(['rings', 'sqpoll', 'unverified']);
 }
 
 function status(key: string): string {

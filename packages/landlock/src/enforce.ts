@@ -1,4 +1,4 @@
-import { broadcast, ioUring, list, type BroadcastReport } from '@exile/threads';
+import { broadcast, describeBypass, ioUring, list, type BroadcastReport, type IoUringRings } from '@exile/threads';
 import { ErrorCodes, ExileError, callNative } from '@exile/common';
 import { errnoOf, native } from './native.js';
 import { MAX_LAYERS, RESTRICT_SELF_TSYNC } from './uapi.js';
@@ -10,7 +10,7 @@ export const PROC_SELF = ['/proc/self/fd', '/proc/self/fdinfo', '/proc/self/task
 /** Fails closed, before anything is prepared, when an io_uring SQPOLL ring exists: its
  *  submissions run with the ring creator's credentials and bypass Landlock. */
 export function preflight(): void {
-  let rings: { rings: number; sqpoll: number };
+  let rings: IoUringRings;
   try {
     // A ring whose fdinfo is unreadable counts as SQPOLL (fail closed).
     rings = ioUring();
@@ -25,8 +25,8 @@ export function preflight(): void {
   }
   if (rings.sqpoll > 0) {
     throw new ExileError(ErrorCodes.IO_URING,
-      `landlock: ${rings.sqpoll} io_uring SQPOLL ring(s) exist in this process; their submissions would bypass Landlock (UV_USE_IO_URING=1?); nothing was applied`,
-      { rings: rings.rings, sqpoll: rings.sqpoll });
+      `landlock: this process has ${describeBypass(rings)}; their submissions would bypass Landlock (UV_USE_IO_URING=1?); nothing was applied`,
+      { rings: rings.rings, sqpoll: rings.sqpoll, unverified: rings.unverified });
   }
 }
 

@@ -105,10 +105,11 @@ import { ioUring } from '@exile/threads';
 await fs.promises.writeFile(dir + '/warm', 'x');
 const rings = ioUring();
 const outcome = errorOf(() => restrict({ fs: { read: ['/'] } }));
-print({ rings, outcome: outcome.code, write: attempt(() => fs.writeFileSync(dir + '/f', 'x')) });
+print({ rings, outcome: outcome.code, message: outcome.message, write: attempt(() => fs.writeFileSync(dir + '/f', 'x')) });
 `, { user, env: { UV_USE_IO_URING: '1' } });
     expect((r.rings as { sqpoll: number }).sqpoll).toBeGreaterThan(0);
     expect(r).toMatchObject({ outcome: 'ERR_EXILE_IO_URING', write: 'ok' });
+    expect(r.message).toMatch(/^landlock: this process has \d+ io_uring SQPOLL ring\(s\); their submissions would bypass Landlock/);
   });
 });
 

@@ -58,6 +58,15 @@ export function list(): ThreadInfo[] {
   return threads;
 }
 
+/** io_uring rings of this process (`ioUring()`). */
+export interface IoUringRings {
+  rings: number;
+  /** Rings that may bypass Landlock: SQPOLL ones, and those counted in `unverified`. */
+  sqpoll: number;
+  /** Rings whose fdinfo could not be read, so SQPOLL cannot be ruled out (part of `sqpoll`). */
+  unverified: number;
+}
+
 /**
  * io_uring rings open in this process, from /proc/self/fd and fdinfo. SQPOLL rings
  * (`SqThread` != -1) submit with the credentials of their creation and bypass Landlock.
@@ -66,9 +75,10 @@ export function list(): ThreadInfo[] {
  * /proc/self/fdinfo) counts as SQPOLL, so `sqpoll > 0` whenever a bypass cannot be ruled out.
  * Throws the `fs` error (e.g. `EACCES`) when /proc/self/fd itself cannot be listed.
  */
-export function ioUring(): { rings: number; sqpoll: number } {
+export function ioUring(): IoUringRings {
   let rings = 0;
   let sqpoll = 0;
+  let unverified = 0;
   for (const fd of readdirSync('/proc/self/fd')) {
     let target: string;
     try {
@@ -78,9 +88,20 @@ export function ioUring(): { rings: number; sqpoll: number } {
     }
     if (target !== 'anon_inode:[io_uring]') continue;
     rings++;
-    if (sqThread(fd) !== '-1') sqpoll++;
+    const thread = sqThread(fd);
+    if (thread === undefined) unverified++;
+    if (thread !== '-1') sqpoll++;
   }
-  return { rings, sqpoll };
+  return { rings, sqpoll, unverified };
+}
+
+/** Why `rings` may bypass Landlock, for error messages: "1 io_uring SQPOLL ring(s) and 1 whose fdinfo …". */
+export function describeBypass(rings: IoUringRings): string {
+  const known = rings.sqpoll - rings.unverified;
+  return [
+    ...(known > 0 ? [`${known} io_uring SQPOLL ring(s)`] : []),
+    ...(rings.unverified > 0 ? [`${rings.unverified} io_uring ring(s) whose fdinfo cannot be read, so SQPOLL cannot be ruled out`] : []),
+  ].join(' and ');
 }
 
 /** fdinfo's SqThread of a ring; undefined when unreadable or absent, which callers treat as SQPOLL. */

@@ -70,12 +70,13 @@ console.log(JSON.stringify({ before, after: ioUring(), fdinfo }));
 process.exit(0);
 `, { from: import.meta.url, user, env: { UV_USE_IO_URING: '1' }, args: [sharedTempDir()] });
     expect(r.stderr).toBe('');
-    const out = lastJson<{ before: { rings: number; sqpoll: number }; after: { rings: number; sqpoll: number }; fdinfo: string }>(r.stdout);
+    const out = lastJson<{ before: { rings: number; sqpoll: number; unverified: number }; after: { rings: number; sqpoll: number; unverified: number }; fdinfo: string }>(r.stdout);
     // libuv makes one SQPOLL ring and one plain ring: readable, only the first counts.
     expect(out.before.rings).toBeGreaterThan(out.before.sqpoll);
     expect(out.before.sqpoll).toBeGreaterThan(0);
+    expect(out.before.unverified).toBe(0);
     expect(out.fdinfo).toBe('EACCES');
-    expect(out.after).toEqual({ rings: out.before.rings, sqpoll: out.before.rings });
+    expect(out.after).toEqual({ rings: out.before.rings, sqpoll: out.before.rings, unverified: out.before.rings });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ioUring, list, parseStat } from '../src/index.js';
+import { describeBypass, ioUring, list, parseStat } from '../src/index.js';
 
 describe('list()', () => {
   it('sees every thread of this process, including this one', () => {
@@ -20,6 +20,14 @@ describe('list()', () => {
 
 describe('ioUring()', () => {
   it('finds no rings in a default Node 20 process (libuv io_uring is off)', () => {
-    expect(ioUring()).toEqual({ rings: 0, sqpoll: 0 });
+    expect(ioUring()).toEqual({ rings: 0, sqpoll: 0, unverified: 0 });
+  });
+});
+
+describe('describeBypass()', () => {
+  it('names SQPOLL rings and rings it could not check apart', () => {
+    expect(describeBypass({ rings: 3, sqpoll: 1, unverified: 0 })).toBe('1 io_uring SQPOLL ring(s)');
+    expect(describeBypass({ rings: 2, sqpoll: 2, unverified: 2 })).toBe('2 io_uring ring(s) whose fdinfo cannot be read, so SQPOLL cannot be ruled out');
+    expect(describeBypass({ rings: 3, sqpoll: 2, unverified: 1 })).toBe('1 io_uring SQPOLL ring(s) and 1 io_uring ring(s) whose fdinfo cannot be read, so SQPOLL cannot be ruled out');
   });
 });

@@ -21,7 +21,7 @@ export function probeRows(f: Features): [string, string][] {
     ['no_new_privs', yesNo(f.noNewPrivs)],
     ['capabilities', caps === '' ? '(none)' : caps],
     ['threads', String(f.threads)],
-    ['io_uring', `${f.ioUring.rings} rings, ${f.ioUring.sqpoll} SQPOLL`],
+    ['io_uring', `${f.ioUring.rings} rings, ${f.ioUring.sqpoll} SQPOLL${f.ioUring.unverified > 0 ? ` (${f.ioUring.unverified} unverifiable)` : ''}`],
   ];
 }
 

@@ -1,4 +1,5 @@
 import { ErrorCodes, ExileError } from '@exile/common';
+import { describeBypass } from '@exile/threads';
 import type { Features } from '../features.js';
 import type { NormalizedPolicy } from '../policy/types.js';
 import { planFs } from './fs.js';
@@ -43,7 +44,7 @@ export function plan(policy: NormalizedPolicy, features: Features, target: Targe
     : undefined;
   if (landlock && target === 'process' && features.ioUring.sqpoll > 0) {
     throw new ExileError(ErrorCodes.IO_URING,
-      `this process has ${features.ioUring.sqpoll} io_uring SQPOLL ring(s); their kernel thread would bypass Landlock`, { ioUring: features.ioUring });
+      `this process has ${describeBypass(features.ioUring)}; their submissions would bypass Landlock`, { ioUring: features.ioUring });
   }
   const steps: Step[] = [
     ...(namespaces.step ? [namespaces.step] : []),
