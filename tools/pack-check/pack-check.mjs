@@ -115,6 +115,15 @@ try {
   features = undefined;
 }
 check(probe.status === 0 && typeof features?.landlock?.abi === 'number', `exile probe --json (exit ${probe.status})${probe.stderr ? `: ${probe.stderr.trim()}` : ''}`);
+// launch() from an npm layout: the child's Landlock must let Node start and load exile's bootstrap
+// from node_modules (not the workspace), and the vows filter must install from @exile/vows/install.
+const launched = spawnSync(join(bin, 'node'), ['--input-type=module', '-e',
+  `import { launch } from '@exile/core';
+   const read = async () => { const fs = await import('node:fs'); try { fs.readFileSync('/etc/hostname'); return 'ok'; } catch (e) { return e.code; } };
+   console.log(JSON.stringify({ sum: await launch({ fs: false, vows: 'stdio' }, (a, b) => a + b, 2, 3), denied: await launch({ fs: false, vows: 'stdio rpath' }, read) }));`],
+{ cwd: project, env: offlineEnv, encoding: 'utf8' });
+check(launched.status === 0 && launched.stdout.trim() === '{"sum":5,"denied":"EACCES"}',
+  `launch() with fs: false + vows runs from node_modules, and denies a read (${launched.stdout.trim() || launched.stderr.trim().split('\n').slice(-6).join(' | ')})`);
 const built = spawnSync('sh', ['-c', `find ${join(project, 'node_modules')} -path '*/build/Release/*' | head -1`], { encoding: 'utf8' }).stdout.trim();
 check(built === '', `nothing was compiled at install time${built ? ` (found ${built})` : ''}`);
 

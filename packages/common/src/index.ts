@@ -1,3 +1,3 @@
 export { ExileError, ErrorCodes, callNative, type ErrorCode } from './errors.js';
 export { errnoName, errnoNumber } from './errno.js';
-export { loadAddon, executablePath } from './native.js';
+export { loadAddon, executablePath, ensureExecutable } from './native.js';

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { existsSync, readdirSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ExileError } from './errors.js';
@@ -39,8 +39,31 @@ export function loadAddon<T>(moduleUrl: string): T {
 }
 
 /**
+ * npm and pnpm pack every file as 0644, so a shipped executable arrives without its execute bit:
+ * the first use restores it (the installing user owns the file). Refused (read-only install,
+ * another user's) → a typed error saying what to run.
+ */
+export function ensureExecutable(path: string): void {
+  try {
+    accessSync(path, constants.X_OK);
+    return;
+  } catch {
+    // not executable yet
+  }
+  try {
+    chmodSync(path, 0o755);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ExileError(ErrorCodes.NATIVE,
+      `${path} lost its execute permission when the package was packed, and it cannot be restored from here (${code}); run: chmod 755 ${path}`,
+      { path, errnoName: code }, { cause: error });
+  }
+}
+
+/**
  * Path of a standalone executable shipped by the package that `moduleUrl` belongs to:
- * `prebuilds/<platform>-<arch>/<name>`, else `build/Release/<name>` from a source build.
+ * `prebuilds/<platform>-<arch>/<name>`, else `build/Release/<name>` from a source build. Before
+ * running it, call `ensureExecutable()`.
  */
 export function executablePath(moduleUrl: string, name: string): string {
   const root = packageRoot(moduleUrl);

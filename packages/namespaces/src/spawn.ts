@@ -1,5 +1,6 @@
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions, type StdioOptions } from 'node:child_process';
 import { closeSync } from 'node:fs';
+import { ensureExecutable } from '@exile/common';
 import { buildPlan } from './build-plan.js';
 import { launcherPath } from './launcher.js';
 import type { LaunchOptions } from './options.js';
@@ -38,6 +39,7 @@ export function spawn(command: string, args: readonly string[] = [], options: La
  * launcher; `stdio` gets `plan.keepFds` entries (missing ones are pipes, extra ones dropped).
  */
 export function spawnPlan(plan: Plan, options: SpawnOptions = {}, command = plan.argv[0] ?? ''): ChildProcess {
+  ensureExecutable(launcherPath);
   const fd = planFile(encodePlan(plan));
   const stdio = [...userStdio(options.stdio, plan.keepFds), fd] as StdioOptions;
   let child: ChildProcess;
