@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { lastJson, runScript, sharedTempDir, TASK_STATUS } from '@exile/test-utils';
 
 /** Runs `body` (with `launch` and `spawn` imported) in a fresh Node; `out` is printed as JSON. */
-function child(body: string) {
+function child(body: string, env: NodeJS.ProcessEnv = {}) {
   const r = runScript(`
     import { launch, spawn } from '@exile/core';
     const settle = (p) => p.then((value) => ({ value }), (e) => ({ error: { name: e.name, code: e.code, message: e.message, stack: e.stack, details: e.details } }));
     const out = {};
     ${body}
-    console.log(JSON.stringify(out, (k, v) => (typeof v === 'bigint' ? String(v) + 'n' : v instanceof Map ? [...v] : v)));`, { from: import.meta.url });
+    console.log(JSON.stringify(out, (k, v) => (typeof v === 'bigint' ? String(v) + 'n' : v instanceof Map ? [...v] : v)));`, { from: import.meta.url, env });
   return { ...r, out: lastJson<Record<string, { value?: unknown; error?: { name: string; code?: string; message: string; stack?: string; details?: Record<string, unknown> } }>>(r.stdout) };
 }
 
@@ -135,6 +135,23 @@ describe('launch()', () => {
     expect(out.policyRead).toEqual({ value: { atImport: 'loaded at import!?', secretAtImport: 'ok', later: 'ok', secret: 'ok' } });
     expect(out.byDefault).toEqual({ value: 'default export' });
     expect(out.missing!.error).toMatchObject({ name: 'TypeError' });
+  });
+});
+
+describe('launch() on a kernel without Landlock (EXILE_LANDLOCK_ABI_MAX=0)', () => {
+  it('strict refuses fs limits before any child starts; best-effort runs the function and says fs was not enforced', () => {
+    const { out } = child(`
+      const read = async () => { const fs = await import('node:fs'); try { fs.readFileSync('/etc/hostname'); return 'ok'; } catch (e) { return e.code; } };
+      out.strict = await settle(launch({ fs: false }, read));
+      out.bestEffort = await settle(launch({ fs: false, mode: 'best-effort' }, read));
+      const { explain } = await import('@exile/core');
+      out.items = { value: explain({ fs: false, mode: 'best-effort' }, 'launch').items.filter((i) => i.what === 'file system') };
+    `, { EXILE_LANDLOCK_ABI_MAX: '0' });
+    expect(out.strict!.error).toMatchObject({ code: 'ERR_EXILE_UNSUPPORTED' });
+    expect(out.strict!.error!.message).toContain('file system');
+    // Nothing restricts the read: the report said so, and the function shows it.
+    expect(out.bestEffort).toEqual({ value: 'ok' });
+    expect(out.items!.value).toEqual([expect.objectContaining({ mechanism: 'landlock', enforced: false })]);
   });
 });
 
