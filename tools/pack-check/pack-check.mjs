@@ -4,7 +4,7 @@
 // compiler on PATH — and then loads each package through ESM import and CJS require, and runs the
 // `exile` bin. Registry dependencies come from an npm cache filled beforehand.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,6 +115,9 @@ try {
   features = undefined;
 }
 check(probe.status === 0 && typeof features?.landlock?.abi === 'number', `exile probe --json (exit ${probe.status})${probe.stderr ? `: ${probe.stderr.trim()}` : ''}`);
+// Packing stores 0644: @exile/namespaces' install script gives exile-launch its execute bit back.
+const launcher = join(project, 'node_modules', '@exile', 'namespaces', 'prebuilds', `linux-${process.arch}`, 'exile-launch');
+check((statSync(launcher).mode & 0o111) === 0o111, 'exile-launch is executable after install');
 // launch() from an npm layout: the child's Landlock must let Node start and load exile's bootstrap
 // from node_modules (not the workspace), and the vows filter must install from @exile/vows/install.
 const launched = spawnSync(join(bin, 'node'), ['--input-type=module', '-e',
