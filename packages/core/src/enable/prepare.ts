@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import { ErrorCodes, ExileError } from '@exile/common';
-import { compile, type BpfProgram } from '@exile/seccomp';
-import { prepareVow, type PreparedVows } from '@exile/vows';
+import type { BpfProgram } from '@exile/seccomp';
+import type { PreparedVows } from '@exile/vows';
 import type { NormalizedPolicy } from '../policy/types.js';
 import type { Plan, Step } from '../plan/types.js';
-import { processFilter, vowOptions } from './process-filter.js';
+import { prepareProcessFilter } from './process-filter.js';
 
 /** Everything checked and built before the point of no return. */
 export interface Prepared {
@@ -40,6 +40,5 @@ export function prepare(plan: Plan, policy: NormalizedPolicy): Prepared {
   const seccomp = plan.steps.find((s): s is Extract<Step, { step: 'seccomp' }> => s.step === 'seccomp');
   if (seccomp === undefined) return {};
   const socketFilter = seccomp.rules.some((r) => r.syscall === 'socket');
-  if (seccomp.vows === undefined) return { rules: compile(processFilter(seccomp)), socketFilter };
-  return { vows: prepareVow(seccomp.vows, vowOptions(seccomp)), socketFilter };
+  return { ...prepareProcessFilter(seccomp), socketFilter };
 }

@@ -1,5 +1,5 @@
-import type { SeccompPolicy } from '@exile/seccomp';
-import { compile as compileVows, type VowOptions } from '@exile/vows';
+import { compile, type BpfProgram, type SeccompPolicy } from '@exile/seccomp';
+import { compile as compileVows, prepareVow, type PreparedVows, type VowOptions } from '@exile/vows';
 import type { Step } from '../plan/types.js';
 
 type SeccompStep = Extract<Step, { step: 'seccomp' }>;
@@ -16,4 +16,13 @@ export function vowOptions(step: SeccompStep): VowOptions {
 export function processFilter(step: SeccompStep): SeccompPolicy {
   if (step.vows === undefined) return { defaultAction: 'allow', rules: step.rules };
   return compileVows(step.vows, vowOptions(step));
+}
+
+/**
+ * That filter compiled and checked, ready to install in the Node process `pid` (this one for
+ * `enable()`, a launched child for `launch()`): the rules alone, or the vows with their reporter.
+ */
+export function prepareProcessFilter(step: SeccompStep, pid = process.pid): { rules: BpfProgram } | { vows: PreparedVows } {
+  if (step.vows === undefined) return { rules: compile(processFilter(step)) };
+  return { vows: prepareVow(step.vows, { ...vowOptions(step), pid }) };
 }

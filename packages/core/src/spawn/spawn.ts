@@ -42,10 +42,11 @@ export function startPlanned(planned: Plan, policy: NormalizedPolicy, command: s
   checkPaths(policy.fs);
   const landlockStep = planned.steps.find((s): s is Extract<Step, { step: 'landlock' }> => s.step === 'landlock');
   const landlock = landlockStep === undefined ? { items: [] } : landlockPreExec(widened(landlockStep.spec, runtime));
-  const seccomp = planned.target === 'child' ? planned.steps.find((s): s is Extract<Step, { step: 'seccomp' }> => s.step === 'seccomp') : undefined;
+  // A launched Node installs its seccomp filter itself: only a `child` plan's goes before exec.
+  const preExec = planned.target === 'child' ? planned : { ...planned, steps: planned.steps.filter((s) => s.step !== 'seccomp') };
+  const seccomp = preExec.steps.find((s): s is Extract<Step, { step: 'seccomp' }> => s.step === 'seccomp');
   const filter = seccomp && childFilter(seccomp.rules, seccomp.vows, seccomp.penalty, seccomp.errno).instructions;
   const extra = STARTUP_VOWS.filter((v) => seccomp?.vows !== undefined && !seccomp.vows.includes(v)).map((v) => startupItems[v]);
-  const preExec = planned.target === 'child' ? planned : { ...planned, steps: planned.steps.filter((s) => s.step !== 'seccomp') };
   const child = launch(command, args, { ...options, ...launchOptions(preExec, filter, landlock.step) }) as SandboxedChild;
   child.report = { mode: planned.mode, items: [...planned.items, ...landlock.items, ...extra], threads: 0, ms: performance.now() - start };
   return child;
