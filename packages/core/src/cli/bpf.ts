@@ -1,11 +1,11 @@
 import { compile, type BpfProgram } from '@exile/seccomp';
 import { processFilter } from '../enable/process-filter.js';
-import type { Plan, Step } from '../plan/types.js';
+import { findStep, type Plan } from '../plan/types.js';
 import { childFilter } from '../spawn/child-filter.js';
 
 /** The seccomp filter a plan installs, labelled, for `exile explain --bpf` (one filter on either side). */
 export function planFilters(plan: Plan): { label: string; program: BpfProgram }[] {
-  const step = plan.steps.find((s): s is Extract<Step, { step: 'seccomp' }> => s.step === 'seccomp');
+  const step = findStep(plan.steps, 'seccomp');
   if (step === undefined) return [];
   if (plan.target === 'child') return [{ label: 'filter installed before exec', program: childFilter(step.rules, step.vows, step.penalty, step.errno) }];
   const label = step.vows === undefined ? 'network and policy rules (default allow)'

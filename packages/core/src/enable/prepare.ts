@@ -3,7 +3,7 @@ import { ErrorCodes, ExileError } from '@exile/common';
 import type { BpfProgram } from '@exile/seccomp';
 import type { PreparedVows } from '@exile/vows';
 import type { NormalizedPolicy } from '../policy/types.js';
-import type { Plan, Step } from '../plan/types.js';
+import { findStep, type Plan } from '../plan/types.js';
 import { prepareProcessFilter } from './process-filter.js';
 
 /** Everything checked and built before the point of no return. */
@@ -37,7 +37,7 @@ export function checkPaths(fs: NormalizedPolicy['fs']): void {
  */
 export function prepare(plan: Plan, policy: NormalizedPolicy): Prepared {
   if (plan.steps.some((s) => s.step === 'landlock')) checkPaths(policy.fs);
-  const seccomp = plan.steps.find((s): s is Extract<Step, { step: 'seccomp' }> => s.step === 'seccomp');
+  const seccomp = findStep(plan.steps, 'seccomp');
   if (seccomp === undefined) return {};
   const socketFilter = seccomp.rules.some((r) => r.syscall === 'socket');
   return { ...prepareProcessFilter(seccomp), socketFilter };

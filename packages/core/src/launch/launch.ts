@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 import { ErrorCodes, ExileError } from '@exile/common';
 import { plan } from '../plan/plan.js';
-import type { Plan, Step } from '../plan/types.js';
+import { findStep, type Plan } from '../plan/types.js';
 import type { NormalizedPolicy, Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
 import { probe } from '../probe.js';
@@ -71,7 +71,7 @@ function withStdio(policy: NormalizedPolicy): NormalizedPolicy {
 
 /** The launched Node's pid as the child sees it: exile-launch execs it in place, or forks it as pid 2 of a new pid namespace. */
 function childPid(planned: Plan, outer: number): number {
-  return planned.steps.some((s) => s.step === 'namespaces' && s.pid) ? 2 : outer;
+  return findStep(planned.steps, 'namespaces')?.pid === true ? 2 : outer;
 }
 
 /**
@@ -140,7 +140,7 @@ export function launch<T>(policy: LaunchPolicy, target: ((...args: never[]) => T
       }
     }));
     if (child.pid === undefined) return; // it never started: 'error' says why
-    const seccomp = planned.steps.find((s): s is Extract<Step, { step: 'seccomp' }> => s.step === 'seccomp');
+    const seccomp = findStep(planned.steps, 'seccomp');
     let request: LaunchRequest;
     try {
       // Compiled while the child starts (it needs the child's pid).

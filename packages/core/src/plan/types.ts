@@ -48,6 +48,11 @@ export type Step =
  */
 export type Target = 'process' | 'child' | 'launch';
 
+/** The step of one kind in a plan's steps, if there is one. */
+export function findStep<K extends Step['step']>(steps: readonly Step[], kind: K): Extract<Step, { step: K }> | undefined {
+  return steps.find((s): s is Extract<Step, { step: K }> => s.step === kind);
+}
+
 /** Namespaces, mount views and pre-exec Landlock are set up by exile-launch for these targets. */
 export function startsChild(target: Target): boolean {
   return target !== 'process';

@@ -1,6 +1,6 @@
 import { CAP_NAMES } from '@exile/caps';
 import type { LaunchOptions, Mount, PreExecStep } from '@exile/namespaces';
-import type { Plan, Step } from '../plan/types.js';
+import { findStep, type Plan, type Step } from '../plan/types.js';
 
 type Of<K extends Step['step']> = Extract<Step, { step: K }>;
 
@@ -24,6 +24,8 @@ export function mountView(step: Of<'mounts'>, pid: boolean): Mount[] {
  */
 export function launchOptions(plan: Plan, filter: Uint8Array | undefined, landlock?: PreExecStep): Pick<LaunchOptions, 'namespaces' | 'fs' | 'preExec'> {
   const options: Pick<LaunchOptions, 'namespaces' | 'fs' | 'preExec'> = {};
+  // A pid namespace gets a fresh /proc: in the mount view, or over the host's tree.
+  const pid = findStep(plan.steps, 'namespaces')?.pid === true;
   const preExec: PreExecStep[] = [];
   for (const step of plan.steps) {
     switch (step.step) {
@@ -33,7 +35,7 @@ export function launchOptions(plan: Plan, filter: Uint8Array | undefined, landlo
         break;
       }
       case 'mounts':
-        options.fs = { root: 'empty', mounts: mountView(step, plan.steps.some((n) => n.step === 'namespaces' && n.pid)) };
+        options.fs = { root: 'empty', mounts: mountView(step, pid) };
         break;
       case 'caps':
         preExec.push({ type: 'caps', keep: step.keep.map((cap) => CAP_NAMES.indexOf(cap)) });
@@ -52,7 +54,6 @@ export function launchOptions(plan: Plan, filter: Uint8Array | undefined, landlo
     }
   }
   // A pid namespace on the host's tree: a fresh /proc over the host's one.
-  const pid = plan.steps.some((s) => s.step === 'namespaces' && s.pid);
   if (options.fs === undefined && pid) options.fs = { root: 'host', mounts: [{ type: 'proc' }] };
   if (preExec.length > 0) options.preExec = preExec;
   return options;

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { spawn as launch, type LaunchOptions } from '@exile/namespaces';
 import { plan } from '../plan/plan.js';
-import type { LandlockStepSpec, Plan, Report, ReportItem, Step } from '../plan/types.js';
+import { findStep, type LandlockStepSpec, type Plan, type Report, type ReportItem } from '../plan/types.js';
 import type { NormalizedPolicy, Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
 import { checkPaths } from '../enable/prepare.js';
@@ -40,11 +40,11 @@ function widened(spec: LandlockStepSpec, extra: Pick<LandlockFs, 'read' | 'exec'
 export function startPlanned(planned: Plan, policy: NormalizedPolicy, command: string, args: string[], options: SpawnOptions,
   start: number, runtime?: Pick<LandlockFs, 'read' | 'exec'>): SandboxedChild {
   checkPaths(policy.fs);
-  const landlockStep = planned.steps.find((s): s is Extract<Step, { step: 'landlock' }> => s.step === 'landlock');
+  const landlockStep = findStep(planned.steps, 'landlock');
   const landlock = landlockStep === undefined ? { items: [] } : landlockPreExec(widened(landlockStep.spec, runtime));
   // A launched Node installs its seccomp filter itself: only a `child` plan's goes before exec.
   const preExec = planned.target === 'child' ? planned : { ...planned, steps: planned.steps.filter((s) => s.step !== 'seccomp') };
-  const seccomp = preExec.steps.find((s): s is Extract<Step, { step: 'seccomp' }> => s.step === 'seccomp');
+  const seccomp = findStep(preExec.steps, 'seccomp');
   const filter = seccomp && childFilter(seccomp.rules, seccomp.vows, seccomp.penalty, seccomp.errno).instructions;
   const extra = STARTUP_VOWS.filter((v) => seccomp?.vows !== undefined && !seccomp.vows.includes(v)).map((v) => startupItems[v]);
   const child = launch(command, args, { ...options, ...launchOptions(preExec, filter, landlock.step) }) as SandboxedChild;
