@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's entry point: `npm run demo`, `npm test`, `npm run bench` all come here.
+# The project's entry point: `npm run demo`, `npm test`, `npm run bench`, `npm run test:kernels` all come here.
 # Sets everything up idempotently on a machine with Node >= 20.19, npm and a C++ toolchain, then
 # runs the requested thing.
 set -euo pipefail
@@ -10,11 +10,11 @@ pnpm_version=$(node -p "require('./package.json').packageManager.split('@')[1]")
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 
 setup_apt() {
-  local missing=()
+  local list=${1:-tools/apt-packages.txt} missing=()
   while read -r pkg proof; do
     [[ -z "$pkg" || "$pkg" == \#* ]] && continue
     [ -e "$proof" ] || missing+=("$pkg")
-  done < tools/apt-packages.txt
+  done < "$list"
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     log "warning: missing Debian packages (${missing[*]}); the tests that need them will fail"
@@ -65,5 +65,6 @@ case "${1:-}" in
   demo) setup; log "demo: exile probe"; node packages/core/dist/cli.js probe; log "demo: examples/archive-extract"; node examples/archive-extract/index.mjs ;;
   test) setup; run_tests ;;
   bench) setup; shift; node tools/bench.mjs "$@" ;;
-  *) echo "usage: tools/run.sh setup|demo|test|bench" >&2; exit 2 ;;
+  kernels) setup; setup_apt tools/kernels/apt-packages.txt; shift; node tools/kernels/kernels.mjs "$@" ;;
+  *) echo "usage: tools/run.sh setup|demo|test|bench|kernels" >&2; exit 2 ;;
 esac

@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "exile_seccomp",
-      "sources": ["native/seccomp.cc"],
+      "sources": ["native/seccomp.cc", "native/listener.cc"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!(node -p \"require('path').join(require('path').dirname(require.resolve('@exile/common/package.json')), 'include')\")"

@@ -17,6 +17,15 @@ const cache = join(work, 'npm-cache');
 const bin = join(work, 'bin');
 let failures = 0;
 
+// The architectures every native package ships a prebuild for, with their ELF e_machine.
+const ELF_MACHINES = { x64: 62, arm64: 183 };
+const MACHINE_NAMES = { 62: 'x86-64', 183: 'AArch64' };
+
+/** e_machine of an ELF file (little-endian), or -1 when it is not ELF. */
+function elfMachine(bytes) {
+  return bytes.length > 20 && bytes.readUInt32BE(0) === 0x7f454c46 ? bytes.readUInt16LE(18) : -1;
+}
+
 function step(message) {
   console.log(`pack-check: ${message}`);
 }
@@ -46,7 +55,12 @@ for (const file of files) {
   check(listing.includes('package/README.md'), `${name}: README.md`);
   check(!JSON.stringify(pkg).includes('workspace:'), `${name}: no workspace: ranges left`);
   if (pkg.gypfile) {
-    check(listing.some((f) => f.startsWith(`package/prebuilds/linux-${process.arch}/`)), `${name}: prebuilds/linux-${process.arch}/`);
+    for (const [arch, machine] of Object.entries(ELF_MACHINES)) {
+      const binaries = listing.filter((f) => f.startsWith(`package/prebuilds/linux-${arch}/`) && !f.endsWith('/'));
+      const machines = binaries.map((f) => elfMachine(execFileSync('tar', ['-xzOf', file, f], { maxBuffer: 64 << 20 })));
+      check(binaries.length > 0 && machines.every((m) => m === machine),
+        `${name}: prebuilds/linux-${arch}/ (${binaries.map((f, i) => `${f.split('/').pop()}: ${MACHINE_NAMES[machines[i]] ?? `ELF machine ${machines[i]}`}`).join(', ') || 'none'})`);
+    }
   }
 }
 
@@ -129,6 +143,36 @@ check(launched.status === 0 && launched.stdout.trim() === '{"sum":5,"denied":"EA
   `launch() with fs: false + vows runs from node_modules, and denies a read (${launched.stdout.trim() || launched.stderr.trim().split('\n').slice(-6).join(' | ')})`);
 const built = spawnSync('sh', ['-c', `find ${join(project, 'node_modules')} -path '*/build/Release/*' | head -1`], { encoding: 'utf8' }).stdout.trim();
 check(built === '', `nothing was compiled at install time${built ? ` (found ${built})` : ''}`);
+
+step('installing the same tarballs for arm64 (npm_config_arch=arm64), offline, without a compiler');
+// node-gyp-build's install step proves a prebuild by loading it, which an x64 Node cannot do
+// with an arm64 one: here the scripts are run by hand with arm64 as the target — node-gyp-build
+// must resolve each addon to its linux-arm64 prebuild, exile-launch's script must find and chmod
+// the arm64 launcher — and nothing may compile. Loading and running them on arm64 is for
+// npm run test:kernels, which boots an arm64 kernel.
+const arm = join(work, 'project-arm64');
+mkdirSync(arm);
+writeFileSync(join(arm, 'package.json'), JSON.stringify({ name: 'pack-check-arm64', private: true, version: '0.0.0' }));
+const armEnv = { ...offlineEnv, npm_config_arch: 'arm64' };
+const armInstall = spawnSync(unshare[0], [...unshare.slice(1), join(bin, 'npm'), 'install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', ...files],
+  { cwd: arm, env: armEnv, encoding: 'utf8' });
+check(armInstall.status === 0, `npm install --offline --ignore-scripts (exit ${armInstall.status})`);
+if (armInstall.status !== 0) console.log(armInstall.stdout, armInstall.stderr);
+for (const p of packages.filter((q) => q.json.gypfile)) {
+  const dir = join(arm, 'node_modules', ...p.json.name.split('/'));
+  const script = p.json.scripts?.install ?? '';
+  if (script === 'node-gyp-build') {
+    const resolved = spawnSync(join(bin, 'node'), ['-e', `console.log(require('node-gyp-build').resolve(${JSON.stringify(dir)}))`], { cwd: arm, env: armEnv, encoding: 'utf8' });
+    check(resolved.status === 0 && resolved.stdout.includes('/prebuilds/linux-arm64/'), `${p.json.name}: node-gyp-build picks ${resolved.stdout.trim().slice(dir.length + 1) || resolved.stderr.trim().split('\n').pop()}`);
+  } else {
+    const ran = spawnSync(join(bin, 'sh'), ['-c', script], { cwd: dir, env: armEnv, encoding: 'utf8' });
+    check(ran.status === 0, `${p.json.name}: its install script succeeds for arm64 (exit ${ran.status})${ran.status === 0 ? '' : `: ${ran.stderr.trim().split('\n').slice(-2).join(' | ')}`}`);
+  }
+}
+const armLauncher = join(arm, 'node_modules', '@exile', 'namespaces', 'prebuilds', 'linux-arm64', 'exile-launch');
+check(((statSync(armLauncher, { throwIfNoEntry: false })?.mode ?? 0) & 0o111) === 0o111, 'the arm64 exile-launch is executable after its install script');
+const armBuilt = spawnSync('sh', ['-c', `find ${join(arm, 'node_modules')} -path '*/build/Release/*' | head -1`], { encoding: 'utf8' }).stdout.trim();
+check(armBuilt === '', `nothing was compiled for arm64${armBuilt ? ` (found ${armBuilt})` : ''}`);
 
 step('source fallback: @exile/core without its prebuild compiles at install time (offline)');
 const coreTarball = files.find((f) => f.includes('exile-core-'));

@@ -1,17 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { NOBODY, sharedTempDir } from '@exile/test-utils';
+import { NOBODY, nobodyPath, sharedTempDir } from '@exile/test-utils';
 
 const BIN = fileURLToPath(new URL('../bin/landlock-run.mjs', import.meta.url));
 
 function run(args: string[], user: 'root' | 'nobody') {
-  const argv = [process.execPath, BIN, ...args];
   const [command, rest] = user === 'nobody'
-    ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...argv]]
-    : [argv[0]!, argv.slice(1)];
-  return spawnSync(command, rest, { encoding: 'utf8', timeout: 30_000 });
+    ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, nobodyPath(BIN), ...args]]
+    : [process.execPath, [BIN, ...args]];
+  // nobody's cwd is one it can enter wherever the clone is.
+  return spawnSync(command, rest, { encoding: 'utf8', timeout: 30_000, cwd: tmpdir() });
 }
 
 function fixture() {

@@ -2,11 +2,11 @@
 // per-thread operation, so that goes through @exile/threads' broadcast, never through here.
 #include <napi.h>
 #include <exile/napi.h>
+#include <exile/syscall_numbers.h>
 #include <cerrno>
 #include <cstdint>
 #include <linux/capability.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef PR_CAP_AMBIENT
@@ -22,7 +22,7 @@ Napi::Value Capget(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2]{};
-  if (syscall(SYS_capget, &header, data) != 0) exile::ThrowErrno(env, "capget", errno);
+  if (syscall(EXILE_NR_capget, &header, data) != 0) exile::ThrowErrno(env, "capget", errno);
   auto join = [](uint32_t lo, uint32_t hi) { return (static_cast<uint64_t>(hi) << 32) | lo; };
   Napi::Object o = Napi::Object::New(env);
   o.Set("effective", U64(env, join(data[0].effective, data[1].effective)));

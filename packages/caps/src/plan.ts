@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError } from '@exile/common';
+import { ErrorCodes, ExileError, ownData } from '@exile/common';
 import type { ThreadOp } from '@exile/threads';
 import { capBit, type CapName } from './names.js';
 import { LOCKED_SECUREBITS, UNSET_BY_LOCK } from './securebits.js';
@@ -65,6 +65,7 @@ export function keepMask(keep: unknown): bigint {
  */
 export function planDrop(state: RawCapState, opts: DropOptions = {}): DropPlan {
   if (typeof opts !== 'object' || opts === null) throw invalid('opts', 'must be an object');
+  opts = ownData(opts);
   const keep = keepMask(opts.keep);
   const ambient = flag(opts.ambient, 'opts.ambient', true);
   const boundingRequested = flag(opts.bounding, 'opts.bounding', true);

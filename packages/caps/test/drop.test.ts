@@ -164,3 +164,24 @@ describe.each(['current', 'nobody'] as const)('as %s', (user) => {
     expect(out.after.every((t) => t.nnp === '1')).toBe(true);
   });
 });
+
+describe('prepareDrop() as root', () => {
+  it('changes nothing; its ops broadcast by the caller drop on every thread, and finish() reports it', () => {
+    const r = runScript(`import { prepareDrop } from '@exile/caps';
+      import { broadcast } from '@exile/threads';
+      ${prelude}
+      const prepared = prepareDrop();
+      const before = tasks();
+      const report = prepared.finish(broadcast(prepared.ops));
+      ${privileged}
+      console.log(show({ before, after: tasks(), report, results }));
+      process.exit(0);
+    `, { from: import.meta.url, args: [tempFile()], env });
+    expect(r.stderr).toBe('');
+    const out = lastJson<{ before: Task[]; after: Task[]; report: Record<string, { enforced: boolean }>; results: Record<string, unknown> }>(r.stdout);
+    expect(out.before.every((t) => t.eff !== EMPTY && t.nnp === '0')).toBe(true);
+    for (const t of out.after) expect({ eff: t.eff, bnd: t.bnd, nnp: t.nnp }).toEqual({ eff: EMPTY, bnd: EMPTY, nnp: '1' });
+    expect(out.report.effective).toMatchObject({ enforced: true });
+    expect(out.results).toMatchObject({ chownMain: 'EPERM', chownPool: 'EPERM', listenMain: 'EACCES' });
+  });
+});

@@ -28,6 +28,8 @@ export const ErrorCodes = {
   TIMEOUT: 'ERR_EXILE_TIMEOUT',
   /** An operation was aborted by the caller. */
   ABORTED: 'ERR_EXILE_ABORTED',
+  /** Every worker of a pool is busy and `maxQueue` calls already wait. */
+  POOL_FULL: 'ERR_EXILE_POOL_FULL',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

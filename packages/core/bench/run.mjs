@@ -2,6 +2,8 @@
 // measured in the same run.
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { fastStartRows } from './fast-start.mjs';
+import { learnRows } from './learn.mjs';
 
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -35,10 +37,27 @@ const rpsExile = median(rounds.map((r) => r.exile));
 // 3. launch(() => 1) vs fork + IPC.
 const trip = JSON.parse(node('launch-child.mjs', '15'));
 
+// 4. The warm pool: single use at 20 calls/s, a markdown render vs in-process, maxUses vs worker_threads.
+const pool = JSON.parse(node('pool-child.mjs'));
+
+// 5. exile run with and without the violation supervisor, on a program that violates nothing.
+const supervisor = JSON.parse(node('supervisor.mjs', '9'));
+
 const f = (x, d = 2) => x.toFixed(d);
 console.log(`| measurement | exile | baseline | ratio | target |
 |---|---|---|---|---|
 | \`enable()\` fs + net + vows + caps, median of 15 fresh processes | ${f(enableMs)} ms | — | — | — |
 | HTTP on loopback, small file, 16 connections × 2 s, 7 rounds none → exile → none (medians; ratio: median of per-round ratios, range in brackets) | ${f(rpsExile, 0)} req/s | ${f(rpsPlain, 0)} req/s (no policy) | ${f(median(ratios))} [${f(ratios[0])}–${f(ratios[ratios.length - 1])}] | ≥ 0.97 |
 | \`launch({}, () => 1)\` round trip, median of 15 | ${f(trip.launch)} ms | ${f(trip.fork)} ms (fork + IPC) | ${f(trip.launch / trip.fork)}× | ≤ 1.2× |
-| \`launch()\` with fs: false, net: false, vows "stdio", caps dropped | ${f(trip.full)} ms | ${f(trip.fork)} ms (fork + IPC) | ${f(trip.full / trip.fork)}× | — |`);
+| \`launch()\` with fs: false, net: false, vows "stdio", caps dropped | ${f(trip.full)} ms | ${f(trip.fork)} ms (fork + IPC) | ${f(trip.full / trip.fork)}× | — |
+| \`createPool()\` worker start (same policy: created until its worker is idle), median of 9 | ${f(pool.start)} ms | ${f(trip.full)} ms (cold \`launch()\`) | ${f(pool.start / trip.full)}× | — |
+| \`createPool()\` single use, \`() => 1\`, same policy, size 4, 50 calls each made with every worker idle: p50 / p99 | ${f(pool.idle.p50)} / ${f(pool.idle.p99)} ms | ${f(trip.full)} ms (cold \`launch()\`) | ${f(pool.idle.p50 / trip.full, 3)}× | p50 ≤ 3 ms, p99 ≤ 10 ms |
+| \`createPool()\` single use, \`() => 1\`, same policy, size 4, 100 calls arriving at 20/s: p50 / p99 | ${f(pool.single.p50)} / ${f(pool.single.p99)} ms | ${f(trip.full)} ms (cold \`launch()\`) | ${f(pool.single.p50 / trip.full, 3)}× | p50 ≤ 3 ms, p99 ≤ 10 ms |
+| \`createPool()\` single use, marked render of a ${Math.round(pool.markdownBytes / 1024)} KiB README (the module renders a small sample 20 times at import), every worker idle: p50 / p99 | ${f(pool.renderedIdle.p50)} / ${f(pool.renderedIdle.p99)} ms | ${f(pool.inProcess)} ms (in-process, warm, median) | ${f(pool.renderedIdle.p50 / pool.inProcess)}× | ≤ 2× + 2 ms |
+| the same render as the first call of a fresh unsandboxed process (what single use runs), median of 9 | ${f(pool.firstRender)} ms | ${f(pool.inProcess)} ms (in-process, warm, median) | ${f(pool.firstRender / pool.inProcess)}× | — |
+| \`createPool()\` single use, the same render, 20/s: p50 / p99 | ${f(pool.rendered.p50)} / ${f(pool.rendered.p99)} ms | ${f(pool.inProcess)} ms (in-process, median) | ${f(pool.rendered.p50 / pool.inProcess)}× | ≤ 2× + 2 ms |
+| \`createPool()\` \`maxUses: 1000\`, \`() => 1\`, 2 workers, 2000 calls | ${f(pool.pooledRate, 0)} calls/s | ${f(pool.threadRate, 0)} calls/s (worker_threads, unsandboxed) | ${f(pool.pooledRate / pool.threadRate)}× | — |
+| \`exile run --vows "stdio rpath wpath proc exec"\` of a 200 × \`cat\` shell loop (no violation), median of 9 alternating runs | ${f(supervisor.supervised, 0)} ms (violation supervisor) | ${f(supervisor.plain, 0)} ms (EXILE_NO_SUPERVISOR=1) | ${f(supervisor.supervised / supervisor.plain)}× | ≤ 1.02× |
+| \`exile run --diagnose --rox /usr --ro /etc\` of the same loop (nothing denied, so nothing printed), median of 9 alternating runs | ${f(supervisor.diagnosed, 0)} ms (--diagnose) | ${f(supervisor.landlock, 0)} ms (the same without --diagnose) | ${f(supervisor.diagnosed / supervisor.landlock)}× | — (an observer for fitting; slower by design) |
+${learnRows()}`);
+console.log(`\n${fastStartRows()}`);

@@ -3,12 +3,12 @@
 // Raw numbers and errnos only; TypeScript names and interprets them.
 #include <napi.h>
 #include <exile/napi.h>
+#include <exile/syscall_numbers.h>
 
 #include <cerrno>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,7 +37,7 @@ Napi::Value Uname(const Napi::Env& env) {
 // TSYNC support without installing anything: the kernel validates flags before copying the
 // (NULL) program, so EFAULT means "flag known" and EINVAL means "flag unknown".
 long SeccompTsyncProbe() {
-  return Syscall3(SYS_seccomp, kSeccompSetModeFilter, kSeccompFilterFlagTsync, 0);
+  return Syscall3(EXILE_NR_seccomp, kSeccompSetModeFilter, kSeccompFilterFlagTsync, 0);
 }
 
 // User namespaces, decided by trying: a forked (single-threaded) child unshares and reports.

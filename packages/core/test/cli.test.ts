@@ -10,8 +10,8 @@ describe('exile CLI', () => {
     const r = run('probe');
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines.map((l) => l.split(/\s{2,}/)[0])).toEqual(['arch', 'kernel', 'landlock', 'seccomp', 'seccomp actions', 'user namespaces', 'no_new_privs', 'capabilities', 'threads', 'io_uring']);
-    const column = lines.map((l) => /^\S+(?: \S+)?\s+/.exec(l)![0].length);
+    expect(lines.map((l) => l.split(/\s{2,}/)[0])).toEqual(['arch', 'kernel', 'landlock', 'landlock, newer kernels', 'seccomp', 'seccomp actions', 'user namespaces', 'no_new_privs', 'capabilities', 'threads', 'io_uring']);
+    const column = lines.map((l) => /^\S+(?: \S+)*?\s{2,}/.exec(l)![0].length);
     expect(new Set(column).size).toBe(1);
   });
 
@@ -31,5 +31,26 @@ describe('exile CLI', () => {
   it('help exits 0', () => {
     expect(run('help').status).toBe(0);
     expect(run('--help').stdout).toContain('probe');
+  });
+});
+
+describe('exile --version and exile help vows', () => {
+  it('--version prints the package version', async () => {
+    const { version } = (await import('../package.json', { with: { type: 'json' } })).default;
+    expect(run('--version')).toMatchObject({ status: 0, stdout: `exile ${version}\n` });
+  });
+
+  it('help vows lists every vow of @exile/vows with its description and every syscall it allows', async () => {
+    const { VOW_NAMES, VOWS } = await import('@exile/vows');
+    const r = run('help', 'vows');
+    expect(r.status).toBe(0);
+    const sections = r.stdout.split('\n\n').slice(2);
+    expect(sections.map((s) => s.split(/\s/)[0])).toEqual([...VOW_NAMES]);
+    for (const [i, vow] of VOW_NAMES.entries()) {
+      const words = sections[i]!.split(/\s+/);
+      expect(sections[i]!.replace(/\s+/g, ' ')).toContain(VOWS[vow].description);
+      for (const name of [...VOWS[vow].syscalls, ...VOWS[vow].rules.flatMap((rule) => rule.syscall)]) expect(words).toContain(name);
+    }
+    expect(run('help', 'nothing').status).toBe(2);
   });
 });

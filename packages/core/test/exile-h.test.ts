@@ -142,7 +142,7 @@ describe.each<User>(['current', 'nobody'])('exile.h tests as %s', (user) => {
       out.text = await launch({ fs: false }, () => 'Control yourself. Take only what you need from it.\\n');
       out.reversed = await launch({}, (s) => [...s].reverse().join(''), 'abc123');
       out.object = await launch({}, (o) => ({ somecontent: o.somecontent }), { somecontent: 'Just something' });
-      out.readWithoutRpath = await launch({ vows: 'stdio' }, async () => { const fs = await import('node:fs'); return fs.readFileSync('/etc/hostname', 'utf8'); }).then(() => 'read', (e) => e.code);`, user);
+      out.readWithoutRpath = await launch({ vows: 'stdio' }, async () => { const fs = await import('node:fs'); return fs.readFileSync('/etc/hostname', 'utf8'); }).then(() => 'read', (e) => e.remote.code);`, user);
     expect(out).toEqual({
       plus: 23, text: 'Control yourself. Take only what you need from it.\n', reversed: '321cba',
       object: { somecontent: 'Just something' }, readWithoutRpath: 'EACCES',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { freeVariables } from '../src/launch/free-variables.js';
-import { parseViolation } from '../src/launch/protocol.js';
 
 const globals = new Set(Object.getOwnPropertyNames(globalThis));
 const free = (fn: (...args: never[]) => unknown) => freeVariables(fn.toString(), globals);
@@ -34,14 +33,5 @@ describe('freeVariables', () => {
   it('rejects source that is not a function expression', () => {
     expect(() => freeVariables(Math.max.toString(), globals)).toThrow(SyntaxError);
     expect(() => freeVariables('method() { return 1; }', globals)).toThrow(SyntaxError);
-  });
-});
-
-describe('parseViolation', () => {
-  it('reads the vows reporter line', () => {
-    expect(parseViolation('noise\nexile: socket(2) blocked by vows; add "inet" to allow\n')).toEqual({ syscall: 'socket', vows: ['inet'], line: 'exile: socket(2) blocked by vows; add "inet" to allow' });
-    expect(parseViolation('exile: openat(2) blocked by vows; add "wpath" and "cpath" to allow')?.vows).toEqual(['wpath', 'cpath']);
-    expect(parseViolation('exile: ptrace(2) blocked by vows; no vow allows it')).toMatchObject({ syscall: 'ptrace', vows: [] });
-    expect(parseViolation('Error: something else')).toBeUndefined();
   });
 });

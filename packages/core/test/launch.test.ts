@@ -1,29 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lastJson, runScript, sharedTempDir, TASK_STATUS } from '@exile/test-utils';
-
-/** Runs `body` (with `launch` and `spawn` imported) in a fresh Node; `out` is printed as JSON. */
-function child(body: string, env: NodeJS.ProcessEnv = {}) {
-  const r = runScript(`
-    import { launch, spawn } from '@exile/core';
-    const settle = (p) => p.then((value) => ({ value }), (e) => ({ error: { name: e.name, code: e.code, message: e.message, stack: e.stack, details: e.details } }));
-    const out = {};
-    ${body}
-    console.log(JSON.stringify(out, (k, v) => (typeof v === 'bigint' ? String(v) + 'n' : v instanceof Map ? [...v] : v)));`, { from: import.meta.url, env });
-  return { ...r, out: lastJson<Record<string, { value?: unknown; error?: { name: string; code?: string; message: string; stack?: string; details?: Record<string, unknown> } }>>(r.stdout) };
-}
-
-/** A temp dir holding a module package (`pkg/`, type module) and `secret.txt` outside it. */
-function packageWithSecret(): { pkg: string; secret: string } {
-  const dir = sharedTempDir('exile-launch-');
-  const pkg = join(dir, 'pkg');
-  mkdirSync(pkg);
-  writeFileSync(join(pkg, 'package.json'), '{ "type": "module" }');
-  const secret = join(dir, 'secret.txt');
-  writeFileSync(secret, 'outside the package');
-  return { pkg, secret };
-}
+import { TASK_STATUS } from '@exile/test-utils';
+import { child, packageWithSecret } from './launch-child.js';
 
 describe('launch()', () => {
   it('returns the result by structured clone; arguments cross the same way', () => {
@@ -35,10 +14,12 @@ describe('launch()', () => {
     expect(out.clone).toEqual({ value: [['a', 1], ['d', '1970-01-01T00:00:00.000Z'], ['n', '1180591620717411303424n']] });
   });
 
-  it('re-throws a thrown error with its name, message, code and stack', () => {
+  it('re-throws a thrown error as an ExileRemoteError with the original name, message, code and stack', () => {
     const { out } = child(`out.thrown = await settle(launch({}, () => { throw Object.assign(new RangeError('too far'), { code: 'E_FAR' }); }));`);
-    expect(out.thrown!.error).toMatchObject({ name: 'RangeError', message: 'too far', code: 'E_FAR' });
+    expect(out.thrown!.error).toMatchObject({ name: 'ExileRemoteError', message: 'too far', exile: false, remoteClass: true,
+      remote: { name: 'RangeError', message: 'too far', code: 'E_FAR' } });
     expect(out.thrown!.error!.stack).toContain('launched-function.js');
+    expect(out.thrown!.error!.stack).toMatch(/^ExileRemoteError: RangeError: too far\n/);
   });
 
   it('the function runs restricted: fs false denies reads the same function does unrestricted', () => {
@@ -134,7 +115,7 @@ describe('launch()', () => {
     expect(out.rpath).toEqual({ value: { atImport: 'loaded at import!?', secretAtImport: 'EACCES', later: 'ok', secret: 'EACCES' } });
     expect(out.policyRead).toEqual({ value: { atImport: 'loaded at import!?', secretAtImport: 'ok', later: 'ok', secret: 'ok' } });
     expect(out.byDefault).toEqual({ value: 'default export' });
-    expect(out.missing!.error).toMatchObject({ name: 'TypeError' });
+    expect(out.missing!.error).toMatchObject({ name: 'ExileRemoteError', remote: { name: 'TypeError' } });
   });
 });
 
@@ -195,7 +176,12 @@ describe('spawn()', () => {
       out.ok = { value: await run({ net: false }, '/bin/sh', ['-c', 'exit 4']) };
       out.missing = { value: await run({}, '/nonexistent/program') };
     `);
-    expect(out.ok!.value).toEqual({ code: 4, items: ['network: none', 'no new privileges (setuid/file capabilities ignored on exec)'] });
+    expect(out.ok!.value).toEqual({ code: 4, items: [
+      'network: none', 'network: new sockets other than AF_UNIX (vsock, packet, raw, netlink, XDP, ALG, …)',
+      'scope: signals and ptrace (pidfd_getfd, /proc/PID/ns) only within the sandbox', 'scope: abstract Unix sockets only within the sandbox',
+      'terminal input injection (ioctl TIOCSTI, TIOCLINUX)',
+      'capabilities: drop all', 'no new privileges (setuid/file capabilities ignored on exec)', 'session: a new one, no controlling terminal',
+    ] });
     expect(out.missing!.value).toMatchObject({ error: 'ERR_EXILE_LAUNCH' });
   });
 });

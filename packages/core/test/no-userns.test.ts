@@ -40,7 +40,8 @@ describe('spawn() without user namespaces (unprivileged), strict vs best-effort'
       const out = { userns: probe().userNamespaces.available };
       const run = (policy, cmd, args) => { try { const c = spawn(policy, cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }); return new Promise((res) => { let s = ''; c.stdout.on('data', (d) => (s += d)); c.on('error', (e) => res({ error: e.code })); c.on('close', (code) => res({ code, stdout: s, items: c.report.items.map((i) => [i.what, i.mechanism, i.enforced]) })); }); } catch (e) { return { thrown: e.code, message: e.message }; } };
       const connect = "require('net').connect(9, '127.0.0.1').on('error', (e) => { console.log(e.code); })";
-      out.netFallback = await run({ net: false }, process.execPath, ['-e', connect]);
+      out.netStrict = await run({ net: false }, process.execPath, ['-e', connect]);
+      out.netFallback = await run({ net: false, mode: 'best-effort' }, process.execPath, ['-e', connect]);
       out.fsStrict = await run({ fs: { read: ['/usr'] } }, '/bin/true', []);
       out.fsBestEffort = await run({ fs: { read: ['/usr'] }, mode: 'best-effort' }, '/bin/true', []);
       out.pidStrict = await run({ namespaces: { pid: true } }, '/bin/true', []);
@@ -49,9 +50,12 @@ describe('spawn() without user namespaces (unprivileged), strict vs best-effort'
     expect(r.stderr).toBe('');
     const out = lastJson<Record<string, { code?: number; stdout?: string; thrown?: string; message?: string; items?: [string, string, boolean][] } | boolean>>(r.stdout);
     expect(out.userns).toBe(false);
+    // Neither Landlock scopes nor a pid/network namespace: strict refuses; best-effort reports them.
+    expect(out.netStrict).toMatchObject({ thrown: 'ERR_EXILE_UNSUPPORTED', message: expect.stringContaining('scope: signals') });
+    expect((out.netFallback as { items: unknown[] }).items).toContainEqual(['scope: signals and ptrace (pidfd_getfd, /proc/PID/ns) only within the sandbox', 'landlock', false]);
     // No network namespace: the seccomp socket filter takes over before exec, and holds.
     expect(out.netFallback).toMatchObject({ code: 0, stdout: 'EAFNOSUPPORT\n' });
-    expect((out.netFallback as { items: unknown[] }).items).toContainEqual(['network: new sockets other than AF_UNIX', 'seccomp', true]);
+    expect((out.netFallback as { items: unknown[] }).items).toContainEqual(['network: new sockets other than AF_UNIX (vsock, packet, raw, netlink, XDP, ALG, …)', 'seccomp', true]);
     expect(out.fsStrict).toMatchObject({ thrown: 'ERR_EXILE_UNSUPPORTED' });
     expect((out.fsStrict as { message: string }).message).toContain('user namespaces are unavailable');
     expect(out.fsBestEffort).toMatchObject({ code: 0 });

@@ -1,7 +1,7 @@
 // spawn() with Landlock applied by exile-launch right before exec: every thread of the program
 // starts restricted. The namespaces config keeps the host's file system (no mount view), so a
 // refused write is Landlock's EACCES, not a read-only or missing mount.
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lastJson, runScript, sharedTempDir } from '@exile/test-utils';
@@ -83,5 +83,23 @@ describe.each<User>(['current', 'nobody'])('spawn() with Landlock before exec, a
     expect(out.other).toMatchObject({ code: 0, stdout: 'EACCES\n' });
     expect(out.free).toMatchObject({ code: 0, stdout: 'connected\n' });
     expect(out.allowed?.items).toContainEqual([expect.stringMatching(/^network: TCP connect to port \d+, bind to no port$/), expect.stringMatching(/^landlock ABI \d+$/), true]);
+  });
+
+  it('a policy path that is a symlink is resolved once: the rule is on its target and the report names it', () => {
+    const dir = tree();
+    // An earlier run with SHARED writable planted SHARED/cache -> SECRET.
+    mkdirSync(join(dir, 'secret'));
+    writeFileSync(join(dir, 'secret', 's'), 'secret\n');
+    writeFileSync(join(dir, 'outside', 'o'), 'other\n');
+    chmodSync(join(dir, 'secret'), 0o755);
+    symlinkSync(join(dir, 'secret'), join(dir, 'rw', 'cache'));
+    const r = script(`
+      out.run = await run({ namespaces: { user: true, mount: true }, fs: { exec: ${JSON.stringify(SYSTEM)}, read: ['${dir}/rw/cache'] } },
+        '/bin/sh', ['-c', 'cat ${dir}/rw/cache/s; cat ${dir}/outside/o || echo refused']);
+    `, user);
+    expect(r.stderr).toBe('');
+    const out = lastJson<{ run: { code: number; stdout: string; items: [string, string, boolean][] } }>(r.stdout).run;
+    expect(out).toMatchObject({ code: 0, stdout: 'secret\nrefused\n' });
+    expect(out.items).toContainEqual([`file system: ${dir}/rw/cache is ${dir}/secret`, 'landlock', true]);
   });
 });

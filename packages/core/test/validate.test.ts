@@ -18,12 +18,18 @@ describe('validatePolicy', () => {
       penalty: 'errno',
     }, '/base');
     expect(n).toEqual({
-      fs: { read: ['/usr', '/base/rel'], write: ['/tmp/out'], exec: [] },
+      fs: { read: ['/usr', '/base/rel'], write: ['/tmp/out'], exec: [], devices: true, allowWriteExec: false, makeDevices: [] },
+      profiles: [],
       net: { connect: [80, 443], bind: [] },
       vows: ['stdio', 'rpath', 'inet'],
       syscalls: [],
       capabilities: { keep: ['CAP_NET_BIND_SERVICE', 'CAP_CHOWN'] },
       namespaces: { user: true, mount: true, net: true, pid: true, ipc: true, uts: true, cgroup: true },
+      uid: undefined,
+      gid: undefined,
+      hostname: undefined,
+      mounts: [],
+      seccompProfile: undefined,
       mode: 'strict',
       penalty: 'errno',
       errno: 'EPERM',
@@ -108,6 +114,12 @@ describe('loadPolicy', () => {
     expect(loadPolicy(pathToFileURL(path))).toEqual(expected);
   });
 
+  it('keeps devices: false and allowWriteExec: true through a round trip, and leaves the defaults out', () => {
+    expect(loadPolicy({ fs: { read: ['/usr'], devices: false, allowWriteExec: true } }).fs)
+      .toEqual({ read: ['/usr'], write: [], exec: [], devices: false, allowWriteExec: true });
+    expect(loadPolicy({ fs: { read: ['/usr'], devices: true, allowWriteExec: false } }).fs).toEqual({ read: ['/usr'], write: [], exec: [] });
+  });
+
   it('loads an object, and its result validates again unchanged', () => {
     const policy = loadPolicy({ net: false, capabilities: { keep: ['chown'] }, namespaces: 'all', mode: 'best-effort' });
     expect(policy).toMatchObject({ net: false, capabilities: { keep: ['CAP_CHOWN'] }, mode: 'best-effort' });
@@ -132,7 +144,16 @@ describe('loadPolicy', () => {
 describe('validatePolicy: syscall rules, checked by @exile/seccomp', () => {
   it('turns JSON string values into bigints', () => {
     const n = validatePolicy({ syscalls: [{ syscall: 'ioctl', action: { errno: 'EPERM' }, args: [{ index: 1, op: 'masked-eq', mask: '0xffffffff', value: '21524' }] }] });
-    expect(n.syscalls[0]!.args).toEqual([{ index: 1, op: 'masked-eq', mask: 0xffffffffn, value: 21524n }]);
+    expect(n.syscalls[0]!.args).toEqual([{ index: 1, op: 'masked-eq', mask: 0xffffffffn, value: 21524n, width: 32 }]);
+  });
+
+  it('takes each argument\'s width from the syscall: 32 for ioctl\'s request; a 64-bit check of it is refused', () => {
+    const rule = (width?: 32 | 64) => ({ syscall: 'ioctl', action: { errno: 'EPERM' }, args: [{ index: 1, op: 'eq', value: 0x541b, ...(width ? { width } : {}) }] }) as const;
+    expect(validatePolicy({ syscalls: [rule()] }).syscalls[0]!.args![0]!.width).toBe(32);
+    const e = thrown(() => validatePolicy({ syscalls: [{ syscall: 'getpid', action: 'allow' }, rule(64)] }));
+    expect(e.code).toBe('ERR_EXILE_INVALID_POLICY');
+    expect(e.details.path).toBe('$.syscalls[1].args[0].width');
+    expect(e.message).toContain('argument 1 of ioctl is 32 bits wide');
   });
 
   it.each<[unknown, string, string]>([

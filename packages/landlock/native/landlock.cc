@@ -2,46 +2,41 @@
 // as a buffer, so this file knows no access right, no struct layout and no ABI: it only performs
 // the syscalls and reports each errno (exile::ThrowErrno → ERR_EXILE_SYSCALL in TypeScript).
 #include <exile/napi.h>
+#include <exile/syscall_numbers.h>
 
 #include <cerrno>
 #include <fcntl.h>
 #include <string>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace {
-
-// Same numbers on x86_64, aarch64 and riscv64 (asm-generic); declared here so the build machine's
-// headers do not matter.
-constexpr long kCreateRuleset = 444;
-constexpr long kAddRule = 445;
-constexpr long kRestrictSelf = 446;
 
 int FdArg(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().Int32Value(); }
 
 // landlock_create_ruleset(NULL, 0, flags): the value, or -errno (the ABI probe must not throw).
 Napi::Value Query(const Napi::CallbackInfo& info) {
   unsigned flags = info[0].As<Napi::Number>().Uint32Value();
-  long r = syscall(kCreateRuleset, nullptr, 0, flags);
+  long r = syscall(EXILE_NR_landlock_create_ruleset, nullptr, 0, flags);
   return Napi::Number::New(info.Env(), static_cast<double>(r < 0 ? -errno : r));
 }
 
 // createRuleset(attr: Buffer) → ruleset fd. The buffer's length is the struct size for the ABI.
 Napi::Value CreateRuleset(const Napi::CallbackInfo& info) {
   auto attr = info[0].As<Napi::Buffer<uint8_t>>();
-  long fd = syscall(kCreateRuleset, attr.Data(), attr.Length(), 0);
+  long fd = syscall(EXILE_NR_landlock_create_ruleset, attr.Data(), attr.Length(), 0);
   if (fd < 0) exile::ThrowErrno(info.Env(), "landlock_create_ruleset", errno);
   return Napi::Number::New(info.Env(), static_cast<double>(fd));
 }
 
-// addRule(rulesetFd, ruleType, attr: Buffer)
+// addRule(rulesetFd, ruleType, attr: Buffer, flags)
 Napi::Value AddRule(const Napi::CallbackInfo& info) {
   int fd = FdArg(info, 0);
   unsigned type = info[1].As<Napi::Number>().Uint32Value();
   auto attr = info[2].As<Napi::Buffer<uint8_t>>();
-  if (syscall(kAddRule, fd, type, attr.Data(), 0) < 0) exile::ThrowErrno(info.Env(), "landlock_add_rule", errno);
+  unsigned flags = info[3].As<Napi::Number>().Uint32Value();
+  if (syscall(EXILE_NR_landlock_add_rule, fd, type, attr.Data(), flags) < 0) exile::ThrowErrno(info.Env(), "landlock_add_rule", errno);
   return info.Env().Undefined();
 }
 
@@ -49,7 +44,7 @@ Napi::Value AddRule(const Napi::CallbackInfo& info) {
 Napi::Value RestrictSelf(const Napi::CallbackInfo& info) {
   int fd = FdArg(info, 0);
   unsigned flags = info[1].As<Napi::Number>().Uint32Value();
-  if (syscall(kRestrictSelf, fd, flags) < 0) exile::ThrowErrno(info.Env(), "landlock_restrict_self", errno);
+  if (syscall(EXILE_NR_landlock_restrict_self, fd, flags) < 0) exile::ThrowErrno(info.Env(), "landlock_restrict_self", errno);
   return info.Env().Undefined();
 }
 

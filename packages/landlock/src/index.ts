@@ -1,8 +1,11 @@
 export { ExileError, ErrorCodes } from '@exile/common';
 export { abi, ABI_MAX_ENV, type LandlockAvailability } from './abi.js';
-export { restrict } from './restrict.js';
-export { compile, type CompiledRuleset } from './compile.js';
+export { prepareRestrict, restrict, type PreparedRestrict } from './restrict.js';
+export { compile, type CompiledRuleset, type CompileOptions } from './compile.js';
+export { deniesPort, missingFsRights, OPERATION_RIGHTS, type FsOperation, type RulesetModel } from './evaluate.js';
 export type { LandlockSpec } from './spec.js';
 export type { LandlockStatus } from './status.js';
-export type { KernelView, NotEnforced } from './plan.js';
+export { canLog, planSpec, type Enforcer, type KernelView, type NotEnforced, type RulesetPlan } from './plan.js';
+export type { LogFlag } from './uapi.js';
 export { FS_RIGHTS, NET_RIGHTS, SCOPES, NEWEST_ABI, type FsAccess, type NetAccess, type Scope } from './rights.js';
+export { parseLandlockRecord, type Blocker, type LandlockRecord } from './audit.js';

@@ -5,7 +5,7 @@ interface Native {
   query(flags: number): number;
   /** landlock_create_ruleset(attr, attr.length, 0) → ruleset fd. */
   createRuleset(attr: Buffer): number;
-  addRule(rulesetFd: number, ruleType: number, attr: Buffer): void;
+  addRule(rulesetFd: number, ruleType: number, attr: Buffer, flags: number): void;
   /** landlock_restrict_self on the calling thread (every thread with TSYNC). */
   restrictSelf(rulesetFd: number, flags: number): void;
   /** open(path, O_PATH | O_CLOEXEC) + fstat → [fd, isDirectory]. */

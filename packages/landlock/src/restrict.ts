@@ -1,15 +1,14 @@
 import { ErrorCodes, ExileError, callNative } from '@exile/common';
+import { broadcast, requireEngine, type BroadcastReport, type ThreadOp } from '@exile/threads';
 import { abi } from './abi.js';
 import { enforce, preflight } from './enforce.js';
 import { errnoOf, native } from './native.js';
-import { handledMasks, isEmpty, planRuleset, type NotEnforced, type RulesetPlan } from './plan.js';
+import { handledMasks, isEmpty, logMask, planRuleset, quietMasks, type NotEnforced, type RulesetPlan } from './plan.js';
+import { MISSING, missingPath } from './resolve.js';
 import { planRules, type PathKind } from './rules.js';
 import { normalizeSpec, type LandlockSpec, type NormalizedSpec } from './spec.js';
 import { statusOf, type LandlockStatus } from './status.js';
-import { RULE_NET_PORT, RULE_PATH_BENEATH, encodeNetPort, encodePathBeneath, encodeRulesetAttr } from './uapi.js';
-
-/** Errnos that mean "this path does not exist" (a missing component or a non-directory on the way). */
-const MISSING = ['ENOENT', 'ENOTDIR'];
+import { ADD_RULE_QUIET, RULE_NET_PORT, RULE_PATH_BENEATH, encodeNetPort, encodePathBeneath, encodeRulesetAttr } from './uapi.js';
 
 /** Opens every spec path O_PATH|O_CLOEXEC. On error every fd opened so far is closed. */
 function openPaths(spec: NormalizedSpec, fds: Map<string, number>): Map<string, PathKind> {
@@ -27,9 +26,7 @@ function openPaths(spec: NormalizedSpec, fds: Map<string, number>): Map<string, 
           kinds.set(grant.path, { missing: errno });
           continue;
         }
-        throw new ExileError(ErrorCodes.INVALID_POLICY,
-          `landlock spec: ${where}: ${grant.path} does not exist (${errno}); create it first or set missingPaths: 'ignore'`,
-          { path: where, file: grant.path, errnoName: errno }, { cause: error });
+        throw missingPath(grant, errno, error);
       }
       throw new ExileError(ErrorCodes.SYSCALL, `landlock spec: ${where}: cannot open ${grant.path} (${errno ?? String(error)})`,
         { path: where, file: grant.path, errnoName: errno }, { cause: error });
@@ -55,13 +52,13 @@ function prepare(spec: NormalizedSpec, plan: RulesetPlan): { rulesetFd: number; 
   try {
     const kinds = openPaths(spec, pathFds);
     const rules = planRules(plan, spec.fs ?? [], kinds, spec.net?.ports ?? []);
-    rulesetFd = callNative('landlock: create ruleset', () => native.createRuleset(encodeRulesetAttr(plan.abi, handledMasks(plan))));
+    rulesetFd = callNative('landlock: create ruleset', () => native.createRuleset(encodeRulesetAttr(plan.abi, handledMasks(plan), quietMasks(plan))));
     for (const rule of rules.paths) {
       const fd = pathFds.get(rule.path) ?? -1;
-      callNative(`landlock: add rule for ${rule.path}`, () => native.addRule(rulesetFd, RULE_PATH_BENEATH, encodePathBeneath(rule.allowed, fd)));
+      callNative(`landlock: add rule for ${rule.path}`, () => native.addRule(rulesetFd, RULE_PATH_BENEATH, encodePathBeneath(rule.allowed, fd), rule.quiet ? ADD_RULE_QUIET : 0));
     }
     for (const rule of rules.ports) {
-      callNative(`landlock: add rule for port ${rule.port}`, () => native.addRule(rulesetFd, RULE_NET_PORT, encodeNetPort(rule.allowed, rule.port)));
+      callNative(`landlock: add rule for port ${rule.port}`, () => native.addRule(rulesetFd, RULE_NET_PORT, encodeNetPort(rule.allowed, rule.port), rule.quiet ? ADD_RULE_QUIET : 0));
     }
     return { rulesetFd, notes: rules.notEnforced };
   } catch (error) {
@@ -72,26 +69,85 @@ function prepare(spec: NormalizedSpec, plan: RulesetPlan): { rulesetFd: number; 
   }
 }
 
+/** A Landlock ruleset built and checked for this process but not applied: `prepareRestrict()`'s result. */
+export interface PreparedRestrict {
+  /** What `enforce()` will apply; `threads` is 0 and `enforced` `none` until then. */
+  readonly status: LandlockStatus;
+  /**
+   * Sets no_new_privs and applies the ruleset to every thread — the point of no return — then
+   * closes it. Checks again for io_uring SQPOLL rings (one may have been created since). Once.
+   *
+   * @throws ExileError ERR_EXILE_IO_URING, ERR_EXILE_THREADS, ERR_EXILE_UNSUPPORTED (the layer
+   *   limit), ERR_EXILE_INVALID_POLICY (already enforced or closed).
+   */
+  enforce(): LandlockStatus;
+  /**
+   * `enforce()`, with a caller's own per-thread ops run on every thread right after the restrict,
+   * in the same round over the threads (`@exile/core` drops capabilities this way); `threads` is
+   * the report of the broadcast that ran them (absent when `ops` is empty under TSYNC).
+   */
+  enforceWith(ops: readonly ThreadOp[]): { status: LandlockStatus; threads?: BroadcastReport };
+  /** Closes the ruleset without applying it (a caller that gave up before its point of no return). */
+  close(): void;
+}
+
+/**
+ * `restrict()` in two halves: validates `spec`, decides what this kernel can enforce, opens every
+ * path and builds the ruleset — all that can fail for a reason known in advance — changing
+ * nothing but holding one file descriptor; `enforce()` is the rest. A caller with a point of no
+ * return (`@exile/core`'s `prepare()`) builds the ruleset long before it applies it.
+ *
+ * @throws like `restrict()`, except ERR_EXILE_THREADS.
+ */
+export function prepareRestrict(spec: LandlockSpec): PreparedRestrict {
+  const normalized = normalizeSpec(spec);
+  const plan = planRuleset(normalized, abi());
+  const none = statusOf(plan, 0, []);
+  if (isEmpty(plan)) {
+    return { status: none, enforce: () => none, enforceWith: (ops) => (ops.length === 0 ? { status: none } : { status: none, threads: broadcast(ops) }), close: () => undefined };
+  }
+  // Without TSYNC only the engine reaches every thread: know it is there before opening anything.
+  if (plan.mechanism === 'broadcast') requireEngine('landlock: restricting every thread on a kernel without TSYNC');
+  preflight();
+  const { rulesetFd, notes } = prepare(normalized, plan);
+  let state: 'ready' | 'used' = 'ready';
+  const use = (): void => {
+    if (state !== 'ready') throw new ExileError(ErrorCodes.INVALID_POLICY, 'landlock: this prepared ruleset was enforced or closed already; prepare another', {});
+    state = 'used';
+  };
+  const enforceWith = (ops: readonly ThreadOp[]): { status: LandlockStatus; threads?: BroadcastReport } => {
+    use();
+    preflight();
+    // On failure the ruleset fd stays open on purpose: a late thread may still be applying it.
+    const { count, threads } = enforce(rulesetFd, plan.mechanism, logMask(plan), ops);
+    closeAll([rulesetFd]);
+    return threads === undefined ? { status: statusOf(plan, count, notes) } : { status: statusOf(plan, count, notes), threads };
+  };
+  return {
+    status: statusOf(plan, 0, notes),
+    enforce: () => enforceWith([]).status,
+    enforceWith,
+    close(): void {
+      use();
+      closeAll([rulesetFd]);
+    },
+  };
+}
+
 /**
  * Restricts every thread of this process (and every process it starts later) to `spec`, and
  * reports exactly what is enforced. Validation, compat decisions, opening the paths and building
  * the ruleset all happen first: if any of it fails, the process is left as it was. Then
  * no_new_privs is set and the ruleset is applied — TSYNC on ABI ≥ 8, else the @exile/threads
  * broadcast. A second call stacks another domain (the two intersect; at most 16 per thread).
+ * `prepareRestrict(spec).enforce()`.
  *
  * @throws ExileError ERR_EXILE_INVALID_POLICY (bad spec or missing path, `details.path`),
  *   ERR_EXILE_UNSUPPORTED (hard mode: the kernel cannot enforce something; or the layer limit),
+ *   ERR_EXILE_UNSUPPORTED also where @exile/threads' engine is not built and the kernel has no TSYNC,
  *   ERR_EXILE_IO_URING (an SQPOLL ring exists), ERR_EXILE_THREADS (a thread was not reached),
  *   ERR_EXILE_SYSCALL.
  */
 export function restrict(spec: LandlockSpec): LandlockStatus {
-  const normalized = normalizeSpec(spec);
-  const plan = planRuleset(normalized, abi());
-  if (isEmpty(plan)) return statusOf(plan, 0, []);
-  preflight();
-  const { rulesetFd, notes } = prepare(normalized, plan);
-  // On failure the ruleset fd stays open on purpose: a late thread may still be applying it.
-  const count = enforce(rulesetFd, plan.mechanism);
-  closeAll([rulesetFd]);
-  return statusOf(plan, count, notes);
+  return prepareRestrict(spec).enforce();
 }

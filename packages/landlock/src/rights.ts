@@ -76,9 +76,12 @@ export const READ: readonly FsAccess[] = ['read-file', 'read-dir'];
 /** `exec` in a spec: execute and read files (a directory of programs need not be listable). */
 export const EXEC: readonly FsAccess[] = ['execute', 'read-file'];
 /** `write` in a spec: everything that creates, changes or removes — not reading, not ioctl-dev,
- *  not resolve-unix. */
-export const WRITE: readonly FsAccess[] = ['write-file', 'truncate', 'remove-dir', 'remove-file', 'make-char',
-  'make-dir', 'make-reg', 'make-sock', 'make-fifo', 'make-block', 'make-sym', 'refer'];
+ *  not resolve-unix, and not device nodes: a block device made in a writable directory reads a
+ *  whole disk, so `make-char` / `make-block` are granted only by name (`makeDevices`, `rules`). */
+export const WRITE: readonly FsAccess[] = ['write-file', 'truncate', 'remove-dir', 'remove-file',
+  'make-dir', 'make-reg', 'make-sock', 'make-fifo', 'make-sym', 'refer'];
+/** `makeDevices` in a spec: create character and block device nodes. */
+export const MAKE_DEVICES: readonly FsAccess[] = ['make-char', 'make-block'];
 
 /** The OR of the given rights' values. */
 export function maskOf<T extends string>(table: Readonly<Record<T, RightInfo>>, names: Iterable<T>): number {

@@ -1,22 +1,34 @@
 import { resolve } from 'node:path';
-import { ErrorCodes, ExileError } from '@exile/common';
-import { EXEC, FS_ACCESS_NAMES, FS_RIGHTS, READ, SCOPE_NAMES, WRITE, maskOf, type FsAccess, type NetAccess, type Scope } from './rights.js';
+import { ErrorCodes, ExileError, ownData } from '@exile/common';
+import { EXEC, FS_ACCESS_NAMES, FS_RIGHTS, MAKE_DEVICES, NET_ACCESS_NAMES, READ, SCOPE_NAMES, WRITE, maskOf, type FsAccess, type NetAccess, type Scope } from './rights.js';
+import type { LogFlag } from './uapi.js';
 
 /** What `restrict()` takes. Every category present is restricted; see the README for the vocabulary. */
 export interface LandlockSpec {
   /** Present → file-system access is handled: only what these rules grant stays allowed.
    *  `read` = read-file + read-dir; `write` = create/change/remove (no read, no ioctl-dev, no
-   *  resolve-unix); `exec` = execute + read-file. */
+   *  resolve-unix, no device nodes); `exec` = execute + read-file; `makeDevices` = make-char +
+   *  make-block (creating a device node also needs CAP_MKNOD). */
   fs?: {
     read?: string[];
     write?: string[];
     exec?: string[];
+    makeDevices?: string[];
     rules?: { path: string; access: FsAccess[] }[];
   };
   /** Present → TCP (and, on ABI 10, UDP) access is handled: only these ports stay allowed. */
   net?: { bindTcp?: number[]; connectTcp?: number[]; bindUdp?: number[]; connectUdp?: number[] };
   /** IPC towards processes outside the sandbox to block. */
   scope?: Scope[];
+  /** Audit logging of the domain's denials (ABI 7; the kernel logs only while its audit is on).
+   *  Unset keys keep the kernel's defaults: `sameExec: true` (denials of this program are logged),
+   *  `newExec: false` (not those of a program it executes), `subdomains: true` (nested domains
+   *  log their own). */
+  log?: { sameExec?: boolean; newExec?: boolean; subdomains?: boolean };
+  /** Denials left out of the audit log (ABI 10): those on `paths` (and beneath) and on `ports`, for
+   *  the rights in `fs` / `net` (default: every handled one), and every denial by the scopes in
+   *  `scope` (which must be in `scope`). A quiet path or port is granted nothing by being quiet. */
+  quiet?: { paths?: string[]; ports?: number[]; fs?: FsAccess[]; net?: NetAccess[]; scope?: Scope[] };
   /** `hard` (default): anything this kernel cannot enforce throws ERR_EXILE_UNSUPPORTED and nothing
    *  is applied. `best-effort`: apply the rest and list every dropped item in `notEnforced`. */
   compat?: 'hard' | 'best-effort';
@@ -30,12 +42,23 @@ export interface PathGrant {
   access: number;
   /** JSON paths of the spec entries that named it, e.g. `fs.read[0]`. */
   where: string[];
+  /** Named in `quiet.paths`. */
+  quiet?: true;
 }
 
 /** One port with the net rights granted on it. */
 export interface PortGrant {
   port: number;
   access: NetAccess[];
+  /** Named in `quiet.ports`. */
+  quiet?: true;
+}
+
+/** The quiet part of a spec; the rights undefined when the spec leaves them to the handled set. */
+export interface QuietSpec {
+  fs?: FsAccess[];
+  net?: NetAccess[];
+  scope: Scope[];
 }
 
 /** A validated spec in a form the planner can use directly. */
@@ -45,6 +68,10 @@ export interface NormalizedSpec {
   /** Present iff the spec has `net`. */
   net: { ports: PortGrant[]; named: NetAccess[] } | undefined;
   scope: Scope[];
+  /** The log flags that change the kernel's defaults. */
+  log: LogFlag[];
+  /** Present iff the spec has `quiet`. */
+  quiet: QuietSpec | undefined;
   compat: 'hard' | 'best-effort';
   missingPaths: 'error' | 'ignore';
 }
@@ -92,7 +119,7 @@ function oneOf<T extends string>(value: unknown, path: string, allowed: readonly
 }
 
 function normalizeFs(value: unknown): PathGrant[] {
-  const fs = object(value, 'fs', ['read', 'write', 'exec', 'rules']);
+  const fs = object(value, 'fs', ['read', 'write', 'exec', 'makeDevices', 'rules']);
   const grants = new Map<string, PathGrant>();
   const grant = (raw: unknown, where: string, access: readonly FsAccess[]): void => {
     const path = filePath(raw, where);
@@ -101,7 +128,7 @@ function normalizeFs(value: unknown): PathGrant[] {
     entry.where.push(where);
     grants.set(path, entry);
   };
-  const groups: [string, readonly FsAccess[]][] = [['read', READ], ['write', WRITE], ['exec', EXEC]];
+  const groups: [string, readonly FsAccess[]][] = [['read', READ], ['write', WRITE], ['exec', EXEC], ['makeDevices', MAKE_DEVICES]];
   for (const [key, access] of groups) {
     if (fs[key] === undefined) continue;
     array(fs[key], join('fs', key)).forEach((raw, i) => grant(raw, join(join('fs', key), i), access));
@@ -142,15 +169,79 @@ function normalizeNet(value: unknown): { ports: PortGrant[]; named: NetAccess[] 
   return { ports: [...ports.values()], named };
 }
 
-function normalizeScope(value: unknown): Scope[] {
-  if (value === undefined) return [];
-  const scopes = array(value, 'scope').map((name, i) => {
-    if (typeof name !== 'string' || !(SCOPE_NAMES as string[]).includes(name)) {
-      throw invalid(join('scope', i), `must be one of ${SCOPE_NAMES.join(', ')}`);
+/** A list of names from `known`, in `known`'s order. */
+function names<T extends string>(value: unknown, path: string, known: readonly T[]): T[] {
+  const given = array(value, path).map((name, i) => {
+    if (typeof name !== 'string' || !(known as readonly string[]).includes(name)) {
+      throw invalid(join(path, i), `must be one of ${known.join(', ')}`);
     }
-    return name as Scope;
+    return name as T;
   });
-  return SCOPE_NAMES.filter((name) => scopes.includes(name));
+  return known.filter((name) => given.includes(name));
+}
+
+function normalizeScope(value: unknown): Scope[] {
+  return value === undefined ? [] : names(value, 'scope', SCOPE_NAMES);
+}
+
+/** The kernel's defaults, and the flag that changes each. */
+const LOG_KEYS: Readonly<Record<string, { kernel: boolean; flag: LogFlag }>> = {
+  sameExec: { kernel: true, flag: 'same-exec-off' },
+  newExec: { kernel: false, flag: 'new-exec-on' },
+  subdomains: { kernel: true, flag: 'subdomains-off' },
+};
+
+function normalizeLog(value: unknown): LogFlag[] {
+  if (value === undefined) return [];
+  const log = object(value, 'log', Object.keys(LOG_KEYS));
+  const flags: LogFlag[] = [];
+  for (const [key, { kernel, flag }] of Object.entries(LOG_KEYS)) {
+    if (log[key] === undefined) continue;
+    if (typeof log[key] !== 'boolean') throw invalid(join('log', key), 'must be true or false');
+    if (log[key] !== kernel) flags.push(flag);
+  }
+  return flags;
+}
+
+/** Validates `quiet` and marks its paths and ports on the grants (a quiet-only one grants nothing). */
+function normalizeQuiet(value: unknown, spec: Pick<NormalizedSpec, 'fs' | 'net' | 'scope'>): QuietSpec {
+  const quiet = object(value, 'quiet', ['paths', 'ports', 'fs', 'net', 'scope']);
+  const paths = quiet.paths === undefined ? [] : array(quiet.paths, 'quiet.paths');
+  const ports = quiet.ports === undefined ? [] : array(quiet.ports, 'quiet.ports');
+  if (paths.length > 0 && spec.fs === undefined) throw invalid('quiet.paths', 'needs fs: only a handled right is denied, and only a denial is logged');
+  if (ports.length > 0 && spec.net === undefined) throw invalid('quiet.ports', 'needs net: only a handled right is denied, and only a denial is logged');
+  if (quiet.fs !== undefined && paths.length === 0) throw invalid('quiet.fs', 'needs quiet.paths: the rights are quiet only on quiet paths');
+  if (quiet.net !== undefined && ports.length === 0) throw invalid('quiet.net', 'needs quiet.ports: the rights are quiet only on quiet ports');
+  paths.forEach((raw, i) => {
+    const where = join('quiet.paths', i);
+    const path = filePath(raw, where);
+    let grant = spec.fs?.find((g) => g.path === path);
+    if (grant === undefined) {
+      grant = { path, access: 0, where: [] };
+      spec.fs?.push(grant);
+    }
+    grant.quiet = true;
+    grant.where.push(where);
+  });
+  ports.forEach((port, i) => {
+    const where = join('quiet.ports', i);
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw invalid(where, 'must be a port number 0-65535');
+    let grant = spec.net?.ports.find((g) => g.port === port);
+    if (grant === undefined) {
+      grant = { port, access: [] };
+      spec.net?.ports.push(grant);
+    }
+    grant.quiet = true;
+  });
+  const scope = quiet.scope === undefined ? [] : names(quiet.scope, 'quiet.scope', SCOPE_NAMES);
+  scope.forEach((name) => {
+    if (!spec.scope.includes(name)) throw invalid('quiet.scope', `names ${name}, which is not in scope: only a scope's own denials can be quiet`);
+  });
+  return {
+    ...(quiet.fs === undefined ? {} : { fs: names(quiet.fs, 'quiet.fs', FS_ACCESS_NAMES) }),
+    ...(quiet.net === undefined ? {} : { net: names(quiet.net, 'quiet.net', NET_ACCESS_NAMES) }),
+    scope,
+  };
 }
 
 /**
@@ -158,11 +249,15 @@ function normalizeScope(value: unknown): Scope[] {
  * returns it normalized: paths absolute, grants merged per path and per port.
  */
 export function normalizeSpec(spec: unknown): NormalizedSpec {
-  const root = object(spec, '', ['fs', 'net', 'scope', 'compat', 'missingPaths']);
+  // Own data only: a polluted Object.prototype must not add rules.
+  const root = object(ownData(spec), '', ['fs', 'net', 'scope', 'log', 'quiet', 'compat', 'missingPaths']);
+  const fs = root.fs === undefined ? undefined : normalizeFs(root.fs);
+  const net = root.net === undefined ? undefined : normalizeNet(root.net);
+  const scope = normalizeScope(root.scope);
   const normalized: NormalizedSpec = {
-    fs: root.fs === undefined ? undefined : normalizeFs(root.fs),
-    net: root.net === undefined ? undefined : normalizeNet(root.net),
-    scope: normalizeScope(root.scope),
+    fs, net, scope,
+    log: normalizeLog(root.log),
+    quiet: root.quiet === undefined ? undefined : normalizeQuiet(root.quiet, { fs, net, scope }),
     compat: oneOf(root.compat, 'compat', ['hard', 'best-effort'], 'hard'),
     missingPaths: oneOf(root.missingPaths, 'missingPaths', ['error', 'ignore'], 'error'),
   };

@@ -1,5 +1,6 @@
 import type { NotEnforced, RulesetPlan } from './plan.js';
 import type { FsAccess, NetAccess, Scope } from './rights.js';
+import type { LogFlag } from './uapi.js';
 
 /** What `restrict()` did. */
 export interface LandlockStatus {
@@ -15,6 +16,10 @@ export interface LandlockStatus {
   threads: number;
   /** The rights and scopes in the ruleset: everything outside the rules is denied for these. */
   handled: { fs: FsAccess[]; net: NetAccess[]; scope: Scope[] };
+  /** The audit-log flags the domain was restricted with (`log` in the spec). */
+  log: LogFlag[];
+  /** The rights not logged on the spec's quiet paths and ports, and the quiet scopes. */
+  quiet: { fs: FsAccess[]; net: NetAccess[]; scope: Scope[] };
   /** Every requested or kernel-handleable item that is not enforced, and every skipped rule. */
   notEnforced: NotEnforced[];
 }
@@ -28,6 +33,8 @@ export function statusOf(plan: RulesetPlan, threads: number, ruleNotes: readonly
     mechanism: plan.mechanism,
     threads,
     handled: threads === 0 ? { fs: [], net: [], scope: [] } : { fs: [...plan.handled.fs], net: [...plan.handled.net], scope: [...plan.handled.scope] },
+    log: threads === 0 ? [] : [...plan.log],
+    quiet: threads === 0 ? { fs: [], net: [], scope: [] } : { fs: [...plan.quiet.fs], net: [...plan.quiet.net], scope: [...plan.quiet.scope] },
     notEnforced: [...plan.notEnforced, ...ruleNotes],
   };
 }

@@ -14,10 +14,19 @@ export const RULE_PATH_BENEATH = 1;
 /** ABI 4. */
 export const RULE_NET_PORT = 2;
 
-/** landlock_restrict_self flags (the logging flags of ABI 7 are not used by this package). */
-export const RESTRICT_SELF_LOG_SAME_EXEC_OFF = 1 << 0;
-export const RESTRICT_SELF_LOG_NEW_EXEC_ON = 1 << 1;
-export const RESTRICT_SELF_LOG_SUBDOMAINS_OFF = 1 << 2;
+/** landlock_add_rule flags. ABI 10: the rule's object is quiet (its denials are not logged). */
+export const ADD_RULE_QUIET = 1 << 0;
+/** The first ABI with the quiet fields of the ruleset attr and ADD_RULE_QUIET. */
+export const QUIET_ABI = 10;
+
+/** A landlock_restrict_self audit-log flag (ABI 7), by what it changes from the kernel's default. */
+export type LogFlag = 'same-exec-off' | 'new-exec-on' | 'subdomains-off';
+/** LANDLOCK_RESTRICT_SELF_LOG_*: SAME_EXEC_OFF, NEW_EXEC_ON, SUBDOMAINS_OFF. */
+export const LOG_FLAGS: Readonly<Record<LogFlag, { value: number; abi: number }>> = {
+  'same-exec-off': { value: 1 << 0, abi: 7 },
+  'new-exec-on': { value: 1 << 1, abi: 7 },
+  'subdomains-off': { value: 1 << 2, abi: 7 },
+};
 /** ABI 8: apply the domain to every thread of the process, atomically. */
 export const RESTRICT_SELF_TSYNC = 1 << 3;
 /** The first ABI with RESTRICT_SELF_TSYNC. */
@@ -44,6 +53,8 @@ export function rulesetAttrSize(abi: number): number {
 
 /** sizeof(struct landlock_path_beneath_attr): packed u64 + s32. */
 export const PATH_BENEATH_ATTR_SIZE = 12;
+/** Offset of parent_fd in struct landlock_path_beneath_attr: where another executor puts the fd it opened. */
+export const PATH_BENEATH_FD_OFFSET = 8;
 /** sizeof(struct landlock_net_port_attr): u64 + u64. */
 export const NET_PORT_ATTR_SIZE = 16;
 
@@ -57,16 +68,26 @@ function writeU64(buf: Buffer, offset: number, value: number): void {
   else buf.writeUInt32BE(value, offset + 4);
 }
 
-/** struct landlock_ruleset_attr for `abi`, quiet fields zero. Fields the ABI lacks must be 0. */
-export function encodeRulesetAttr(abi: number, handled: { fs: number; net: number; scoped: number }): Buffer {
+type Masks = { fs: number; net: number; scoped: number };
+const NO_QUIET: Masks = { fs: 0, net: 0, scoped: 0 };
+
+/** struct landlock_ruleset_attr for `abi`: the handled masks, and the quiet ones (ABI 10). Fields
+ *  the ABI lacks must be 0. */
+export function encodeRulesetAttr(abi: number, handled: Masks, quiet: Masks = NO_QUIET): Buffer {
   const size = rulesetAttrSize(abi);
   const buf = Buffer.alloc(size);
-  if ((handled.net !== 0 && size < 16) || (handled.scoped !== 0 && size < 24)) {
-    throw new RangeError(`ruleset_attr of ABI ${abi} cannot carry net/scoped`);
+  if ((handled.net !== 0 && size < 16) || (handled.scoped !== 0 && size < 24)
+    || ((quiet.fs | quiet.net | quiet.scoped) !== 0 && size < 48)) {
+    throw new RangeError(`ruleset_attr of ABI ${abi} cannot carry net/scoped/quiet`);
   }
   writeU64(buf, 0, handled.fs);
   if (size >= 16) writeU64(buf, 8, handled.net);
   if (size >= 24) writeU64(buf, 16, handled.scoped);
+  if (size >= 48) {
+    writeU64(buf, 24, quiet.fs);
+    writeU64(buf, 32, quiet.net);
+    writeU64(buf, 40, quiet.scoped);
+  }
   return buf;
 }
 
@@ -74,8 +95,8 @@ export function encodeRulesetAttr(abi: number, handled: { fs: number; net: numbe
 export function encodePathBeneath(allowed: number, parentFd: number): Buffer {
   const buf = Buffer.alloc(PATH_BENEATH_ATTR_SIZE);
   writeU64(buf, 0, allowed);
-  if (little) buf.writeInt32LE(parentFd, 8);
-  else buf.writeInt32BE(parentFd, 8);
+  if (little) buf.writeInt32LE(parentFd, PATH_BENEATH_FD_OFFSET);
+  else buf.writeInt32BE(parentFd, PATH_BENEATH_FD_OFFSET);
   return buf;
 }
 

@@ -76,7 +76,7 @@ import { promisify } from 'node:util';
  *  (with the same helpers) in a worker from a data: URL and resolves once the worker posts. A
  *  worker never imports @exile/landlock (data: URLs cannot resolve bare specifiers). */
 export const PRELUDE = `${IMPORTS}
-import { restrict, abi } from '@exile/landlock';
+import { restrict, prepareRestrict, abi } from '@exile/landlock';
 const dir = process.argv[2];
 ${HELPERS}
 const WORKER_PRELUDE = ${JSON.stringify(IMPORTS + HELPERS)};

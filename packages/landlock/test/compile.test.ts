@@ -1,34 +1,85 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../src/compile.js';
 import { FS_RIGHTS, maskOf } from '../src/rights.js';
+import { decodeRuleset } from './wire.js';
 
 const kernel = (abi: number) => ({ abi, errata: 7, status: 'available' as const });
+const dir = mkdtempSync(join(tmpdir(), 'exile-ll-compile-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('compile', () => {
-  it('gives the masks, both rule variants and the flags for ABI 7', () => {
+  it('encodes the attr, both rule variants of each path, the port rules and the flags for ABI 7', () => {
     const out = compile({ fs: { read: ['/etc'], write: ['/tmp'] }, net: { connectTcp: [443] } }, kernel(7));
-    expect(out).toMatchObject({ abi: 7, attrSize: 24, handled: { fs: 0xffff, net: 3, scoped: 0 }, restrictFlags: 0, enforced: 'full', missingPaths: 'error' });
-    expect(out.paths[0]).toEqual({ path: '/etc', access: maskOf(FS_RIGHTS, ['read-file', 'read-dir']), fileAccess: maskOf(FS_RIGHTS, ['read-file']), where: ['fs.read[0]'] });
-    expect(out.paths[1]!.fileAccess).toBe(maskOf(FS_RIGHTS, ['write-file', 'truncate']));
-    expect(out.ports).toEqual([{ port: 443, access: 2 }]);
+    expect(out).toMatchObject({ abi: 7, enforced: 'full', handled: { net: ['bind-tcp', 'connect-tcp'], scope: [] } });
+    const wire = decodeRuleset(out.ruleset);
+    expect(wire.attr.length).toBe(24);
+    expect(wire.attr.readUInt32LE(0)).toBe(0xffff);
+    expect(wire.attr.readUInt32LE(8)).toBe(3);
+    expect(wire.restrictFlags).toBe(0);
+    const etc = statSync('/etc', { bigint: true });
+    expect(wire.rules[0]).toMatchObject({ type: 1, path: '/etc', dev: etc.dev, ino: etc.ino, identity: true, fdOffset: 8 });
+    expect(wire.rules[0]!.dir!.readUInt32LE(0)).toBe(maskOf(FS_RIGHTS, ['read-file', 'read-dir']));
+    expect(wire.rules[0]!.file!.readUInt32LE(0)).toBe(maskOf(FS_RIGHTS, ['read-file']));
+    expect(wire.rules[1]!.file!.readUInt32LE(0)).toBe(maskOf(FS_RIGHTS, ['write-file', 'truncate']));
+    expect(wire.rules[2]).toMatchObject({ type: 2, addFlags: 0 });
+    expect(wire.rules[2]!.rule!.readUInt32LE(0)).toBe(2);
+    expect(wire.rules[2]!.rule!.readUInt32LE(8)).toBe(443);
   });
 
   it('sets TSYNC from ABI 8 and sizes the attr by ABI', () => {
-    expect(compile({ fs: {} }, kernel(8))).toMatchObject({ restrictFlags: 8, attrSize: 24 });
-    expect(compile({ fs: {} }, kernel(10)).attrSize).toBe(48);
-    expect(compile({ fs: {}, compat: 'best-effort' }, kernel(2)).attrSize).toBe(8);
+    expect(decodeRuleset(compile({ fs: {} }, kernel(8)).ruleset)).toMatchObject({ restrictFlags: 8 });
+    expect(decodeRuleset(compile({ fs: {} }, kernel(10)).ruleset).attr.length).toBe(48);
+    expect(decodeRuleset(compile({ fs: {}, compat: 'best-effort' }, kernel(2)).ruleset).attr.length).toBe(8);
+  });
+
+  it('keeps the signal scope without erratum 2: the launcher restricts one thread, so the program has one domain', () => {
+    const out = compile({ scope: ['signal'] }, { abi: 6, errata: 0, status: 'available' });
+    expect(out).toMatchObject({ abi: 6, enforced: 'full', handled: { scope: ['signal'] }, notEnforced: [] });
+    expect(decodeRuleset(out.ruleset).attr.readUInt32LE(16)).toBe(2); // LANDLOCK_SCOPE_SIGNAL
   });
 
   it('takes the same compat decisions as restrict()', () => {
     expect(() => compile({ net: { bindUdp: [53] } }, kernel(7))).toThrow(expect.objectContaining({ code: 'ERR_EXILE_UNSUPPORTED' }));
     const none = compile({ net: { bindUdp: [53] }, compat: 'best-effort' }, kernel(3));
-    expect(none).toMatchObject({ abi: 0, attrSize: 0, enforced: 'none', ports: [] });
-    const refer = compile({ fs: { write: ['/w'] }, compat: 'best-effort' }, kernel(1));
+    expect(none).toMatchObject({ abi: 0, enforced: 'none' });
+    expect(none.ruleset.length).toBe(0);
+    const refer = compile({ fs: { write: [dir] }, compat: 'best-effort' }, kernel(1));
     expect(refer.enforced).toBe('partial');
     expect(refer.notEnforced.map((item) => item.what)).toContain('fs:refer (granted)');
   });
 
-  it('drops rules that grant nothing handled', () => {
-    expect(compile({ fs: { rules: [{ path: '/s', access: ['resolve-unix'] }] }, compat: 'best-effort' }, kernel(7)).paths).toEqual([]);
+  it('drops rules that grant nothing handled, and says why a file rule with only directory rights is skipped', () => {
+    expect(decodeRuleset(compile({ fs: { rules: [{ path: '/etc', access: ['resolve-unix'] }] }, compat: 'best-effort' }, kernel(7)).ruleset).rules).toEqual([]);
+    const file = join(dir, 'file');
+    writeFileSync(file, '');
+    const out = compile({ fs: { rules: [{ path: file, access: ['make-dir'] }] } }, kernel(7));
+    expect(out.notEnforced.map((n) => n.reason)).toContain('skipped: it grants only directory rights, but the path is not a directory');
+    expect(decodeRuleset(out.ruleset).rules[0]!.file!.length).toBe(0);
+  });
+
+  it('resolves a symlink once: the rule and the report name its target', () => {
+    const target = join(dir, 'target');
+    mkdirSync(target);
+    symlinkSync(target, join(dir, 'link'));
+    const out = compile({ fs: { read: [join(dir, 'link')] } }, kernel(7));
+    expect(out.paths).toEqual([{ given: join(dir, 'link'), path: target, where: ['fs.read[0]'] }]);
+    const st = statSync(target, { bigint: true });
+    expect(decodeRuleset(out.ruleset).rules[0]).toMatchObject({ path: target, dev: st.dev, ino: st.ino, identity: true });
+  });
+
+  it('a missing path throws naming the spec entry, or is skipped and reported with missingPaths: ignore', () => {
+    const gone = join(dir, 'gone');
+    expect(() => compile({ fs: { read: [gone] } }, kernel(7))).toThrow(expect.objectContaining({ code: 'ERR_EXILE_INVALID_POLICY', details: expect.objectContaining({ path: 'fs.read[0]' }) }));
+    const out = compile({ fs: { read: ['/etc', gone] }, missingPaths: 'ignore' }, kernel(7));
+    expect(out.paths.map((p) => p.path)).toEqual(['/etc']);
+    expect(out.notEnforced.map((n) => n.what)).toContain(`rule fs.read[1] (${gone})`);
+  });
+
+  it('takes the child-only paths as written, without the identity check', () => {
+    const out = compile({ fs: { read: ['/proc/self/fd', '/proc'] } }, kernel(7), { asIs: ['/proc'] });
+    expect(decodeRuleset(out.ruleset).rules.map((r) => [r.path, r.identity])).toEqual([['/proc/self/fd', false], ['/proc', false]]);
   });
 });

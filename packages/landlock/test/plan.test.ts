@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRuleset, targetAbi, type KernelView } from '../src/plan.js';
+import { planRuleset, planSpec, targetAbi, type KernelView } from '../src/plan.js';
 import { normalizeSpec, type LandlockSpec } from '../src/spec.js';
 import { FS_ACCESS_NAMES, FS_RIGHTS, NET_ACCESS_NAMES, NET_RIGHTS } from '../src/rights.js';
 
@@ -62,8 +62,8 @@ describe('planRuleset: downgrade for every ABI', () => {
 
   it('marks requested and merely newer rights differently', () => {
     const result = plan({ fs: { read: ['/'] }, compat: 'best-effort' }, kernel(2));
-    expect(result.notEnforced).toContainEqual({ what: 'fs:truncate', reason: 'requested; needs Landlock ABI 3, this kernel has 2' });
-    expect(result.notEnforced).toContainEqual({ what: 'fs:ioctl-dev', reason: 'not named by the spec; needs Landlock ABI 5, this kernel has 2' });
+    expect(result.notEnforced).toContainEqual({ what: 'fs:truncate', reason: 'requested; needs Landlock ABI 3, this kernel has 2', required: true });
+    expect(result.notEnforced).toContainEqual({ what: 'fs:ioctl-dev', reason: 'not named by the spec; needs Landlock ABI 5, this kernel has 2', required: false });
   });
 
   it('treats a kernel newer than the package as the newest ABI it knows', () => {
@@ -137,5 +137,26 @@ describe('planRuleset: signal scope and per-thread domains', () => {
 
   it('works with erratum 2 fixed', () => {
     expect(plan({ scope: ['signal'] }, kernel(7, 2)).handled.scope).toEqual(['signal']);
+  });
+
+  it('does not need it when the launcher restricts one thread before exec (one domain for the whole program)', () => {
+    const launcher = planRuleset(normalizeSpec({ scope: ['signal', 'abstract-unix-socket'] }), kernel(6, 0), 'launcher');
+    expect(launcher.handled.scope).toEqual(['abstract-unix-socket', 'signal']);
+    expect(launcher.notEnforced).toEqual([]);
+    expect(planSpec({ scope: ['signal'] }, kernel(7, 0b101), 'launcher').handled.scope).toEqual(['signal']);
+    expect(planSpec({ scope: ['signal'] }, kernel(7, 0b101)).handled.scope).toEqual([]);
+  });
+});
+
+describe('planSpec: the planner for callers that report before applying', () => {
+  it('never refuses: a hard spec the kernel cannot enforce comes back with its required items', () => {
+    const hard = planSpec({ fs: { write: ['/tmp'] } }, kernel(2));
+    expect(hard).toMatchObject({ abi: 2, partial: true, mechanism: 'broadcast' });
+    expect(hard.notEnforced.filter((n) => n.required).map((n) => n.what)).toEqual(['fs:truncate']);
+    expect(planSpec({ fs: {} }, kernel(8)).mechanism).toBe('tsync');
+  });
+
+  it('still validates the spec', () => {
+    expect(() => planSpec({ fs: { read: [''] } }, kernel(7))).toThrow(expect.objectContaining({ code: 'ERR_EXILE_INVALID_POLICY' }));
   });
 });

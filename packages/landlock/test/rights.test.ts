@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXEC, FILE_MASK, FS_RIGHTS, NET_RIGHTS, READ, SCOPES, WRITE, knownAt, maskOf, namesOf } from '../src/rights.js';
+import { EXEC, FILE_MASK, FS_RIGHTS, MAKE_DEVICES, NET_RIGHTS, READ, SCOPES, WRITE, knownAt, maskOf, namesOf } from '../src/rights.js';
 
 describe('access-right tables', () => {
   it('file-system bits are 1 << 0 … 1 << 16 in kernel order', () => {
@@ -23,8 +23,9 @@ describe('access-right tables', () => {
     expect(namesOf(FS_RIGHTS, FILE_MASK)).toEqual(['execute', 'write-file', 'read-file', 'truncate', 'ioctl-dev', 'resolve-unix']);
   });
 
-  it('read, write and exec together are every right but ioctl-dev and resolve-unix', () => {
-    expect(namesOf(FS_RIGHTS, ~maskOf(FS_RIGHTS, [...READ, ...WRITE, ...EXEC]) & 0x1ffff)).toEqual(['ioctl-dev', 'resolve-unix']);
+  it('read, write and exec together are every right but device nodes, ioctl-dev and resolve-unix', () => {
+    expect(namesOf(FS_RIGHTS, ~maskOf(FS_RIGHTS, [...READ, ...WRITE, ...EXEC]) & 0x1ffff)).toEqual(['make-char', 'make-block', 'ioctl-dev', 'resolve-unix']);
+    expect(namesOf(FS_RIGHTS, maskOf(FS_RIGHTS, MAKE_DEVICES))).toEqual(['make-char', 'make-block']);
     expect(WRITE.filter((right) => (READ as string[]).includes(right) || (EXEC as string[]).includes(right))).toEqual([]);
   });
 });

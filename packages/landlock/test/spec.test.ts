@@ -14,10 +14,11 @@ function errorOf(fn: () => unknown): { code: string; path: unknown; message: str
 
 describe('normalizeSpec', () => {
   it('expands read, write and exec and merges grants per path', () => {
-    const spec = normalizeSpec({ fs: { read: ['/a', '/b'], write: ['/a'], exec: ['/c'], rules: [{ path: '/b', access: ['ioctl-dev'] }] } });
+    const spec = normalizeSpec({ fs: { read: ['/a', '/b'], write: ['/a'], exec: ['/c'], makeDevices: ['/d'], rules: [{ path: '/b', access: ['ioctl-dev'] }] } });
     const byPath = Object.fromEntries(spec.fs!.map((grant) => [grant.path, grant]));
     expect(byPath['/a']!.access).toBe(maskOf(FS_RIGHTS, ['read-file', 'read-dir', 'write-file', 'truncate', 'remove-dir', 'remove-file',
-      'make-char', 'make-dir', 'make-reg', 'make-sock', 'make-fifo', 'make-block', 'make-sym', 'refer']));
+      'make-dir', 'make-reg', 'make-sock', 'make-fifo', 'make-sym', 'refer']));
+    expect(byPath['/d']!.access).toBe(maskOf(FS_RIGHTS, ['make-char', 'make-block']));
     expect(byPath['/a']!.where).toEqual(['fs.read[0]', 'fs.write[0]']);
     expect(byPath['/b']!.access).toBe(maskOf(FS_RIGHTS, ['read-file', 'read-dir', 'ioctl-dev']));
     expect(byPath['/b']!.where).toEqual(['fs.read[1]', 'fs.rules[0].path']);
@@ -82,5 +83,23 @@ describe('normalizeSpec', () => {
     expect(error.code).toBe('ERR_EXILE_INVALID_POLICY');
     expect(error.path).toBe(path);
     if (path !== '') expect(error.message).toContain(path);
+  });
+});
+
+describe('normalizeSpec reads only own properties', () => {
+  it('a polluted Object.prototype adds no grant, and __proto__ is an unknown key', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.write = ['/'];
+    proto.scope = ['signal'];
+    try {
+      const spec = normalizeSpec({ fs: { read: ['/usr'] } });
+      expect(spec.fs!.map((g) => g.path)).toEqual(['/usr']);
+      expect(spec.scope).toEqual([]);
+    } finally {
+      delete proto.write;
+      delete proto.scope;
+    }
+    expect(errorOf(() => normalizeSpec(JSON.parse('{"fs": {"read": ["/usr"], "__proto__": {"write": ["/"]}}}')))).toMatchObject({ path: 'fs.__proto__' });
+    expect(errorOf(() => normalizeSpec({ fs: {}, constructor: 1 }))).toMatchObject({ path: 'constructor' });
   });
 });

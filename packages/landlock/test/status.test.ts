@@ -11,14 +11,14 @@ describe('statusOf', () => {
     const note = { what: 'rule fs.read[1] (/gone)', reason: 'skipped' };
     expect(statusOf(plan, 12, [note])).toEqual({
       abi: 7, enforced: 'full', mechanism: 'broadcast', threads: 12,
-      handled: { fs: plan.handled.fs, net: [], scope: [] },
-      notEnforced: [{ what: 'fs:resolve-unix', reason: expect.stringContaining('not named') }, note],
+      handled: { fs: plan.handled.fs, net: [], scope: [] }, log: [], quiet: { fs: [], net: [], scope: [] },
+      notEnforced: [{ what: 'fs:resolve-unix', reason: expect.stringContaining('not named'), required: false }, note],
     });
   });
 
   it('partial: best-effort dropped something required', () => {
     const plan = planRuleset(normalizeSpec({ fs: {}, scope: ['signal'], compat: 'best-effort' }), kernel(5));
-    expect(statusOf(plan, 7, [])).toMatchObject({ enforced: 'partial', notEnforced: expect.arrayContaining([{ what: 'scope:signal', reason: expect.any(String) }]) });
+    expect(statusOf(plan, 7, [])).toMatchObject({ enforced: 'partial', notEnforced: expect.arrayContaining([{ what: 'scope:signal', reason: expect.any(String), required: true }]) });
   });
 
   it('none: nothing applied, nothing claimed as handled', () => {

@@ -71,9 +71,10 @@ static void write_map(const char *path, const struct id_map *map, size_t n, enum
 }
 
 static void close_inherited(const struct plan *plan) {
-  unsigned keep = plan->keep_fds, status = plan->plan_fd;
+  unsigned keep = plan->keep_fds, status = plan->plan_fd, after = plan->listener ? status + 2 : status + 1;
   if (status > keep && x_close_range(keep, status - 1) != 0) die(STEP_CLOSE_FDS, errno, NULL);
-  if (x_close_range(status + 1, ~0u) != 0) die(STEP_CLOSE_FDS, errno, NULL);
+  if (x_close_range(after, ~0u) != 0) die(STEP_CLOSE_FDS, errno, NULL);
+  if (plan->listener && fcntl(LISTENER_FD(plan), F_SETFD, FD_CLOEXEC) != 0) die(STEP_CLOSE_FDS, errno, "listener socket");
 }
 
 static void die_with_parent(pid_t expected_parent) {

@@ -4,6 +4,7 @@
  * one exec candidate) are enforced again here. */
 #include "plan.h"
 
+#include <linux/filter.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,11 @@
 #define MAX_ITEMS 4096u
 #define MAX_STRING 65536u
 #define MAX_FILTER 4096u
-#define SECCOMP_FLAGS_ALLOWED 0x7u /* TSYNC | LOG | SPEC_ALLOW: none of them creates an fd */
+/* TSYNC | LOG | SPEC_ALLOW, and NEW_LISTENER: its fd goes to the parent (plan.h LISTENER_FD) */
+#define SECCOMP_FLAGS_ALLOWED 0xfu
+#define SECCOMP_NEW_LISTENER 0x8u
+#define LL_MAGIC 0x32524c4cu    /* "LLR2" */
+#define MAX_PID_SLOTS 64u
 
 /* Execution order of the pre-exec steps, by tag (src/plan.ts STEP_ORDER): Landlock after
  * no_new_privs, so an unprivileged caller needs no CAP_SYS_ADMIN for it. */
@@ -147,40 +152,96 @@ static int decode_mount(struct reader *r, struct plan *plan) {
   return 0;
 }
 
-static int decode_landlock(struct reader *r, struct landlock_step *l) {
-  uint32_t nrules;
-  if (u32(r, &l->attr_size) || u32(r, &l->restrict_flags) || u64(r, &l->handled_fs) ||
-      u64(r, &l->handled_net) || u64(r, &l->scoped) || u32(r, &nrules))
-    return -1;
-  if (l->attr_size != 8 && l->attr_size != 16 && l->attr_size != 24) return fail(r, "landlock attr size");
-  if ((l->handled_net && l->attr_size < 16) || (l->scoped && l->attr_size < 24))
-    return fail(r, "landlock attr size too small for its fields");
-  if (nrules > MAX_ITEMS) return fail(r, "too many landlock rules");
-  for (uint32_t i = 0; i < nrules; i++) {
-    struct ll_rule *rule = grow(r, (void **)&l->rules, &l->nrules, sizeof *rule);
-    if (rule == NULL || u32(r, &rule->type) || u64(r, &rule->access)) return -1;
-    if (rule->type == LL_RULE_PATH) {
-      if (str(r, &rule->path, NULL, 0, 0)) return -1;
-      if ((rule->access & ~l->handled_fs) != 0) return fail(r, "landlock rule grants unhandled access");
-    } else if (rule->type == LL_RULE_PORT) {
-      if (u64(r, &rule->port)) return -1;
-      if (rule->port > 65535) return fail(r, "landlock port out of range");
-      if ((rule->access & ~l->handled_net) != 0) return fail(r, "landlock rule grants unhandled access");
-    } else {
-      return fail(r, "unknown landlock rule type");
-    }
-  }
+/* A kernel struct this launcher passes on: non-empty unless `empty_ok`, and small. */
+static int ll_struct(struct reader *r, unsigned char **out, size_t *len, int empty_ok) {
+  char *bytes;
+  if (str(r, &bytes, len, 1, empty_ok)) return -1;
+  *out = (unsigned char *)bytes;
+  if (*len > LL_MAX_STRUCT) return fail(r, "landlock struct too large");
   return 0;
 }
 
-static int decode_seccomp(struct reader *r, struct seccomp_step *s) {
+/* The ruleset framing of @exile/landlock (its src/wire.ts); the structs inside stay opaque. */
+static int decode_landlock(struct reader *outer, struct landlock_step *l) {
+  unsigned char *blob;
+  size_t n;
+  uint32_t magic, nrules;
+  if (str(outer, (char **)&blob, &n, 1, 0)) return -1;
+  struct reader r = { blob, n, 0, NULL };
+  int rc = -1;
+  if (u32(&r, &magic) || u32(&r, &l->restrict_flags)) goto out;
+  if (magic != LL_MAGIC) { fail(&r, "landlock ruleset magic"); goto out; }
+  if (ll_struct(&r, &l->attr, &l->attr_len, 0) || u32(&r, &nrules)) goto out;
+  if (nrules > MAX_ITEMS) { fail(&r, "too many landlock rules"); goto out; }
+  for (uint32_t i = 0; i < nrules; i++) {
+    struct ll_rule *rule = grow(&r, (void **)&l->rules, &l->nrules, sizeof *rule);
+    if (rule == NULL || u32(&r, &rule->type) || u32(&r, &rule->flags) || u32(&r, &rule->add_flags)) goto out;
+    if (rule->flags & ~LL_PATH_FLAGS_ALL) { fail(&r, "unknown landlock path flag"); goto out; }
+    if (!(rule->flags & LL_PATH)) {
+      if (rule->flags != 0) { fail(&r, "landlock identity without a path"); goto out; }
+      if (ll_struct(&r, &rule->rule, &rule->rule_len, 0)) goto out;
+      continue;
+    }
+    if (u64(&r, &rule->dev) || u64(&r, &rule->ino) || u32(&r, &rule->fd_offset) ||
+        str(&r, &rule->path, NULL, 0, 0) || abs_path(&r, rule->path) ||
+        ll_struct(&r, &rule->rule, &rule->rule_len, 1) || ll_struct(&r, &rule->file_rule, &rule->file_rule_len, 1))
+      goto out;
+    if (rule->rule_len == 0 && rule->file_rule_len == 0) { fail(&r, "landlock path rule without a rule"); goto out; }
+    if ((rule->rule_len && (rule->rule_len < sizeof(int) || rule->fd_offset > rule->rule_len - sizeof(int))) ||
+        (rule->file_rule_len && (rule->file_rule_len < sizeof(int) || rule->fd_offset > rule->file_rule_len - sizeof(int)))) {
+      fail(&r, "landlock fd offset outside the rule");
+      goto out;
+    }
+  }
+  if (r.pos != r.len) { fail(&r, "trailing bytes in landlock ruleset"); goto out; }
+  rc = 0;
+out:
+  if (rc) outer->why = r.why;
+  free(blob);
+  return rc;
+}
+
+static int decode_seccomp(struct reader *r, struct plan *plan, struct seccomp_step *s) {
   char *bytes;
   size_t n;
   if (u32(r, &s->flags) || str(r, &bytes, &n, 1, 0)) return -1;
   s->filter = (unsigned char *)bytes;
   if (s->flags & ~SECCOMP_FLAGS_ALLOWED) return fail(r, "seccomp flags");
+  if (s->flags & SECCOMP_NEW_LISTENER) {
+    /* The kernel refuses a second listener in one task; refusing it here says so earlier. */
+    if (plan->listener) return fail(r, "second seccomp listener");
+    plan->listener = 1;
+  }
   if (n % 8 != 0 || n / 8 > MAX_FILTER) return fail(r, "seccomp filter size");
   s->ninstr = (uint32_t)(n / 8);
+  if (u32(r, &s->npid_slots)) return -1;
+  if (s->npid_slots > MAX_PID_SLOTS) return fail(r, "seccomp pid slots");
+  if (s->npid_slots == 0) return 0;
+  s->pid_slots = calloc(s->npid_slots, sizeof *s->pid_slots);
+  if (s->pid_slots == NULL) return fail(r, "out of memory");
+  for (uint32_t i = 0; i < s->npid_slots; i++) {
+    if (u32(r, &s->pid_slots[i])) return -1;
+    if (s->pid_slots[i] >= s->ninstr) return fail(r, "seccomp pid slot out of range");
+    struct sock_filter insn;
+    memcpy(&insn, s->filter + sizeof insn * s->pid_slots[i], sizeof insn);
+    if (insn.code != (BPF_JMP | BPF_JEQ | BPF_K)) return fail(r, "seccomp pid slot is not a jeq #k");
+  }
+  return 0;
+}
+
+/* Engine ops as @exile/threads encodes them (EXILE_OP_WORDS int64 words each, host order). */
+static int decode_caps(struct reader *r, struct pre_exec_step *s) {
+  char *bytes;
+  size_t n;
+  const size_t op_size = EXILE_OP_WORDS * sizeof(int64_t);
+  if (str(r, &bytes, &n, 1, 0)) return -1;
+  if (n == 0 || n % op_size != 0 || n / op_size > EXILE_MAX_OPS) {
+    free(bytes);
+    return fail(r, "caps ops size");
+  }
+  memcpy(s->caps_words, bytes, n);
+  free(bytes);
+  s->ncaps_ops = (uint32_t)(n / op_size);
   return 0;
 }
 
@@ -192,9 +253,9 @@ static int decode_step(struct reader *r, struct plan *plan, uint32_t tag) {
   s->landlock.ruleset_fd = -1;
   switch (tag) {
     case TAG_LANDLOCK: return decode_landlock(r, &s->landlock);
-    case TAG_CAPS: return u64(r, &s->caps_keep);
+    case TAG_CAPS: return decode_caps(r, s);
     case TAG_NO_NEW_PRIVS: return 0;
-    default: return decode_seccomp(r, &s->seccomp);
+    default: return decode_seccomp(r, plan, &s->seccomp);
   }
 }
 
@@ -276,9 +337,15 @@ void plan_free(struct plan *plan) {
   free(plan->mounts);
   for (size_t i = 0; i < plan->nsteps; i++) {
     struct landlock_step *l = &plan->steps[i].landlock;
-    for (size_t j = 0; j < l->nrules; j++) free(l->rules[j].path);
+    for (size_t j = 0; j < l->nrules; j++) {
+      free(l->rules[j].path);
+      free(l->rules[j].rule);
+      free(l->rules[j].file_rule);
+    }
     free(l->rules);
+    free(l->attr);
     free(plan->steps[i].seccomp.filter);
+    free(plan->steps[i].seccomp.pid_slots);
   }
   free(plan->steps);
   free_strings(plan->argv, plan->nargs);

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ops.h" /* @exile/threads' engine ops: EXILE_OP_WORDS, EXILE_MAX_OPS */
+
 #define PLAN_MAGIC 0x314c5845u /* "EXL1" */
 #define PLAN_MAX_BYTES (4u << 20)
 
@@ -62,39 +64,56 @@ struct mount_step {
   int tree_fd;       /* launcher state: detached clone of a bind source */
 };
 
-enum ll_rule_type { LL_RULE_PATH = 1, LL_RULE_PORT = 2 };
+/* A Landlock ruleset as @exile/landlock encodes it (its src/wire.ts): kernel structs this launcher
+ * passes on without reading them, plus where to put the fd of each rule path it opens. */
+enum ll_path_flag {
+  LL_PATH = 1u << 0,     /* the rule names a path to open */
+  LL_IDENTITY = 1u << 1, /* open it O_NOFOLLOW; it must still be the file (dev, ino) planned */
+};
+#define LL_PATH_FLAGS_ALL 0x3u
+#define LL_MAX_STRUCT 256u /* a bound, not a layout: the structs are @exile/landlock's */
 
 struct ll_rule {
-  uint32_t type;
-  uint64_t access;
-  uint64_t port;
+  uint32_t type, flags, fd_offset;
+  uint32_t add_flags; /* landlock_add_rule's flags, passed on as given */
+  uint64_t dev, ino;
   char *path;
+  unsigned char *rule, *file_rule; /* path rules: `rule` for a directory, `file_rule` otherwise */
+  size_t rule_len, file_rule_len;  /* 0: nothing to add on that kind */
 };
 
 struct landlock_step {
-  uint32_t attr_size; /* 8, 16 or 24: the ruleset attr size of the target ABI */
   uint32_t restrict_flags;
-  uint64_t handled_fs, handled_net, scoped;
+  unsigned char *attr;
+  size_t attr_len;
   size_t nrules;
   struct ll_rule *rules;
   int ruleset_fd; /* launcher state: the ruleset, built before the first pre-exec step */
 };
 
+/* A seccomp step with SECCOMP_FILTER_FLAG_NEW_LISTENER sends its listener fd (SCM_RIGHTS) over
+ * the socket the parent put at this fd, right after the plan fd. */
+#define LISTENER_FD(plan) ((int)(plan)->plan_fd + 1)
+
 struct seccomp_step {
   uint32_t flags;
   uint32_t ninstr;
   unsigned char *filter; /* ninstr * 8 bytes of struct sock_filter */
+  uint32_t npid_slots;
+  uint32_t *pid_slots; /* indexes of `jeq #k` instructions whose k becomes the program's pid */
 };
 
 struct pre_exec_step {
   uint32_t tag; /* TAG_LANDLOCK, TAG_CAPS, TAG_NO_NEW_PRIVS or TAG_SECCOMP */
-  uint64_t caps_keep;
+  int64_t caps_words[EXILE_MAX_OPS * EXILE_OP_WORDS]; /* @exile/caps' recipe as engine ops (encodeOps) */
+  uint32_t ncaps_ops;
   struct landlock_step landlock;
   struct seccomp_step seccomp;
 };
 
 struct plan {
   uint32_t options, clone_flags, keep_fds, plan_fd, parent_pid;
+  int listener; /* a seccomp step has NEW_LISTENER: keep LISTENER_FD open until it is sent */
   size_t nuid, ngid, nmounts, nsteps, nargs, nenv, nexec;
   struct id_map *uid_map, *gid_map;
   char *hostname, *staging, *cwd;

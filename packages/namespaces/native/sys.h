@@ -1,9 +1,10 @@
-/* Raw syscall wrappers, so the prebuilt launcher does not need a recent glibc. */
+/* Raw syscall wrappers, so the prebuilt launcher does not need a recent glibc; the numbers are
+ * @exile/seccomp's (exile/syscall_numbers.h), not the build machine's. */
 #ifndef EXILE_SYS_H
 #define EXILE_SYS_H
 
 #include <stdint.h>
-#include <sys/syscall.h>
+#include <exile/syscall_numbers.h>
 #include <unistd.h>
 
 #define X_OPEN_TREE_CLONE 1u
@@ -25,32 +26,29 @@
 struct x_mount_attr { uint64_t attr_set, attr_clr, propagation, userns_fd; };
 
 static inline int x_open_tree(int dfd, const char *path, unsigned flags) {
-  return (int)syscall(SYS_open_tree, dfd, path, flags);
+  return (int)syscall(EXILE_NR_open_tree, dfd, path, flags);
 }
 static inline int x_move_mount(int from_dfd, const char *from, int to_dfd, const char *to, unsigned flags) {
-  return (int)syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
+  return (int)syscall(EXILE_NR_move_mount, from_dfd, from, to_dfd, to, flags);
 }
 static inline int x_mount_setattr(int dfd, const char *path, unsigned flags, struct x_mount_attr *attr) {
-  return (int)syscall(SYS_mount_setattr, dfd, path, flags, attr, sizeof *attr);
+  return (int)syscall(EXILE_NR_mount_setattr, dfd, path, flags, attr, sizeof *attr);
 }
-static inline int x_fsopen(const char *fs, unsigned flags) { return (int)syscall(SYS_fsopen, fs, flags); }
+static inline int x_fsopen(const char *fs, unsigned flags) { return (int)syscall(EXILE_NR_fsopen, fs, flags); }
 static inline int x_fsconfig(int fd, unsigned cmd, const char *key, const void *value, int aux) {
-  return (int)syscall(SYS_fsconfig, fd, cmd, key, value, aux);
+  return (int)syscall(EXILE_NR_fsconfig, fd, cmd, key, value, aux);
 }
-static inline int x_fsmount(int fd, unsigned flags, unsigned attrs) { return (int)syscall(SYS_fsmount, fd, flags, attrs); }
+static inline int x_fsmount(int fd, unsigned flags, unsigned attrs) { return (int)syscall(EXILE_NR_fsmount, fd, flags, attrs); }
 static inline int x_pivot_root(const char *new_root, const char *put_old) {
-  return (int)syscall(SYS_pivot_root, new_root, put_old);
+  return (int)syscall(EXILE_NR_pivot_root, new_root, put_old);
 }
-static inline int x_close_range(unsigned first, unsigned last) { return (int)syscall(SYS_close_range, first, last, 0u); }
+static inline int x_close_range(unsigned first, unsigned last) { return (int)syscall(EXILE_NR_close_range, first, last, 0u); }
 static inline int x_landlock_create_ruleset(const void *attr, size_t size, uint32_t flags) {
-  return (int)syscall(SYS_landlock_create_ruleset, attr, size, flags);
+  return (int)syscall(EXILE_NR_landlock_create_ruleset, attr, size, flags);
 }
 static inline int x_landlock_add_rule(int fd, int type, const void *attr, uint32_t flags) {
-  return (int)syscall(SYS_landlock_add_rule, fd, type, attr, flags);
+  return (int)syscall(EXILE_NR_landlock_add_rule, fd, type, attr, flags);
 }
-static inline int x_landlock_restrict_self(int fd, uint32_t flags) {
-  return (int)syscall(SYS_landlock_restrict_self, fd, flags);
-}
-static inline int x_seccomp(unsigned op, unsigned flags, void *args) { return (int)syscall(SYS_seccomp, op, flags, args); }
+static inline int x_seccomp(unsigned op, unsigned flags, void *args) { return (int)syscall(EXILE_NR_seccomp, op, flags, args); }
 
 #endif

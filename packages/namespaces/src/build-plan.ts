@@ -1,8 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ownData } from '@exile/common';
 import { mountOps, procOps } from './mounts.js';
 import type { LaunchOptions } from './options.js';
-import { CloneFlags, type MountOp, type NamespaceName, type Plan } from './plan.js';
+import { CloneFlags, type MountOp, type NamespaceName, type LaunchPlan } from './plan.js';
 import { preExecSteps } from './pre-exec.js';
 import { absolutePath, cString, integer, invalid, isRecord, knownKeys, optionalBoolean } from './validate.js';
 
@@ -49,8 +50,8 @@ function environment(options: LaunchOptions): string[] {
   return out;
 }
 
-/** execvp's PATH search, as a list of candidates the launcher tries in order. */
-function execCandidates(command: string, env: string[]): string[] {
+/** execvp's PATH search, as a list of candidates the launcher tries in order (`env`: `NAME=value` strings). */
+export function execCandidates(command: string, env: string[]): string[] {
   if (command.includes('/')) return [command];
   const path = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;
   return path.split(':').map((dir) => `${dir === '' ? '.' : dir.replace(/\/+$/, '')}/${command}`);
@@ -64,6 +65,21 @@ function stdioCount(stdio: LaunchOptions['stdio']): number {
   });
   return Math.max(3, stdio.length);
 }
+
+/**
+ * The fd at which the launcher finds a seccomp step's listener socket: right after the plan fd.
+ * A filter with a listener must let the launcher `sendmsg` on it after installing.
+ */
+export function listenerFd(stdio: LaunchOptions['stdio']): number {
+  return stdioCount(stdio) + 1;
+}
+
+/**
+ * The flags the launcher hands the listener over with, `sendmsg(listenerFd(stdio), …, flags)`:
+ * MSG_NOSIGNAL | MSG_DONTWAIT (native/preexec.c). A filter with a listener allows sendmsg on that
+ * fd with exactly these flags (a notified sendmsg would wait for a supervisor that has no listener yet).
+ */
+export const LISTENER_HANDOVER_FLAGS = 0x4040;
 
 function workingDirectory(options: LaunchOptions, emptyRoot: boolean): string {
   const cwd = options.cwd instanceof URL ? fileURLToPath(options.cwd) : options.cwd;
@@ -100,10 +116,12 @@ function id(value: unknown, path: string, ns: Set<NamespaceName>, fallback: numb
  * Validates `spawn`'s arguments and decides every step of the launch. Throws
  * `ERR_EXILE_INVALID_POLICY` (with `details.path`) on the first bad part; pure otherwise.
  */
-export function buildPlan(command: string, args: readonly string[], options: LaunchOptions = {}): Plan {
+export function buildPlan(command: string, args: readonly string[], input: LaunchOptions = {}): LaunchPlan {
   cString(command, 'command');
   if (!Array.isArray(args)) invalid('args', 'must be an array of strings');
-  const argv = args.map((a, i) => cString(a, `args[${i}]`, { empty: true }));
+  const argv = ownData(args).map((a, i) => cString(a, `args[${i}]`, { empty: true }));
+  // Own data only: a polluted Object.prototype must not add namespaces, mounts or steps.
+  const options = ownData(input);
   const record: unknown = options;
   if (!isRecord(record)) return invalid('options', 'must be an object');
   knownKeys(record, OPTION_KEYS, 'options');
@@ -115,7 +133,7 @@ export function buildPlan(command: string, args: readonly string[], options: Lau
   const gid = id(options.gid, 'gid', ns, egid);
   const env = environment(options);
   const keepFds = stdioCount(options.stdio);
-  const plan: Plan = {
+  const plan: LaunchPlan = {
     dieWithParent: optionalBoolean(options.dieWithParent, 'dieWithParent') ?? false,
     newSession: optionalBoolean(options.newSession, 'newSession') ?? false,
     cloneFlags: [...ns].reduce((flags, name) => flags | CloneFlags[name], 0),

@@ -23,9 +23,6 @@ export type Mount =
   /** Make a path already in the view read-only (with its submounts), like bubblewrap's --remount-ro. */
   | { type: 'remount-ro'; target: string; optional?: boolean };
 
-/** A Landlock rule: a file hierarchy, or a TCP port (ABI ≥ 4). `access` is a mask of LANDLOCK_ACCESS_* bits. */
-export type LandlockRuleSpec = { path: string; access: number | bigint } | { port: number; access: number | bigint };
-
 /**
  * A step run after the namespaces and mounts, right before `execve`, always in the order
  * caps → no-new-privs → landlock → seccomp (whatever the order in the array). Landlock rulesets
@@ -34,22 +31,26 @@ export type LandlockRuleSpec = { path: string; access: number | bigint } | { por
  * Plain data, so `@exile/core` (or a test) can compose them from the other packages.
  */
 export type PreExecStep =
-  | {
-    type: 'landlock';
-    /** Target Landlock ABI; picks the ruleset attr size (1-3: 8 bytes, 4-5: 16, ≥ 6: 24). Default: the smallest that holds the fields given. */
-    abi?: number;
-    handledAccessFs: number | bigint;
-    handledAccessNet?: number | bigint;
-    scoped?: number | bigint;
-    rules?: LandlockRuleSpec[];
-    /** `landlock_restrict_self` flags. */
-    restrictFlags?: number;
-  }
-  /** Keep only these capability numbers in the bounding, ambient, effective, permitted and inheritable sets. */
-  | { type: 'caps'; keep: number[] }
+  /** A Landlock ruleset from `@exile/landlock`'s `compile()`, opaque here: the launcher creates it,
+   *  opens each rule path (without following a symlink, failing when it is not the file compile()
+   *  resolved), adds the rules and restricts itself. */
+  | { type: 'landlock'; ruleset: Uint8Array }
+  /** `@exile/caps`' `dropOpsBeforeExec()`: its drop() recipe (no_new_privs, ambient, bounding,
+   *  capset) as engine ops, run by the same code `@exile/threads` runs on every thread. */
+  | { type: 'caps'; ops: Uint8Array }
   | { type: 'no-new-privs' }
-  /** A raw classic-BPF program (`struct sock_filter[]`, 8 bytes each) and `seccomp(2)` flags (TSYNC, LOG, SPEC_ALLOW). */
-  | { type: 'seccomp'; filter: Uint8Array; flags?: number };
+  /**
+   * A raw classic-BPF program (`struct sock_filter[]`, 8 bytes each) and `seccomp(2)` flags (TSYNC, LOG, SPEC_ALLOW).
+   * `listener`: an AF_UNIX socket fd of this process (`@exile/seccomp` `openListener().socket`); the
+   * filter is installed with SECCOMP_FILTER_FLAG_NEW_LISTENER and the launcher sends the listener fd
+   * over that socket (SCM_RIGHTS), then closes it before exec. After installing, the launcher calls
+   * `sendmsg(listenerFd(stdio), …, LISTENER_HANDOVER_FLAGS)` and `close`: the filter must allow both
+   * (a refused `close` fails the launch rather than leave the listener to the program).
+   * At most one step has a listener (the kernel allows one per task).
+   * `pidSlots`: indexes of `BPF_JMP|BPF_JEQ|BPF_K` instructions whose `k` the launcher sets to the
+   * program's pid (its own, as the program will see it) right before installing: self-signal checks.
+   */
+  | { type: 'seccomp'; filter: Uint8Array; flags?: number; listener?: number; pidSlots?: number[] };
 
 /** File-system view: `root: 'empty'` starts from an empty tmpfs, `'host'` (default) from the host's tree. */
 export interface FsOptions {

@@ -1,5 +1,5 @@
 import { ErrorCodes, ExileError } from '@exile/common';
-import { CloneFlags, STEP_ORDER, type IdMap, type LandlockRule, type MountOp, type Plan, type PlanStep } from './plan.js';
+import { CloneFlags, STEP_ORDER, type IdMap, type MountOp, type LaunchPlan, type LaunchPlanStep } from './plan.js';
 
 /* Wire format: see native/plan.h. Little-endian throughout. */
 const MAGIC = 0x314c5845; // "EXL1"
@@ -89,18 +89,15 @@ function encodeMount(w: Writer, m: MountOp): void {
   w.end();
 }
 
-function encodeStep(w: Writer, s: PlanStep): void {
+function encodeStep(w: Writer, s: LaunchPlanStep): void {
   w.begin(STEP_TAG[s.step]);
   if (s.step === 'landlock') {
-    w.u32(s.attrSize).u32(s.restrictFlags).u64(s.handledFs).u64(s.handledNet).u64(s.scoped).u32(s.rules.length);
-    for (const rule of s.rules) {
-      if ('path' in rule) w.u32(1).u64(rule.access).str(rule.path);
-      else w.u32(2).u64(rule.access).u64(BigInt(rule.port));
-    }
+    w.bytes(s.ruleset);
   } else if (s.step === 'caps') {
-    w.u64(s.keep);
+    w.bytes(s.ops);
   } else if (s.step === 'seccomp') {
-    w.u32(s.flags).bytes(s.filter);
+    w.u32(s.flags).bytes(s.filter).u32(s.pidSlots.length);
+    for (const slot of s.pidSlots) w.u32(slot);
   }
   w.end();
 }
@@ -109,7 +106,7 @@ function encodeStep(w: Writer, s: PlanStep): void {
  * Encodes a plan into the launcher's binary format. The plan is assumed valid
  * (`buildPlan` produces valid plans); the launcher re-checks everything anyway.
  */
-export function encodePlan(plan: Plan): Uint8Array {
+export function encodePlan(plan: LaunchPlan): Uint8Array {
   const w = new Writer();
   const options = flagBits(Option, plan as unknown as Partial<Record<keyof typeof Option, boolean>>);
   w.begin(Tag.options).u32(options).u32(plan.cloneFlags).u32(plan.keepFds).u32(plan.planFd).u32(plan.parentPid).end();
@@ -184,22 +181,15 @@ function decodeMount(r: Reader, offset: number): MountOp {
   }
 }
 
-function decodeStep(r: Reader, tag: number): PlanStep {
-  if (tag === Tag.caps) return { step: 'caps', keep: r.u64() };
+function decodeStep(r: Reader, tag: number): LaunchPlanStep {
+  if (tag === Tag.caps) return { step: 'caps', ops: r.bytes() };
   if (tag === Tag.noNewPrivs) return { step: 'no-new-privs' };
-  if (tag === Tag.seccomp) return { step: 'seccomp', flags: r.u32(), filter: r.bytes() };
-  const attrSize = r.u32() as 8 | 16 | 24;
-  const restrictFlags = r.u32();
-  const handledFs = r.u64();
-  const handledNet = r.u64();
-  const scoped = r.u64();
-  const rules: LandlockRule[] = [];
-  for (let n = r.u32(); n > 0; n--) {
-    const type = r.u32();
-    const access = r.u64();
-    rules.push(type === 1 ? { path: r.str(), access } : { port: Number(r.u64()), access });
+  if (tag === Tag.seccomp) {
+    const flags = r.u32();
+    const filter = r.bytes();
+    return { step: 'seccomp', flags, filter, pidSlots: Array.from({ length: r.u32() }, () => r.u32()) };
   }
-  return { step: 'landlock', attrSize, restrictFlags, handledFs, handledNet, scoped, rules };
+  return { step: 'landlock', ruleset: r.bytes() };
 }
 
 /** Execution rank of each step's tag: tags are only identifiers, `STEP_ORDER` is the order. */
@@ -209,11 +199,11 @@ const stepRank = new Map<number, number>(STEP_ORDER.map((s, i) => [STEP_TAG[s], 
  * Decodes the launcher's binary plan (for tests and debugging). Structural problems throw
  * `ERR_EXILE_INVALID_POLICY` with `details.offset`; value checks are the launcher's.
  */
-export function decodePlan(bytes: Uint8Array): Plan {
+export function decodePlan(bytes: Uint8Array): LaunchPlan {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 8 || view.getUint32(0, true) !== MAGIC) throw bad('bad magic', 0);
   if (view.getUint32(4, true) !== bytes.length) throw bad('length mismatch', 4);
-  const plan: Plan = {
+  const plan: LaunchPlan = {
     dieWithParent: false, newSession: false, cloneFlags: 0, setgroupsDeny: false, uidMap: [], gidMap: [], loopback: false,
     mountPrivate: false, createTargets: false, mounts: [], steps: [], argv: [], env: [], exec: [], keepFds: 0, planFd: 0, parentPid: 0,
   };
@@ -237,7 +227,7 @@ function readMap(r: Reader): IdMap {
   return { inside: r.u32(), outside: r.u32(), count: r.u32() };
 }
 
-function decodeRecord(plan: Plan, tag: number, r: Reader, at: number): void {
+function decodeRecord(plan: LaunchPlan, tag: number, r: Reader, at: number): void {
   switch (tag) {
     case Tag.options: {
       Object.assign(plan, bits(r.u32(), Option));

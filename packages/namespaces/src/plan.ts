@@ -36,25 +36,25 @@ export type MountOp =
   | { op: 'file'; target: string; content: Uint8Array; mode: number }
   | { op: 'remount-ro'; target: string; optional: boolean; nosuid: boolean; nodev: boolean; noexec: boolean };
 
-/** A Landlock rule: a path hierarchy or a TCP port with the access rights it keeps. */
-export type LandlockRule = { path: string; access: bigint } | { port: number; access: bigint };
-
 /** Pre-exec steps, executed in this order: caps, no-new-privs, landlock, seccomp (see `STEP_ORDER`). */
-export type PlanStep =
-  | { step: 'landlock'; attrSize: 8 | 16 | 24; restrictFlags: number; handledFs: bigint; handledNet: bigint; scoped: bigint; rules: LandlockRule[] }
-  | { step: 'caps'; keep: bigint }
+export type LaunchPlanStep =
+  /** `ruleset`: @exile/landlock's encoding (see its src/wire.ts), read by native/plan.c. */
+  | { step: 'landlock'; ruleset: Uint8Array }
+  /** `ops`: @exile/caps' recipe as @exile/threads encodes engine ops, run by the engine's ops.c. */
+  | { step: 'caps'; ops: Uint8Array }
   | { step: 'no-new-privs' }
-  | { step: 'seccomp'; flags: number; filter: Uint8Array };
+  /** `listener`: this process's socket fd, given to the launcher right after the plan fd (flags has NEW_LISTENER); not encoded. */
+  | { step: 'seccomp'; flags: number; filter: Uint8Array; pidSlots: number[]; listener?: number };
 
 /**
  * The fixed execution order of pre-exec steps, the one `@exile/core`'s enable() uses in-process:
  * Landlock comes after no_new_privs, so an unprivileged caller needs no user namespace for it.
  * Its ruleset (every rule path opened) is built before the first step, with full privileges.
  */
-export const STEP_ORDER: readonly PlanStep['step'][] = ['caps', 'no-new-privs', 'landlock', 'seccomp'];
+export const STEP_ORDER: readonly LaunchPlanStep['step'][] = ['caps', 'no-new-privs', 'landlock', 'seccomp'];
 
 /** Everything the launcher does, in the order it does it. */
-export interface Plan {
+export interface LaunchPlan {
   dieWithParent: boolean;
   newSession: boolean;
   /** Sum of `CloneFlags` passed to `unshare(2)`. */
@@ -72,7 +72,7 @@ export interface Plan {
   staging?: string;
   mounts: MountOp[];
   cwd?: string;
-  steps: PlanStep[];
+  steps: LaunchPlanStep[];
   argv: string[];
   env: string[];
   /** Paths tried in order with `execve` (the PATH search, done here). */

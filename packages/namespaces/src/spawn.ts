@@ -4,7 +4,7 @@ import { ensureExecutable } from '@exile/common';
 import { buildPlan } from './build-plan.js';
 import { launcherPath } from './launcher.js';
 import type { LaunchOptions } from './options.js';
-import type { Plan } from './plan.js';
+import type { LaunchPlan } from './plan.js';
 import { encodePlan } from './plan-codec.js';
 import { planFile } from './plan-file.js';
 import { readStatus } from './status.js';
@@ -38,10 +38,12 @@ export function spawn(command: string, args: readonly string[] = [], options: La
  * and for tests of the launcher's own checks. `options` are Node's spawn options for the
  * launcher; `stdio` gets `plan.keepFds` entries (missing ones are pipes, extra ones dropped).
  */
-export function spawnPlan(plan: Plan, options: SpawnOptions = {}, command = plan.argv[0] ?? ''): ChildProcess {
+export function spawnPlan(plan: LaunchPlan, options: SpawnOptions = {}, command = plan.argv[0] ?? ''): ChildProcess {
   ensureExecutable(launcherPath);
   const fd = planFile(encodePlan(plan));
-  const stdio = [...userStdio(options.stdio, plan.keepFds), fd] as StdioOptions;
+  const listener = plan.steps.find((s) => s.step === 'seccomp' && s.listener !== undefined);
+  const socket = listener?.step === 'seccomp' ? [listener.listener] : [];
+  const stdio = [...userStdio(options.stdio, plan.keepFds), fd, ...socket] as StdioOptions;
   let child: ChildProcess;
   try {
     child = nodeSpawn(launcherPath, [String(plan.planFd)], { ...options, stdio, env: {} });

@@ -6,6 +6,11 @@ const RECORD_MAGIC = 0x52455845; // "EXER", see native/report.h
 const PLAN_MAGIC = 0x314c5845; // "EXL1": the plan file untouched, so execve succeeded
 const HEADER = 16;
 const MAX_DETAIL = 4096;
+/** What a step's errno means when its name alone does not say it. */
+const MEANING: Readonly<Record<string, string>> = {
+  'landlock ELOOP': 'the rule path is a symlink now; it was resolved when the rules were compiled, so nothing was started',
+  'landlock ESTALE': 'the rule path is no longer the file it was when the rules were compiled (replaced or moved), so nothing was started',
+};
 
 /**
  * Turns what the launcher left on its plan fd into the error to emit. No record (nothing on a
@@ -24,7 +29,8 @@ export function parseStatus(bytes: Buffer, command: string, searched = 1): Exile
   // After a PATH search the launcher can only name one of the candidates it tried.
   const notFound = step === 'execve' && searched > 1 && name === 'ENOENT';
   const detail = notFound ? `not found in the ${searched} PATH directories` : bytes.subarray(HEADER, HEADER + bytes.readUInt32LE(12)).toString('utf8');
-  const where = detail === '' ? '' : ` (${detail})`;
+  const meaning = MEANING[`${step} ${name}`];
+  const where = `${detail === '' ? '' : ` (${detail})`}${meaning === undefined ? '' : `: ${meaning}`}`;
   const details: Record<string, unknown> = { step, errno, errnoName: name, command };
   if (detail !== '') details[detail.startsWith('/') ? 'path' : 'detail'] = detail;
   return new ExileError(ErrorCodes.LAUNCH, `exile-launch: ${step} failed for ${command}: ${name}${where}`, details);

@@ -26,13 +26,6 @@ export function integer(value: unknown, path: string, min: number, max: number):
   return value;
 }
 
-/** A mask given as number or bigint, as an unsigned 64-bit bigint. */
-export function mask(value: unknown, path: string): bigint {
-  if (typeof value === 'bigint' && value >= 0n && value < 1n << 64n) return value;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
-  return invalid(path, 'must be a non-negative integer mask (number or bigint)');
-}
-
 /** A string the kernel can take: non-empty, no NUL. */
 export function cString(value: unknown, path: string, { empty = false } = {}): string {
   if (typeof value !== 'string') return invalid(path, 'must be a string');

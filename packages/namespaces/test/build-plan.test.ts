@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlan, CloneFlags, ExileError, STEP_ORDER, type PreExecStep } from '../src/index.js';
+import { buildPlan, CloneFlags, ExileError, STEP_ORDER } from '../src/index.js';
 import { mountOps } from '../src/mounts.js';
 
 const uid = process.geteuid?.() ?? 0;
@@ -104,57 +104,37 @@ describe('buildPlan: pre-exec steps', () => {
 
   it('orders steps caps → no-new-privs → landlock → seccomp, stable within a kind', () => {
     const plan = buildPlan('true', [], { preExec: [
-      { type: 'seccomp', filter }, { type: 'landlock', handledAccessFs: 1 }, { type: 'no-new-privs' }, { type: 'seccomp', filter: new Uint8Array(16) },
-      { type: 'caps', keep: [] }, { type: 'landlock', handledAccessFs: 2 },
+      { type: 'seccomp', filter }, { type: 'landlock', ruleset: new Uint8Array([1]) }, { type: 'no-new-privs' }, { type: 'seccomp', filter: new Uint8Array(16) },
+      { type: 'caps', ops: new Uint8Array(40) }, { type: 'landlock', ruleset: new Uint8Array([2]) },
     ] });
     expect(plan.steps.map((s) => s.step)).toEqual(['caps', 'no-new-privs', 'landlock', 'landlock', 'seccomp', 'seccomp']);
-    expect(plan.steps.slice(2, 4).map((s) => s.step === 'landlock' && s.handledFs)).toEqual([1n, 2n]);
+    expect(plan.steps.slice(2, 4).map((s) => s.step === 'landlock' && s.ruleset[0])).toEqual([1, 2]);
     expect(plan.steps.slice(4).map((s) => s.step === 'seccomp' && s.filter.length)).toEqual([8, 16]);
     expect(STEP_ORDER).toEqual(['caps', 'no-new-privs', 'landlock', 'seccomp']);
   });
 
-  it('refuses Landlock after a caps step that drops CAP_SYS_ADMIN without no-new-privs, naming the landlock step', () => {
-    const landlock = { type: 'landlock', handledAccessFs: 1 } as const;
-    rejects(() => buildPlan('true', [], { preExec: [{ type: 'caps', keep: [] }, landlock] }), 'preExec[1]');
-    rejects(() => buildPlan('true', [], { preExec: [landlock, { type: 'caps', keep: [21] }, { type: 'caps', keep: [0] }] }), 'preExec[0]');
-    expect(() => buildPlan('true', [], { preExec: [{ type: 'caps', keep: [] }, landlock] }))
-      .toThrow("preExec[1]: landlock needs no-new-privs or CAP_SYS_ADMIN kept: add { type: 'no-new-privs' }");
-    // no-new-privs, CAP_SYS_ADMIN kept, or no caps step at all (the kernel's call): accepted
-    const accepted: PreExecStep[][] = [[{ type: 'caps', keep: [] }, landlock, { type: 'no-new-privs' }], [{ type: 'caps', keep: [21] }, landlock], [landlock]];
-    for (const preExec of accepted) expect(buildPlan('true', [], { preExec }).steps.some((s) => s.step === 'landlock')).toBe(true);
-    expect(buildPlan('true', [], { preExec: [{ type: 'caps', keep: [] }] }).steps).toHaveLength(1);
+  it('carries a Landlock ruleset as given: a copy, opaque', () => {
+    const ruleset = new Uint8Array([1, 2, 3]);
+    const step = buildPlan('true', [], { preExec: [{ type: 'landlock', ruleset }] }).steps[0];
+    expect(step).toEqual({ step: 'landlock', ruleset });
+    expect(step?.step === 'landlock' && step.ruleset).not.toBe(ruleset);
   });
 
-  it('refuses seccomp after a caps step that drops CAP_SYS_ADMIN without no-new-privs, naming the seccomp step', () => {
-    const seccomp = { type: 'seccomp', filter: new Uint8Array(8) } as const;
-    expect(() => buildPlan('true', [], { preExec: [{ type: 'caps', keep: [] }, seccomp] }))
-      .toThrow("preExec[1]: seccomp needs no-new-privs or CAP_SYS_ADMIN kept: add { type: 'no-new-privs' }");
-    expect(buildPlan('true', [], { preExec: [{ type: 'caps', keep: [] }, seccomp, { type: 'no-new-privs' }] }).steps.map((s) => s.step))
-      .toEqual(['caps', 'no-new-privs', 'seccomp']);
-  });
-
-  it('picks the Landlock attr size from the ABI or the fields', () => {
-    const size = (step: object): unknown => (buildPlan('true', [], { preExec: [{ type: 'landlock', handledAccessFs: 1, ...step }] }).steps[0] as { attrSize: number }).attrSize;
-    expect(size({})).toBe(8);
-    expect(size({ handledAccessNet: 1 })).toBe(16);
-    expect(size({ scoped: 1 })).toBe(24);
-    expect(size({ abi: 3 })).toBe(8);
-    expect(size({ abi: 5 })).toBe(16);
-    expect(size({ abi: 7 })).toBe(24);
-    rejects(() => size({ abi: 3, scoped: 1 }), 'preExec[0].abi');
-  });
-
-  it('turns caps into a keep mask', () => {
-    expect(buildPlan('true', [], { preExec: [{ type: 'caps', keep: [0, 21, 40] }] }).steps[0]).toEqual({ step: 'caps', keep: (1n << 0n) | (1n << 21n) | (1n << 40n) });
-    rejects(() => buildPlan('true', [], { preExec: [{ type: 'caps', keep: [64] }] }), 'preExec[0].keep[0]');
+  it('carries the caps ops as given: a copy, opaque', () => {
+    const ops = new Uint8Array(40).fill(7);
+    expect(buildPlan('true', [], { preExec: [{ type: 'caps', ops }] }).steps[0]).toEqual({ step: 'caps', ops });
+    rejects(() => buildPlan('true', [], { preExec: [{ type: 'caps', keep: [1] } as never] }), 'preExec[0].keep');
+    rejects(() => buildPlan('true', [], { preExec: [{ type: 'caps', ops: new Uint8Array(0) }] }), 'preExec[0].ops');
   });
 
   it('rejects malformed steps with their JSON path', () => {
     rejects(() => buildPlan('true', [], { preExec: [{ type: 'seccomp', filter: new Uint8Array(7) }] }), 'preExec[0].filter');
     rejects(() => buildPlan('true', [], { preExec: [{ type: 'seccomp', filter, flags: 8 }] }), 'preExec[0].flags');
-    rejects(() => buildPlan('true', [], { preExec: [{ type: 'landlock', handledAccessFs: 1, rules: [{ path: '/', access: 2 }] }] }), 'preExec[0].rules[0].access');
-    rejects(() => buildPlan('true', [], { preExec: [{ type: 'landlock', handledAccessFs: 1, rules: [{ path: 'rel', access: 1 }] }] }), 'preExec[0].rules[0].path');
-    rejects(() => buildPlan('true', [], { preExec: [{ type: 'landlock', handledAccessFs: -1 }] }), 'preExec[0].handledAccessFs');
+    rejects(() => buildPlan('true', [], { preExec: [{ type: 'seccomp', filter, pidSlots: [filter.length / 8] }] }), 'preExec[0].pidSlots[0]');
+    rejects(() => buildPlan('true', [], { preExec: [{ type: 'seccomp', filter, pidSlots: 3 as never }] }), 'preExec[0].pidSlots');
+    rejects(() => buildPlan('true', [], { preExec: [{ type: 'landlock', ruleset: [1] as never }] }), 'preExec[0].ruleset');
+    rejects(() => buildPlan('true', [], { preExec: [{ type: 'landlock', ruleset: new Uint8Array(0) }] }), 'preExec[0].ruleset');
+    rejects(() => buildPlan('true', [], { preExec: [{ type: 'landlock', ruleset: new Uint8Array(1), abi: 6 } as never] }), 'preExec[0].abi');
     rejects(() => buildPlan('true', [], { preExec: [{ type: 'pledge' } as never] }), 'preExec[0].type');
   });
 });

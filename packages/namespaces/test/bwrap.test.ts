@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { NOBODY } from '@exile/test-utils';
 import { describe, expect, it } from 'vitest';
 import { runSandboxed, USERS, type User } from './run-sandboxed.js';
@@ -7,7 +8,7 @@ import { runSandboxed, USERS, type User } from './run-sandboxed.js';
 function bwrap(args: string[], user: User): { status: number | null; signal: string | null; stdout: string } {
   const asUser = user === 'nobody' ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] : [];
   const argv = [...asUser, 'bwrap', ...args];
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 20_000, cwd: tmpdir() });
   return { status: r.status, signal: r.signal, stdout: r.stdout };
 }
 

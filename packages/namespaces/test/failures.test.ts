@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lastJson, NOBODY } from '@exile/test-utils';
+import { lastJson, NOBODY, nobodyPath } from '@exile/test-utils';
 import { describe, expect, it } from 'vitest';
 import { outcomeScript, outsideId, runOutcome, runSandboxed, USERS, type Outcome } from './run-sandboxed.js';
 
@@ -10,7 +10,7 @@ const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs a child script under `wrapper` (e.g. unshare), as root or nobody. */
 function runWrapped(code: string, wrapper: string[], user: 'current' | 'nobody'): Outcome {
-  const dir = join(packageRoot, '.test-tmp');
+  const dir = user === 'nobody' ? nobodyPath(join(packageRoot, '.test-tmp')) : join(packageRoot, '.test-tmp');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `wrapped-${process.pid}-${Date.now()}.mjs`);
   writeFileSync(file, code, { mode: 0o644 });

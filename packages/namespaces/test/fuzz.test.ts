@@ -1,15 +1,21 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { dropOpsBeforeExec } from '@exile/caps';
+import { compile } from '@exile/landlock';
 import { buildPlan, encodePlan, launcherPath, type LaunchOptions } from '../src/index.js';
 import { mutate, prng } from './fuzz/mutate.js';
 
 const native = fileURLToPath(new URL('../native/', import.meta.url));
 const harness = fileURLToPath(new URL('./fuzz/plan-fuzz.c', import.meta.url));
+/** Headers the launcher builds with (binding.gyp): the threads engine's ops.h and its raw syscalls. */
+const packageDir = (name: string, sub: string): string => join(dirname(createRequire(import.meta.url).resolve(`${name}/package.json`)), sub);
 
+const KERNEL = { abi: 7, errata: 7, status: 'available' as const };
 const SEED_OPTIONS: LaunchOptions[] = [
   {},
   { namespaces: 'all', uid: 0, hostname: 'h', dieWithParent: true, newSession: true, clearEnv: true, env: { A: '1' } },
@@ -21,8 +27,8 @@ const SEED_OPTIONS: LaunchOptions[] = [
   },
   {
     preExec: [
-      { type: 'landlock', handledAccessFs: 0xffff, handledAccessNet: 3, scoped: 3, rules: [{ path: '/usr', access: 5 }, { port: 443, access: 2 }] },
-      { type: 'caps', keep: [1, 2] }, { type: 'no-new-privs' }, { type: 'seccomp', filter: new Uint8Array(64), flags: 1 },
+      { type: 'landlock', ruleset: compile({ fs: { read: ['/usr'], exec: ['/proc/self/exe'] }, net: { connectTcp: [443] }, scope: ['signal'] }, KERNEL).ruleset },
+      { type: 'caps', ops: dropOpsBeforeExec({ keep: ['CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH'] }, { userNamespace: true }) }, { type: 'no-new-privs' }, { type: 'seccomp', filter: new Uint8Array(64), flags: 1 },
     ],
   },
 ];
@@ -50,6 +56,7 @@ describe('fuzzing the plan decoder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'exile-fuzz-'));
     const binary = join(dir, 'plan-fuzz');
     execFileSync('gcc', ['-std=gnu11', '-g', '-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-strict-aliasing',
+      '-I', packageDir('@exile/threads', 'native/engine'), '-I', packageDir('@exile/common', 'include'),
       '-o', binary, harness, join(native, 'plan.c')]);
     const input = stream([...seeds, ...mutants(40_000, 0x5eed)]);
     const result = spawnSync(binary, [], { input, encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' } });

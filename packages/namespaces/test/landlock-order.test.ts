@@ -1,13 +1,14 @@
 import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { NOBODY, sharedTempDir } from '@exile/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
+import { capsStep } from './caps-step.js';
+import { landlockStep } from './landlock-step.js';
 import { runSandboxed, USERS } from './run-sandboxed.js';
 
-const WRITE_FILE = 1 << 1;
-const READ_FILE = 1 << 2;
-/** What Node itself reads to start. */
+/** What Node itself reads (and executes) to start. */
 const SYSTEM = ['/usr', '/etc', '/proc', '/sys', '/dev'];
+const PROGRAMS = ['/usr', dirname(process.execPath)];
 
 /** Reads and writes the given files, lists its own fds and capabilities; prints JSON. */
 const PROBE = String.raw`
@@ -54,8 +55,7 @@ function dirs(): { allowed: string; readable: string; other: string } {
 
 /** Landlock read-only on `paths` (and what Node needs to start): read only there, write nowhere. */
 function readOnly(paths: string[]): string {
-  const rules = [...SYSTEM, ...paths].map((path) => ({ path, access: READ_FILE }));
-  return `{ type: 'landlock', handledAccessFs: ${READ_FILE | WRITE_FILE}, rules: ${JSON.stringify(rules)} }`;
+  return landlockStep({ fs: { read: [...SYSTEM, ...paths], exec: PROGRAMS } });
 }
 
 function probe(r: { stdout: string; error?: unknown }): Probe {
@@ -77,8 +77,8 @@ describe.each(USERS)('Landlock after no_new_privs, without a user namespace, as 
 
   it('two Landlock steps get a ruleset each, both enforced', () => {
     const { allowed, readable, other } = dirs();
-    const noWrites = `{ type: 'landlock', handledAccessFs: ${WRITE_FILE} }`;
-    const reads = `{ type: 'landlock', handledAccessFs: ${READ_FILE}, rules: ${JSON.stringify([...SYSTEM, allowed].map((path) => ({ path, access: READ_FILE })))} }`;
+    const noWrites = landlockStep({ fs: { read: ['/'], exec: ['/'] } });
+    const reads = landlockStep({ fs: { read: [...SYSTEM, allowed], exec: PROGRAMS, write: ['/'] } });
     const p = probe(runSandboxed(process.execPath, ['-e', PROBE, readable, other], `{ preExec: [${noWrites}, { type: 'no-new-privs' }, ${reads}] }`, user));
     expect(p).toMatchObject({ read: 'ok', write: 'EACCES', other: 'EACCES' });
     expect(p.fds.filter((fd) => fd.includes('landlock'))).toEqual([]);
@@ -94,7 +94,7 @@ describe.each(USERS)('Landlock after no_new_privs, without a user namespace, as 
     const { allowed, readable, other } = dirs();
     const r = runSandboxed(process.execPath, ['-e', PROBE, readable, other], `{ preExec: [${readOnly([allowed])}] }`, user);
     if (user === 'nobody') {
-      expect(r.error).toMatchObject({ code: 'ERR_EXILE_LAUNCH', details: { step: 'landlock', errnoName: 'EPERM', detail: 'landlock_restrict_self' } });
+      expect(r.error).toMatchObject({ code: 'ERR_EXILE_LAUNCH', details: { step: 'landlock', errnoName: 'EPERM', detail: 'landlock-restrict' } });
       expect(r.events).toEqual(['error', 'exit', 'close']);
       expect(r.code).toBe(127);
     } else {
@@ -114,7 +114,7 @@ describe('Landlock rulesets are built before the caps step', () => {
     mkdirSync(inner, { recursive: true });
     chownSync(locked, NOBODY, NOBODY);
     chmodSync(locked, 0o700);
-    const options = `{ preExec: [${readOnly([allowed, inner])}, { type: 'no-new-privs' }, { type: 'caps', keep: [] }] }`;
+    const options = `{ preExec: [${readOnly([allowed, inner])}, { type: 'no-new-privs' }, ${capsStep([], false)}] }`;
     const p = probe(runSandboxed(process.execPath, ['-e', PROBE, readable, other, inner], options, 'current'));
     // The launcher opened `inner` for its rule; the program, without capabilities, cannot even stat it.
     expect(p).toMatchObject({ read: 'ok', write: 'EACCES', other: 'EACCES', locked: 'EACCES', capEff: '0000000000000000', nnp: '1' });

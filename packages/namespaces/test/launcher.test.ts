@@ -1,4 +1,6 @@
 import { execFileSync, spawn as nodeSpawn, spawnSync } from 'node:child_process';
+import { dropOpsBeforeExec } from '@exile/caps';
+import { compile } from '@exile/landlock';
 import { describe, expect, it } from 'vitest';
 import { buildPlan, encodePlan, launcherPath } from '../src/index.js';
 import { parseStatus } from '../src/status.js';
@@ -32,7 +34,7 @@ describe('exile-launch executable', () => {
 
   it('--check accepts pre-exec steps in execution order only: caps → no-new-privs → landlock → seccomp', () => {
     const plan = buildPlan('true', [], { preExec: [
-      { type: 'landlock', handledAccessFs: 1 }, { type: 'seccomp', filter: new Uint8Array(8) }, { type: 'no-new-privs' }, { type: 'caps', keep: [] },
+      { type: 'landlock', ruleset: compile({ fs: {} }, { abi: 7, errata: 7, status: 'available' }).ruleset }, { type: 'seccomp', filter: new Uint8Array(8) }, { type: 'no-new-privs' }, { type: 'caps', ops: dropOpsBeforeExec({}, { userNamespace: true }) },
     ] });
     const check = (steps: typeof plan.steps): string => spawnSync(launcherPath, ['--check'], { input: encodePlan({ ...plan, steps }), encoding: 'utf8' }).stdout;
     expect(check(plan.steps)).toBe('ok\n');
@@ -41,6 +43,14 @@ describe('exile-launch executable', () => {
     expect(check([caps, landlock, nnp, seccomp])).toMatch(/^invalid: pre-exec steps out of order/);
     expect(check([caps, nnp, seccomp, landlock])).toMatch(/^invalid: pre-exec steps out of order/);
     expect(check([caps, caps, nnp, landlock, landlock, seccomp, seccomp])).toBe('ok\n');
+  });
+
+  it('--check refuses a seccomp pid slot that is not a jeq #k instruction', () => {
+    const jeq = new Uint8Array(new BigUint64Array([0x00000000_00000020n, 0x7fffffff_00000015n, 0x7fff0000_00000006n]).buffer);
+    const check = (pidSlots: number[]) => spawnSync(launcherPath, ['--check'], { input: encodePlan(buildPlan('true', [], { preExec: [{ type: 'seccomp', filter: jeq, pidSlots }] })), encoding: 'utf8' }).stdout;
+    expect(check([1])).toBe('ok\n');
+    expect(check([0])).toMatch(/^invalid: seccomp pid slot is not a jeq #k/);
+    expect(check([2])).toMatch(/^invalid: seccomp pid slot is not a jeq #k/);
   });
 
   it('refuses bad usage', () => {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlan, decodePlan, encodePlan, type Plan } from '../src/index.js';
+import { dropOpsBeforeExec } from '@exile/caps';
+import { compile } from '@exile/landlock';
+import { buildPlan, decodePlan, encodePlan, type LaunchPlan } from '../src/index.js';
 
 const filter = new Uint8Array([0x06, 0, 0, 0, 0, 0, 0xff, 0x7f]); // ret ALLOW
 
-function richPlan(): Plan {
+function richPlan(): LaunchPlan {
   return buildPlan('sh', ['-c', 'echo ü', ''], {
     namespaces: 'all', uid: 0, gid: 0, hostname: 'box', dieWithParent: true, newSession: true, clearEnv: true,
     env: { PATH: '/usr/bin', EMPTY: '' }, cwd: '/tmp', stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
@@ -13,8 +15,8 @@ function richPlan(): Plan {
       { type: 'file', target: '/etc/hosts', content: new Uint8Array([0, 1, 2, 255]) },
     ] },
     preExec: [
-      { type: 'seccomp', filter, flags: 1 }, { type: 'no-new-privs' }, { type: 'caps', keep: [0, 40] },
-      { type: 'landlock', handledAccessFs: 3, handledAccessNet: 1, rules: [{ path: '/usr', access: 1 }, { port: 80, access: 1 }] },
+      { type: 'seccomp', filter, flags: 1 }, { type: 'no-new-privs' }, { type: 'caps', ops: dropOpsBeforeExec({ keep: ['CAP_CHOWN', 'CAP_CHECKPOINT_RESTORE'] }, { userNamespace: true }) },
+      { type: 'landlock', ruleset: compile({ fs: { exec: ['/usr'] }, net: { bindTcp: [80] } }, { abi: 7, errata: 7, status: 'available' }).ruleset },
     ],
   });
 }

@@ -1,7 +1,9 @@
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedTempDir } from '@exile/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
+import { capsStep } from './caps-step.js';
+import { landlockStep } from './landlock-step.js';
 import { runSandboxed, USERS } from './run-sandboxed.js';
 
 /** A hand-made seccomp program: x86-64 only; getpriority(2) fails with EOPNOTSUPP; everything else is allowed. */
@@ -14,7 +16,6 @@ const FILTER = `new Uint8Array(new BigUint64Array([
   0x0005005f_00000006n, // ret ERRNO(EOPNOTSUPP), which libuv names ENOTSUP
   0x7fff0000_00000006n, // ret ALLOW
 ]).buffer)`;
-const LANDLOCK_WRITE_FILE = 1 << 1;
 
 /** Node program run inside: probes the restrictions from the main thread, a worker and the libuv pool. */
 const PROBE = String.raw`
@@ -65,7 +66,7 @@ describe.each(USERS)('pre-exec steps as %s', (user) => {
     const options = `{ namespaces: { user: true }, preExec: [
       { type: 'seccomp', filter: ${FILTER} },
       { type: 'no-new-privs' },
-      { type: 'landlock', handledAccessFs: ${LANDLOCK_WRITE_FILE}, rules: [{ path: ${JSON.stringify(allowed)}, access: ${LANDLOCK_WRITE_FILE} }] },
+      ${landlockStep({ fs: { read: ['/'], exec: ['/'], write: [allowed] } })},
     ] }`;
     const r = runSandboxed(process.execPath, ['-e', PROBE, allowed, denied], options, user);
     expect(r.error).toBeUndefined();
@@ -91,15 +92,15 @@ describe.each(USERS)('pre-exec steps as %s', (user) => {
     const caps = "grep -E '^Cap(Prm|Eff|Bnd|Amb)' /proc/self/status | tr -s '\\t' ' '";
     const all = runSandboxed('sh', ['-c', caps], `{ namespaces: { user: true }, uid: 0 }`, user);
     expect(all.stdout).toMatch(/CapEff: 000001ffffffffff/);
-    const kept = runSandboxed('sh', ['-c', caps], `{ namespaces: { user: true }, uid: 0, preExec: [{ type: 'caps', keep: [12] }] }`, user);
+    const kept = runSandboxed('sh', ['-c', caps], `{ namespaces: { user: true }, uid: 0, preExec: [${capsStep(['CAP_NET_ADMIN'], true)}] }`, user);
     expect(kept.stdout).toBe('CapPrm: 0000000000001000\nCapEff: 0000000000001000\nCapBnd: 0000000000001000\nCapAmb: 0000000000000000\n');
-    const none = runSandboxed('sh', ['-c', caps], `{ namespaces: { user: true }, uid: 0, preExec: [{ type: 'caps', keep: [] }] }`, user);
+    const none = runSandboxed('sh', ['-c', caps], `{ namespaces: { user: true }, uid: 0, preExec: [${capsStep([], true)}] }`, user);
     expect(none.stdout).toBe('CapPrm: 0000000000000000\nCapEff: 0000000000000000\nCapBnd: 0000000000000000\nCapAmb: 0000000000000000\n');
   });
 
   it('Landlock scopes (ABI 6): the program cannot signal outside its domain', () => {
     const probe = 'kill -0 $PPID 2>/dev/null && echo can-signal || echo cannot-signal';
-    const scoped = `{ namespaces: { user: true }, preExec: [{ type: 'landlock', abi: 6, handledAccessFs: 1, scoped: 2, rules: [{ path: '/', access: 1 }] }] }`;
+    const scoped = `{ namespaces: { user: true }, preExec: [${landlockStep({ scope: ['signal'] })}] }`;
     expect(runSandboxed('sh', ['-c', probe], scoped, user).stdout).toBe('cannot-signal\n');
     expect(runSandboxed('sh', ['-c', probe], `{ namespaces: { user: true } }`, user).stdout).toBe('can-signal\n');
   });
@@ -107,9 +108,30 @@ describe.each(USERS)('pre-exec steps as %s', (user) => {
   it('Landlock TCP port rules (ABI 4): bind only to the allowed port', () => {
     const bind = "const net = require('net'); const on = (p) => new Promise((ok) => { const s = net.createServer().once('error', (e) => ok(e.code)).listen(p, '127.0.0.1', () => { s.close(); ok('ok'); }); });"
       + ' Promise.all([on(40001), on(40002)]).then((r) => console.log(r.join(" ")));';
-    const options = `{ namespaces: { user: true, net: true }, preExec: [{ type: 'landlock', handledAccessFs: 0, handledAccessNet: 1, rules: [{ port: 40001, access: 1 }] }] }`;
+    const options = `{ namespaces: { user: true, net: true }, preExec: [${landlockStep({ net: { bindTcp: [40001] } })}] }`;
     expect(runSandboxed(process.execPath, ['-e', bind], options, user).stdout).toBe('ok EACCES\n');
     expect(runSandboxed(process.execPath, ['-e', bind], `{ namespaces: { user: true, net: true } }`, user).stdout).toBe('ok ok\n');
+  });
+
+  it('pid slots: the launcher puts the program\'s own pid into the filter — kill(itself) passes, kill(another) does not', () => {
+    // kill(2) (62) with arg0 == the slot's k is allowed, any other kill fails with EPERM; the rest is allowed.
+    const killSelf = `new Uint8Array(new BigUint64Array([
+      0x00000000_00000020n, // ld [0] (nr)
+      0x0000003e_03000015n, // jeq 62 (kill), +0, +3
+      0x00000010_00000020n, // ld [16] (arg0, low word)
+      0x7fffffff_00010015n, // jeq <pid slot>, +1, +0
+      0x00050001_00000006n, // ret ERRNO(EPERM)
+      0x7fff0000_00000006n, // ret ALLOW
+    ]).buffer)`;
+    const sh = ['-c', 'kill -0 $$ && echo self; kill -0 1 || echo other-refused'];
+    const seccomp = (slots: string) => `{ namespaces: { user: true }, preExec: [{ type: 'no-new-privs' }, { type: 'seccomp', filter: ${killSelf}${slots} }] }`;
+    const patched = runSandboxed('/bin/sh', sh, seccomp(', pidSlots: [3]'), user);
+    expect(patched.stdout).toBe('self\nother-refused\n');
+    // In a new pid namespace the program is pid 1 or 2 there, and that is the pid it sees and signals.
+    const pidns = runSandboxed('/bin/sh', sh, seccomp(', pidSlots: [3]').replace('user: true', 'user: true, pid: true'), user);
+    expect(pidns.stdout).toBe('self\nother-refused\n');
+    // Without the slot the placeholder stays: the program cannot even signal itself.
+    expect(runSandboxed('/bin/sh', sh, seccomp(''), user).stdout).toBe('other-refused\n');
   });
 
   it('a seccomp filter that denies execve fails at the execve step, structured', () => {
@@ -120,8 +142,37 @@ describe.each(USERS)('pre-exec steps as %s', (user) => {
     expect(r.events).toEqual(['error', 'exit', 'close']);
   });
 
-  it('a Landlock rule on a missing path fails at the landlock step with that path', () => {
-    const r = runSandboxed('true', [], `{ namespaces: { user: true }, preExec: [{ type: 'landlock', handledAccessFs: 2, rules: [{ path: '/nonexistent/exile', access: 2 }] }] }`, user);
-    expect(r.error).toMatchObject({ code: 'ERR_EXILE_LAUNCH', details: { step: 'landlock', errnoName: 'ENOENT', path: '/nonexistent/exile' } });
+  it('a rule path removed after planning fails at the landlock step with that path', () => {
+    const [allowed] = dirs();
+    const step = landlockStep({ fs: { read: ['/'], exec: ['/'], write: [allowed] } });
+    rmSync(allowed, { recursive: true });
+    const r = runSandboxed('true', [], `{ namespaces: { user: true }, preExec: [${step}] }`, user);
+    expect(r.error).toMatchObject({ code: 'ERR_EXILE_LAUNCH', details: { step: 'landlock', errnoName: 'ENOENT', path: allowed } });
+  });
+
+  it('a rule path swapped after planning fails closed: a planted symlink (ELOOP) or another directory (ESTALE)', () => {
+    const [allowed, denied] = dirs();
+    const write = `require('fs').appendFileSync(${JSON.stringify(join(allowed, 'f'))}, 'x')`;
+    const ok = runSandboxed(process.execPath, ['-e', write], `{ namespaces: { user: true }, preExec: [${landlockStep({ fs: { read: ['/'], exec: ['/'], write: [allowed] } })}] }`, user);
+    expect(ok.error).toBeUndefined();
+    expect(ok.code).toBe(0);
+
+    const step = landlockStep({ fs: { read: ['/'], exec: ['/'], write: [allowed] } });
+    renameSync(allowed, `${allowed}.old`);
+    symlinkSync(denied, allowed);
+    const planted = runSandboxed(process.execPath, ['-e', write], `{ namespaces: { user: true }, preExec: [${step}] }`, user);
+    expect(planted.error).toMatchObject({ code: 'ERR_EXILE_LAUNCH', details: { step: 'landlock', errnoName: 'ELOOP', path: allowed } });
+    expect(planted.error?.message).toMatch(/is a symlink now/);
+    expect(planted.code).toBe(127);
+
+    rmSync(allowed);
+    mkdirSync(allowed);
+    chmodSync(allowed, 0o777);
+    const swapped = runSandboxed(process.execPath, ['-e', write], `{ namespaces: { user: true }, preExec: [${step}] }`, user);
+    expect(swapped.error).toMatchObject({ code: 'ERR_EXILE_LAUNCH', details: { step: 'landlock', errnoName: 'ESTALE', path: allowed } });
+    expect(swapped.error?.message).toMatch(/no longer the file/);
+    // Nothing ran: the denied directory and the new one are untouched.
+    expect(readFileSync(join(denied, 'f'), 'utf8')).toBe('');
+    made.push(`${allowed}.old`);
   });
 });

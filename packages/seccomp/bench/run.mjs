@@ -19,12 +19,15 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 const CALLS = Number(process.env.BENCH_CALLS ?? 300_000);
 
-// Docker's default profile (shared/ beside the repository), without the syscalls Debian 12's
-// libseccomp 2.5.4 cannot name, so both compilers get exactly the same rules.
-const docker = withoutNewer(fromOCI(JSON.parse(readFileSync(here('../../../../shared/data/oci/docker-default.json'), 'utf8')), { arch, kernel: '6.18.0' }));
+// Docker's default profile from Debian's package (tools/debs/pins.txt), without the syscalls
+// Debian 12's libseccomp 2.5.4 cannot name, so both compilers get exactly the same rules.
+const dockerRoot = execFileSync('bash', [here('../../../tools/debs/fetch.sh'), 'oci-docker'], { encoding: 'utf8' }).trim();
+const dockerProfile = join(dockerRoot, 'usr/share/gocode/src/github.com/docker/docker/profiles/seccomp/default.json');
+const docker = withoutNewer(fromOCI(JSON.parse(readFileSync(dockerProfile, 'utf8')), { arch, kernel: '6.18.0' }));
 const plain = docker.rules.filter((r) => r.args === undefined && r.action === 'allow').flatMap((r) => r.syscall);
 // 150 names spread evenly over Docker's plain allow-list (sorted by number), plus what the loop needs.
-const needed = ['write', 'exit_group', 'getppid'];
+// clock_gettime: the loop's thread CPU clock is no vDSO clock, it is a real syscall.
+const needed = ['write', 'exit_group', 'getppid', 'clock_gettime'];
 const sorted = plain.filter((n) => !needed.includes(n)).sort((a, b) => syscalls.number(a, arch) - syscalls.number(b, arch));
 const names = [...needed, ...Array.from({ length: 150 - needed.length }, (_, i) => sorted[Math.floor((i * sorted.length) / (150 - needed.length))])];
 const allowList = {

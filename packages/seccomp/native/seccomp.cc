@@ -1,6 +1,8 @@
-// The only native part of @exile/seccomp: the seccomp(2) calls. Everything else is TypeScript.
+// The native part of @exile/seccomp: the seccomp(2) calls (the listener's are in listener.cc).
+// Everything else is TypeScript.
 #include <napi.h>
 #include <exile/napi.h>
+#include <exile/syscall_numbers.h>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -8,14 +10,17 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
+
+namespace exile_listener {
+void Register(Napi::Env env, Napi::Object exports);
+}
 
 namespace {
 
 Napi::Value ActionAvailable(const Napi::CallbackInfo& info) {
   uint32_t action = info[0].As<Napi::Number>().Uint32Value();
-  if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0) return Napi::Boolean::New(info.Env(), true);
+  if (syscall(EXILE_NR_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0) return Napi::Boolean::New(info.Env(), true);
   if (errno == EOPNOTSUPP) return Napi::Boolean::New(info.Env(), false);
   exile::ThrowErrno(info.Env(), "seccomp", errno);
 }
@@ -32,7 +37,7 @@ Napi::Value Install(const Napi::CallbackInfo& info) {
   std::memcpy(filter.data(), bytes.Data(), filter.size() * sizeof(sock_filter));
   sock_fprog prog{static_cast<unsigned short>(filter.size()), filter.data()};
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) exile::ThrowErrno(env, "prctl(PR_SET_NO_NEW_PRIVS)", errno);
-  long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+  long rc = syscall(EXILE_NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
   if (rc < 0) exile::ThrowErrno(env, "seccomp(SECCOMP_SET_MODE_FILTER)", errno);
   return Napi::Number::New(env, static_cast<double>(rc));
 }
@@ -40,6 +45,7 @@ Napi::Value Install(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("actionAvailable", Napi::Function::New(env, ActionAvailable, "actionAvailable"));
   exports.Set("install", Napi::Function::New(env, Install, "install"));
+  exile_listener::Register(env, exports);
   return exports;
 }
 

@@ -1,8 +1,8 @@
 import { ErrorCodes, ExileError } from '@exile/common';
 import { decodeAction } from './actions.js';
 import { ARCHES } from './arches.js';
-import type { Action, Arch, SeccompPolicy } from './types.js';
-import { normalize, type NormalizedCheck, type NormalizedPolicy, type NormalizedRule } from './validate.js';
+import type { Action, Arch, ArgCheck, SeccompPolicy } from './types.js';
+import { normalize, normalizeCheck, type NormalizedCheck, type NormalizedPolicy, type NormalizedRule } from './validate.js';
 
 const U64 = (1n << 64n) - 1n;
 const U32 = 0xffffffffn;
@@ -65,4 +65,12 @@ export function decide(policy: SeccompPolicy, arch: Arch, syscall: string | numb
     nr = found;
   }
   return decodeAction(decideValue(normalized, nr, args));
+}
+
+/**
+ * Whether every check holds for the argument registers `args` (missing ones read as 0), with the
+ * filter's own semantics: unsigned, `width`-bit comparisons. Throws on a malformed check.
+ */
+export function argsHold(checks: readonly ArgCheck[], args: readonly bigint[]): boolean {
+  return checks.every((raw, i) => checkHolds(normalizeCheck(raw, `args[${i}]`), args));
 }

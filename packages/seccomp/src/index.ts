@@ -5,8 +5,11 @@ export type { Action, Arch, ArgCheck, ArgOp, BpfProgram, Evaluation, InstallRepo
 export { ARCH_NAMES, nativeArch } from './arches.js';
 export { syscalls } from './syscalls.js';
 export { compile, type CompileOptions } from './compile.js';
+export { argWidth, withArgWidths } from './arg-widths.js';
 export { evaluate } from './interpreter.js';
-export { decide } from './decide.js';
+export { constantSlots, fillSlots } from './slots.js';
+export { argsHold, decide } from './decide.js';
 export { install, type InstallOptions } from './install.js';
 export { installInstructions, INSTALL_FLAGS, type InstallFlag } from './install-instructions.js';
 export { fromOCI, toOCI, type FromOCIOptions, type OCIProfile, type OCISyscall } from './oci.js';
+export { openListener, notifyAvailable, threadGroup, type Listener, type ListenerOptions, type Notification } from './listener.js';

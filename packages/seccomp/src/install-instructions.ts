@@ -1,6 +1,9 @@
 import { ErrorCodes, ExileError, callNative } from '@exile/common';
 import { native } from './native.js';
 
+// A process that installs a filter compiled elsewhere for a placeholder fills its slots first.
+export { fillSlots } from './slots.js';
+
 /** SECCOMP_FILTER_FLAG_* from linux/seccomp.h that `install` may pass. */
 export const INSTALL_FLAGS = { TSYNC: 1, LOG: 2 } as const;
 

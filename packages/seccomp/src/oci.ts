@@ -1,7 +1,8 @@
 import { release } from 'node:os';
-import { ErrorCodes, ExileError } from '@exile/common';
+import { ErrorCodes, ExileError, errnoName, errnoNumber } from '@exile/common';
 import { ARCHES } from './arches.js';
 import { decodeAction } from './actions.js';
+import { covers, disjoint } from './disjoint.js';
 import { targetArch } from './compile.js';
 import type { Action, Arch, ArgCheck, ArgOp, Rule, SeccompPolicy } from './types.js';
 import { actionValue } from './validate.js';
@@ -20,6 +21,8 @@ export interface FromOCIOptions {
 export interface OCIProfile {
   defaultAction: string;
   defaultErrnoRet?: number;
+  /** The errno by name (Podman writes both); must agree with `defaultErrnoRet` when both are given. */
+  defaultErrno?: string;
   architectures?: string[];
   archMap?: { architecture: string; subArchitectures: string[] | null }[];
   syscalls?: OCISyscall[];
@@ -30,6 +33,8 @@ export interface OCISyscall {
   names: string[];
   action: string;
   errnoRet?: number;
+  /** The errno by name (Podman writes both); must agree with `errnoRet` when both are given. */
+  errno?: string;
   args?: { index: number; value: number | bigint; valueTwo?: number | bigint; op: string }[];
   comment?: string;
   includes?: OCIFilter;
@@ -41,14 +46,6 @@ interface OCIFilter {
   caps?: string[];
   minKernel?: string;
 }
-
-// Names profiles use for an architecture: Go's (amd64), Docker's (x86), the kernel's (x86_64), SCMP_ARCH_*.
-const ARCH_ALIASES: Readonly<Record<Arch, readonly string[]>> = {
-  x86_64: ['amd64', 'x86_64', 'SCMP_ARCH_X86_64'],
-  i386: ['x86', '386', 'i386', 'SCMP_ARCH_X86'],
-  aarch64: ['arm64', 'aarch64', 'SCMP_ARCH_AARCH64'],
-  riscv64: ['riscv64', 'SCMP_ARCH_RISCV64'],
-};
 
 const OPS: Readonly<Record<string, ArgOp>> = {
   SCMP_CMP_NE: 'ne', SCMP_CMP_LT: 'lt', SCMP_CMP_LE: 'le', SCMP_CMP_EQ: 'eq', SCMP_CMP_GE: 'ge', SCMP_CMP_GT: 'gt', SCMP_CMP_MASKED_EQ: 'masked-eq',
@@ -75,14 +72,21 @@ function strings(value: unknown, path: string): string[] {
   return value;
 }
 
-function errno(value: unknown, path: string): number {
-  if (value === undefined) return EPERM;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 4095) throw invalid(path, 'must be an errno number 0..4095');
-  return value;
+/** The errno of an entry: its number (`errnoRet`), its name (`errno`, as Podman writes it beside
+ *  the number), or EPERM (libseccomp's default) with neither. Both given must name the same errno. */
+function errno(value: unknown, name: unknown, path: string, namePath: string): number {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 4095)) {
+    throw invalid(path, 'must be an errno number 0..4095');
+  }
+  if (name === undefined) return value ?? EPERM;
+  const byName = typeof name === 'string' ? errnoNumber(name) : undefined;
+  if (typeof name !== 'string' || byName === undefined) throw invalid(namePath, `unknown errno name ${JSON.stringify(name)}`);
+  if (value !== undefined && value !== byName) throw invalid(namePath, `names ${name} (${byName}), but ${path.split('.').at(-1)} is ${value} (${errnoName(value)})`);
+  return byName;
 }
 
-/** SCMP_ACT_* (+ errnoRet) → Action. */
-function action(name: unknown, errnoRet: unknown, path: string, retPath: string): Action {
+/** SCMP_ACT_* (+ errnoRet / errno) → Action. */
+function action(name: unknown, errnoRet: unknown, errnoByName: unknown, path: string, retPath: string, namePath: string): Action {
   switch (name) {
     case 'SCMP_ACT_ALLOW': return 'allow';
     case 'SCMP_ACT_KILL':
@@ -91,8 +95,8 @@ function action(name: unknown, errnoRet: unknown, path: string, retPath: string)
     case 'SCMP_ACT_TRAP': return 'trap';
     case 'SCMP_ACT_LOG': return 'log';
     case 'SCMP_ACT_NOTIFY': return 'notify';
-    case 'SCMP_ACT_ERRNO': return { errno: errno(errnoRet, retPath) };
-    case 'SCMP_ACT_TRACE': return { trace: errno(errnoRet, retPath) };
+    case 'SCMP_ACT_ERRNO': return { errno: errno(errnoRet, errnoByName, retPath, namePath) };
+    case 'SCMP_ACT_TRACE': return { trace: errno(errnoRet, errnoByName, retPath, namePath) };
     default: throw invalid(path, `unknown action ${JSON.stringify(name)}`);
   }
 }
@@ -156,27 +160,32 @@ function applies(entry: Record<string, unknown>, ctx: Context, path: string): bo
   return true;
 }
 
+const ruleNames = (rule: Rule): readonly string[] => (Array.isArray(rule.syscall) ? rule.syscall : [rule.syscall]);
+
 /**
  * Refuses rule sets whose meaning depends on the engine: exile takes the first matching rule,
- * libseccomp (what OCI runtimes use) has no order, so one syscall must not have rules with different actions.
+ * libseccomp (what OCI runtimes use) has no order, so two rules for one syscall with different
+ * actions must never match the same call — as Podman's socket() rules (EINVAL for an audit
+ * netlink socket, allowed for every other) never do.
  */
 function checkConflicts(rules: readonly Rule[], pathOf: (i: number) => string): void {
-  const seen = new Map<string, string>();
+  const seen = new Map<string, { act: string; rule: Rule }[]>();
   rules.forEach((rule, i) => {
     const act = JSON.stringify(decodeAction(actionValue(rule.action, `${pathOf(i)}.action`)));
-    for (const name of Array.isArray(rule.syscall) ? rule.syscall : [rule.syscall]) {
-      const before = seen.get(name);
-      if (before !== undefined && before !== act) {
-        throw invalid(pathOf(i), `${name} has rules with different actions (${before} and ${act}); OCI runtimes do not order rules, so this cannot be translated`);
+    for (const name of ruleNames(rule)) {
+      const before = seen.get(name) ?? [];
+      const clash = before.find((b) => b.act !== act && !disjoint(b.rule, rule));
+      if (clash !== undefined) {
+        throw invalid(pathOf(i), `${name} has rules with different actions (${clash.act} and ${act}) that can match the same call; OCI runtimes do not order rules, so this cannot be translated`);
       }
-      seen.set(name, act);
+      seen.set(name, [...before, { act, rule }]);
     }
   });
 }
 
 /**
- * Reads an OCI / Docker seccomp profile for one architecture: includes/excludes by arch,
- * capability and minKernel, errnoRet/defaultErrnoRet, archMap/architectures (must cover the
+ * Reads an OCI / Docker / Podman seccomp profile for one architecture: includes/excludes by arch,
+ * capability and minKernel, errnoRet/defaultErrnoRet (or Podman's errno/defaultErrno names), archMap/architectures (must cover the
  * arch; sub-architectures are not merged in — their syscalls meet badArchAction), names the
  * arch lacks dropped. MASKED_EQ keeps libseccomp's meaning. Bad input → ExileError with the path.
  */
@@ -184,8 +193,8 @@ export function fromOCI(profile: object, opts: FromOCIOptions = {}): SeccompPoli
   const arch = targetArch(opts.arch);
   const raw: unknown = profile;
   if (!isObject(raw)) throw invalid('$', 'a profile is an object');
-  onlyKeys(raw, ['defaultAction', 'defaultErrnoRet', 'architectures', 'archMap', 'syscalls', 'flags'], '$');
-  const aliases = ARCH_ALIASES[arch];
+  onlyKeys(raw, ['defaultAction', 'defaultErrnoRet', 'defaultErrno', 'architectures', 'archMap', 'syscalls', 'flags'], '$');
+  const aliases: readonly string[] = ARCHES[arch].oci;
   const listed = [
     ...strings(raw.architectures, 'architectures'),
     ...(Array.isArray(raw.archMap) ? raw.archMap as unknown[] : raw.archMap === undefined || raw.archMap === null ? [] : [null]).flatMap((entry, i) => {
@@ -201,7 +210,7 @@ export function fromOCI(profile: object, opts: FromOCIOptions = {}): SeccompPoli
     if (flag !== 'SECCOMP_FILTER_FLAG_TSYNC') throw invalid(`flags[${i}]`, `${flag} is not supported (use install()'s options)`);
   }
   const ctx: Context = { aliases, caps: new Set(opts.capabilities ?? []), kernel: opts.kernel ?? release() };
-  const defaultAction = action(raw.defaultAction, raw.defaultErrnoRet, 'defaultAction', 'defaultErrnoRet');
+  const defaultAction = action(raw.defaultAction, raw.defaultErrnoRet, raw.defaultErrno, 'defaultAction', 'defaultErrnoRet', 'defaultErrno');
   if (raw.syscalls !== undefined && raw.syscalls !== null && !Array.isArray(raw.syscalls)) throw invalid('syscalls', 'must be an array');
   const table = ARCHES[arch].table;
   const rules: Rule[] = [];
@@ -209,10 +218,10 @@ export function fromOCI(profile: object, opts: FromOCIOptions = {}): SeccompPoli
   ((raw.syscalls ?? []) as unknown[]).forEach((entry, i) => {
     const path = `syscalls[${i}]`;
     if (!isObject(entry)) throw invalid(path, 'must be an object');
-    onlyKeys(entry, ['names', 'name', 'action', 'errnoRet', 'args', 'comment', 'includes', 'excludes'], path);
+    onlyKeys(entry, ['names', 'name', 'action', 'errnoRet', 'errno', 'args', 'comment', 'includes', 'excludes'], path);
     const names = entry.names !== undefined ? strings(entry.names, `${path}.names`) : typeof entry.name === 'string' ? [entry.name] : [];
     if (names.length === 0) throw invalid(`${path}.names`, 'lists no syscall');
-    const act = action(entry.action, entry.errnoRet, `${path}.action`, `${path}.errnoRet`);
+    const act = action(entry.action, entry.errnoRet, entry.errno, `${path}.action`, `${path}.errnoRet`, `${path}.errno`);
     if (entry.args !== undefined && entry.args !== null && !Array.isArray(entry.args)) throw invalid(`${path}.args`, 'must be an array');
     const args = ((entry.args ?? []) as unknown[]).map((a, j) => arg(a, `${path}.args[${j}]`));
     if (!applies(entry, ctx, path)) return;
@@ -221,9 +230,31 @@ export function fromOCI(profile: object, opts: FromOCIOptions = {}): SeccompPoli
     rules.push(args.length > 0 ? { syscall: known, action: act, args } : { syscall: known, action: act });
     origin.push(path);
   });
-  checkConflicts(rules, (i) => origin[i] ?? 'syscalls');
+  const kept = asLibseccomp(rules, origin);
+  checkConflicts(kept.rules, (i) => kept.origin[i] ?? 'syscalls');
   // Within one action, a rule without arguments makes that action unconditional; order is then irrelevant.
-  return { defaultAction, rules };
+  return { defaultAction, rules: kept.rules };
+}
+
+/**
+ * What libseccomp makes of a profile's rules: the first rule without argument checks for a
+ * syscall decides every call of it, and the syscall's other rules (before or after, any action)
+ * are dropped — as Podman's unconditional `setns` allow outranks its later EPERM for containers
+ * without CAP_SYS_ADMIN. (Checked against libseccomp 2.5: it keeps the first unconditional rule.)
+ */
+function asLibseccomp(rules: readonly Rule[], origin: readonly string[]): { rules: Rule[]; origin: string[] } {
+  const decider = new Map<string, number>();
+  rules.forEach((rule, i) => {
+    if (rule.args === undefined) for (const name of ruleNames(rule)) if (!decider.has(name)) decider.set(name, i);
+  });
+  const out: { rules: Rule[]; origin: string[] } = { rules: [], origin: [] };
+  rules.forEach((rule, i) => {
+    const known = ruleNames(rule).filter((name) => (decider.get(name) ?? i) === i);
+    if (known.length === 0) return;
+    out.rules.push({ ...rule, syscall: known });
+    out.origin.push(origin[i] ?? 'syscalls');
+  });
+  return out;
 }
 
 function ociAction(act: Action, path: string): { action: string; errnoRet?: number } {
@@ -258,17 +289,35 @@ function ociArg(check: ArgCheck, path: string): NonNullable<OCISyscall['args']>[
 }
 
 /**
+ * The rules that decide some call under exile's first-match order: a rule (or one of its
+ * syscalls) wholly covered by an earlier rule of the same syscall never fires, so it is left
+ * out rather than handed to an engine without order (vows' terminal errno rules behind wpath).
+ */
+function deciding(rules: readonly Rule[]): { rule: Rule; index: number }[] {
+  const out: { rule: Rule; index: number }[] = [];
+  rules.forEach((rule, index) => {
+    const names = ruleNames(rule);
+    const live = names.filter((name) => !rules.slice(0, index).some((earlier) => ruleNames(earlier).includes(name) && covers(earlier, rule)));
+    if (live.length === names.length) out.push({ rule, index });
+    else if (live.length > 0) out.push({ rule: { ...rule, syscall: [...live] }, index });
+  });
+  return out;
+}
+
+/**
  * Writes a policy as an OCI seccomp profile (libseccomp semantics). Refused, with the path:
- * rules for one syscall with different actions (OCI has no rule order), trap data, 32-bit
+ * rules for one syscall with different actions that can match the same call (OCI has no rule
+ * order; a rule an earlier one wholly covers is left out, as it never fires), trap data, 32-bit
  * comparisons other than eq/masked-eq. `badArchAction` has no OCI field and is left out.
  */
 export function toOCI(policy: SeccompPolicy): OCIProfile {
   const def = ociAction(policy.defaultAction, 'defaultAction');
-  checkConflicts(policy.rules, (i) => `rules[${i}]`);
-  const syscalls = policy.rules.map((rule, i): OCISyscall => {
-    const path = `rules[${i}]`;
+  const live = deciding(policy.rules);
+  checkConflicts(live.map(({ rule }) => rule), (j) => `rules[${live[j]!.index}]`);
+  const syscalls = live.map(({ rule, index }): OCISyscall => {
+    const path = `rules[${index}]`;
     const act = ociAction(rule.action, `${path}.action`);
-    const out: OCISyscall = { names: Array.isArray(rule.syscall) ? [...rule.syscall] : [rule.syscall], action: act.action };
+    const out: OCISyscall = { names: [...ruleNames(rule)], action: act.action };
     if (act.errnoRet !== undefined) out.errnoRet = act.errnoRet;
     if (rule.args !== undefined && rule.args.length > 0) out.args = rule.args.map((a, j) => ociArg(a, `${path}.args[${j}]`));
     return out;

@@ -1,5 +1,6 @@
-/** Architectures exile has syscall tables for. */
-export type Arch = 'x86_64' | 'i386' | 'aarch64' | 'riscv64';
+import type { Arch } from './arches.js';
+
+export type { Arch };
 
 /**
  * What the kernel does with a syscall. `'trap'` equals `{ trap: 0 }`; errno names (`'EPERM'`) are

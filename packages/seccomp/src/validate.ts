@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError, errnoNumber } from '@exile/common';
+import { ErrorCodes, ExileError, errnoNumber, ownData } from '@exile/common';
 import { ACTION_VALUES } from './actions.js';
 import { ARCHES, isArch } from './arches.js';
 import type { Arch, ArgOp, SeccompPolicy } from './types.js';
@@ -78,7 +78,8 @@ function unsigned(value: unknown, width: 32 | 64, path: string): bigint {
   return big < 0n ? big + limit : big;
 }
 
-function check(raw: unknown, path: string): NormalizedCheck {
+/** Validates one argument check and reduces it to unsigned `width`-bit values; errors name `path`. */
+export function normalizeCheck(raw: unknown, path: string): NormalizedCheck {
   if (!isObject(raw)) throw invalid(path, 'an argument check is an object { index, op, value }');
   const index = integer(raw.index, `${path}.index`, 0, 5);
   const op = raw.op;
@@ -108,7 +109,8 @@ function check(raw: unknown, path: string): NormalizedCheck {
  */
 export function normalize(policy: SeccompPolicy, arch: Arch): NormalizedPolicy {
   if (!isArch(arch)) throw invalid('arch', `unknown architecture ${JSON.stringify(arch)}`);
-  const raw: unknown = policy;
+  // Own data only: a polluted Object.prototype must not add rules or change the default action.
+  const raw: unknown = ownData(policy);
   if (!isObject(raw)) throw invalid('$', 'a policy is an object { defaultAction, rules }');
   for (const key of Object.keys(raw)) {
     if (!['defaultAction', 'rules', 'badArchAction', 'unknownSyscalls'].includes(key)) throw invalid(key, 'unknown field');
@@ -139,7 +141,7 @@ export function normalize(policy: SeccompPolicy, arch: Arch): NormalizedPolicy {
     });
     const action = actionValue(rule.action, `${path}.action`);
     if (rule.args !== undefined && !Array.isArray(rule.args)) throw invalid(`${path}.args`, 'must be an array');
-    const checks = ((rule.args ?? []) as unknown[]).map((c, j) => check(c, `${path}.args[${j}]`));
+    const checks = ((rule.args ?? []) as unknown[]).map((c, j) => normalizeCheck(c, `${path}.args[${j}]`));
     return { nrs, action, checks };
   });
   return { arch, defaultAction, badArchAction, rules };

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { lastJson, runScript, sharedTempDir } from '@exile/test-utils';
+import { debianFile, lastJson, runScript, sharedTempDir } from '@exile/test-utils';
 
 const from = import.meta.url;
 const users = ['current', 'nobody'] as const;
@@ -92,7 +93,8 @@ describe.each(users)('install() in a fresh process (user %s)', (user) => {
 });
 
 describe("Docker's default profile, live", () => {
-  const profile = fileURLToPath(new URL('../../../../shared/data/oci/docker-default.json', import.meta.url));
+  // Read here and handed over on stdin: nobody may not be able to read the package cache.
+  const profile = readFileSync(debianFile('oci-docker', 'usr/share/gocode/src/github.com/docker/docker/profiles/seccomp/default.json'), 'utf8');
   it.each(users)('Node runs normally under it; unshare(CLONE_NEWUSER) is refused with EPERM (user %s)', (user) => {
     const result = runScript(`
       import { readFileSync, writeFileSync, rmSync, mkdtempSync } from 'node:fs';
@@ -101,7 +103,7 @@ describe("Docker's default profile, live", () => {
       import { spawnSync } from 'node:child_process';
       import { fromOCI, install } from '@exile/seccomp';
       const before = spawnSync('unshare', ['--user', 'true']).status;
-      install(fromOCI(JSON.parse(readFileSync(process.argv[2], 'utf8'))));
+      install(fromOCI(JSON.parse(readFileSync(0, 'utf8'))));
       const dir = mkdtempSync(join(tmpdir(), 'exile-oci-'));
       writeFileSync(join(dir, 'f'), 'ok');
       const read = readFileSync(join(dir, 'f'), 'utf8');
@@ -109,7 +111,7 @@ describe("Docker's default profile, live", () => {
       const child = spawnSync('unshare', ['--user', 'true'], { encoding: 'utf8' });
       const plain = spawnSync('true');
       console.log(JSON.stringify({ before, read, unshare: [child.status, child.stderr.trim()], plain: plain.status }));
-    `, { from, user, args: [profile] });
+    `, { from, user, input: profile });
     expect(result.stderr).toBe('');
     const out = lastJson<{ before: number; read: string; unshare: [number, string]; plain: number }>(result.stdout);
     expect(out.before).toBe(0); // user namespaces work here without the filter

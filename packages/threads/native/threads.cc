@@ -1,10 +1,11 @@
 // N-API surface of @exile/threads: encodes nothing, decides nothing. broadcast() hands the ops
 // (already validated and encoded by TypeScript) to the process's engine and returns its report.
 #include <napi.h>
-#include <sys/syscall.h>
+#include <exile/syscall_numbers.h>
 #include <unistd.h>
 #include <memory>
 #include <vector>
+#include "engine/ops.h"
 #include "locate.h"
 
 namespace {
@@ -17,18 +18,11 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
     throw Napi::TypeError::New(env, "broadcast(BigInt64Array ops, number timeoutMs)");
   }
   auto encoded = info[0].As<Napi::TypedArrayOf<int64_t>>();
-  if (encoded.TypedArrayType() != napi_bigint64_array || encoded.ElementLength() % 5 != 0) {
+  if (encoded.TypedArrayType() != napi_bigint64_array || encoded.ElementLength() % EXILE_OP_WORDS != 0) {
     throw Napi::TypeError::New(env, "ops must be a BigInt64Array of 5 words per op");
   }
-  std::vector<exile_op_v1> ops(encoded.ElementLength() / 5);
-  for (size_t i = 0; i < ops.size(); i++) {
-    ops[i].kind = static_cast<uint32_t>(encoded[i * 5]);
-    ops[i].reserved = 0;
-    ops[i].a = encoded[i * 5 + 1];
-    ops[i].b = static_cast<uint64_t>(encoded[i * 5 + 2]);
-    ops[i].c = static_cast<uint64_t>(encoded[i * 5 + 3]);
-    ops[i].d = static_cast<uint64_t>(encoded[i * 5 + 4]);
-  }
+  std::vector<exile_op_v1> ops(encoded.ElementLength() / EXILE_OP_WORDS);
+  exile_ops_from_words(encoded.Data(), static_cast<uint32_t>(ops.size()), ops.data());
   double timeoutMs = info[1].As<Napi::Number>().DoubleValue();
 
   // Not value-initialised: the engine writes every entry it reports, and untouched pages stay unmapped.
@@ -67,7 +61,7 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Gettid(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(syscall(SYS_gettid)));
+  return Napi::Number::New(info.Env(), static_cast<double>(syscall(EXILE_NR_gettid)));
 }
 
 Napi::Value Engine(const Napi::CallbackInfo& info) {

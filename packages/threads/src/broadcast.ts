@@ -1,5 +1,5 @@
-import { ErrorCodes, ExileError } from '@exile/common';
-import { native } from './native.js';
+import { ErrorCodes, ExileError, ownData } from '@exile/common';
+import { engine } from './native.js';
 import { encodeOps, type ThreadOp } from './ops.js';
 import { describeFailures, interpret, type BroadcastReport } from './report.js';
 
@@ -33,8 +33,9 @@ function timeout(value: unknown): number {
  */
 export function broadcast(ops: readonly ThreadOp[], opts: BroadcastOptions = {}): BroadcastReport {
   const encoded = encodeOps(ops);
-  const timeoutMs = timeout((opts as BroadcastOptions | undefined)?.timeoutMs);
-  const report = interpret(native.broadcast(encoded, timeoutMs), ops.map((op) => op.op));
+  const timeoutMs = timeout(ownData(opts as BroadcastOptions | undefined)?.timeoutMs);
+  const names = ops.map((op) => op.op);
+  const report = interpret(engine(`${names.join(', ')} on every thread`).broadcast(encoded, timeoutMs), names);
   if (!report.ok) throw new ExileError(ErrorCodes.THREADS, describeFailures(report), { report });
   return report;
 }

@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError } from '@exile/common';
+import { ErrorCodes, ExileError, ownData } from '@exile/common';
 
 /** A per-thread operation. Each runs on every thread, in the order given. */
 export type ThreadOp =
@@ -78,6 +78,7 @@ function encodeOne(op: ThreadOp, path: string): bigint[] {
 /** Validates `ops` (naming the bad part by JSON path) and encodes them for the engine. */
 export function encodeOps(ops: readonly ThreadOp[]): BigInt64Array {
   if (!Array.isArray(ops)) throw invalid('ops', 'must be an array');
+  ops = ownData(ops);
   if (ops.length > MAX_OPS) throw invalid('ops', `at most ${MAX_OPS} ops per broadcast, got ${ops.length}`);
   const words = new BigInt64Array(ops.length * 5);
   for (let i = 0; i < ops.length; i++) {

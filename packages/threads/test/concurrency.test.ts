@@ -56,7 +56,8 @@ ${prelude}${concurrent(100)}
 const require = createRequire(import.meta.url);
 let api;
 if (${order === 'copy first'}) { require(${JSON.stringify(copy)}); api = await import('@exile/threads'); }
-else { api = await import('@exile/threads'); require(${JSON.stringify(copy)}); }
+// The package loads its addon on first use, not at import.
+else { api = await import('@exile/threads'); api.requireEngine('this test'); require(${JSON.stringify(copy)}); }
 const viaCopy = run(${JSON.stringify(copy)});
 const viaPackage = run();
 let mainFailures = 0;

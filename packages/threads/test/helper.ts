@@ -1,25 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const source = join(here, 'native', 'helper.c');
-const out = join(here, '..', '.test-tmp', 'helper.node');
+const source = join(dirname(fileURLToPath(import.meta.url)), 'native', 'helper.c');
+let out: string | undefined;
 
 function nodeIncludeDir(): string {
   const base = process.env.npm_config_nodedir ?? dirname(dirname(process.execPath));
   return join(base, 'include', 'node');
 }
 
-/** Path of the compiled test helper (built on first use; test files may race, so build then rename). */
+/** Path of the compiled test helper, built once per test process in a world-readable temp dir
+ *  (children running as nobody load it too, wherever the repository is). */
 export function helperPath(): string {
-  if (existsSync(out) && statSync(out).mtimeMs >= statSync(source).mtimeMs) return out;
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = `${out}.${randomBytes(6).toString('hex')}.tmp`;
-  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-Werror', '-I', nodeIncludeDir(), source, '-o', tmp, '-lpthread']);
-  renameSync(tmp, out);
+  if (out !== undefined) return out;
+  const dir = mkdtempSync(join(tmpdir(), 'exile-threads-helper-'));
+  chmodSync(dir, 0o755);
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-Werror', '-I', nodeIncludeDir(), source, '-o', join(dir, 'helper.node'), '-lpthread']);
+  out = join(dir, 'helper.node');
   return out;
 }
 

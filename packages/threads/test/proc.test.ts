@@ -1,5 +1,6 @@
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { describeBypass, ioUring, list, parseStat } from '../src/index.js';
+import { count, describeBypass, ioUring, list, parseStat } from '../src/index.js';
 
 describe('list()', () => {
   it('sees every thread of this process, including this one', () => {
@@ -15,6 +16,17 @@ describe('list()', () => {
   it('parses stat lines whose comm contains spaces and parentheses', () => {
     const line = '42 (a) b (c) S 1 42 42 0 -1 4194368 0 0 0 0 0 0 0 0 20 0 1 0 12345 0 0';
     expect(parseStat(line)).toEqual({ state: 'S', flags: 4194368, starttime: 12345n });
+  });
+});
+
+describe('count()', () => {
+  it('counts what list() lists, and a new worker\'s threads too', async () => {
+    const before = count();
+    const worker = new Worker('require("node:worker_threads").parentPort.postMessage(1); setInterval(() => {}, 1000);', { eval: true });
+    await new Promise((resolve) => worker.once('message', resolve));
+    expect(count()).toBeGreaterThan(before);
+    expect(count()).toBe(list().length);
+    await worker.terminate();
   });
 });
 

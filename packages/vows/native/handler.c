@@ -5,27 +5,39 @@
  * kill: write the line, then re-issue the same syscall while SIGSYS is still blocked (we are in
  * its handler): the filter traps again, and the kernel, finding SIGSYS blocked, resets it to
  * SIG_DFL, unblocks it and delivers it, so the process dies by SIGSYS without kill/tgkill.
- * errno: write the line once per distinct syscall, set the return register to -errno, return. */
+ * errno: write the line once per distinct syscall, set the return register to -errno, return.
+ * A SIGSYS that the filter did not raise (kill(2), tgkill(2): si_code is not SYS_SECCOMP) reports
+ * nothing and ends the process (see die_by_sigsys), so no one can make the reporter describe a
+ * violation that did not happen.
+ * Record fd (launch()): before dying, the line also goes, after a token only the parent and this
+ * static memory know, to a channel the parent reads, so it learns the syscall without trusting
+ * the child's stderr. */
 #define _GNU_SOURCE
 #include "reporter.h"
 
-#include <exile/raw_syscall.h>
+#include <exile/arch.h>
 
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <ucontext.h>
+
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1 /* si_code of a SIGSYS raised by SECCOMP_RET_TRAP (asm-generic/siginfo.h) */
+#endif
 
 static _Alignas(8) unsigned char g_slots[2][EXILE_VOWS_TABLE_CAPACITY];
 static int g_active = -1; /* read with acquire in the handler */
 static uint64_t g_seen[4096 / 64];
+static int g_record_fd = -1;
+static unsigned char g_token[EXILE_VOWS_TOKEN_MAX];
+static size_t g_token_len;
 
 
-static void write_all(const char* text, size_t len) {
+static void write_all(int fd, const char* text, size_t len) {
   while (len > 0) {
-    long n = exile_raw_syscall(SYS_write, 2, (long)text, (long)len, 0, 0, 0);
+    long n = exile_raw_syscall(EXILE_NR_write, fd, (long)text, (long)len, 0, 0, 0);
     if (n == -EINTR) continue;
     if (n <= 0) return;
     text += n;
@@ -89,23 +101,33 @@ static const char* message(long nr, const uint64_t* args) {
   return strings + u32(row);
 }
 
-static void report(long nr, const uint64_t* args) {
-  const char* line = message(nr, args);
-  if (line != NULL) {
-    write_all(line + 4, u32((const unsigned char*)line));
-    return;
-  }
-  static const char head[] = "exile: syscall ", tail[] = " blocked by vows; no vow allows it\n";
+/* Writes the line for this call to stderr and, when `record` and a record fd is set, to that fd after the token. */
+static void report(long nr, const uint64_t* args, bool record) {
+  const char* found = message(nr, args);
+  const char* line;
+  size_t len;
   char out[96];
-  size_t at = 0;
-  for (size_t i = 0; i < sizeof head - 1; i++) out[at++] = head[i];
-  char digits[24];
-  int n = 0;
-  unsigned long v = nr < 0 ? 0 : (unsigned long)nr;
-  do { digits[n++] = (char)('0' + v % 10); v /= 10; } while (v != 0);
-  while (n > 0) out[at++] = digits[--n];
-  for (size_t i = 0; i < sizeof tail - 1; i++) out[at++] = tail[i];
-  write_all(out, at);
+  if (found != NULL) {
+    line = found + 4;
+    len = u32((const unsigned char*)found);
+  } else {
+    static const char head[] = "exile: syscall ", tail[] = " blocked by vows; no vow allows it\n";
+    size_t at = 0;
+    for (size_t i = 0; i < sizeof head - 1; i++) out[at++] = head[i];
+    char digits[24];
+    int n = 0;
+    unsigned long v = nr < 0 ? 0 : (unsigned long)nr;
+    do { digits[n++] = (char)('0' + v % 10); v /= 10; } while (v != 0);
+    while (n > 0) out[at++] = digits[--n];
+    for (size_t i = 0; i < sizeof tail - 1; i++) out[at++] = tail[i];
+    line = out;
+    len = at;
+  }
+  write_all(2, line, len);
+  if (record && g_record_fd >= 0) {
+    write_all(g_record_fd, (const char*)g_token, g_token_len);
+    write_all(g_record_fd, line, len);
+  }
 }
 
 static bool first_time(long nr) {
@@ -114,40 +136,38 @@ static bool first_time(long nr) {
   return (__atomic_fetch_or(&g_seen[nr / 64], bit, __ATOMIC_RELAXED) & bit) == 0;
 }
 
+/* SIGSYS's default action, from inside its handler: reset, unblock, signal ourselves. Where the
+ * filter forbids resetting the handler (vows do), exit with the status a shell shows for it. */
+__attribute__((noreturn)) static void die_by_sigsys(void) {
+  struct { void* handler; unsigned long flags; void* restorer; uint64_t mask; } dfl = {0, 0, 0, 0};
+  if (exile_raw_syscall(EXILE_NR_rt_sigaction, SIGSYS, (long)&dfl, 0, 8, 0, 0) == 0) {
+    uint64_t set = (uint64_t)1 << (SIGSYS - 1);
+    exile_raw_syscall(EXILE_NR_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
+    exile_raw_syscall(EXILE_NR_tgkill, exile_raw_syscall(EXILE_NR_getpid, 0, 0, 0, 0, 0, 0), exile_raw_syscall(EXILE_NR_gettid, 0, 0, 0, 0, 0, 0), SIGSYS, 0, 0, 0);
+  }
+  for (;;) exile_raw_syscall(EXILE_NR_exit_group, 128 + SIGSYS, 0, 0, 0, 0, 0);
+}
+
 __attribute__((noreturn)) static void die(long nr, const uint64_t* a) {
   exile_raw_syscall(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4], (long)a[5]);
-  /* Only reached if the filter no longer traps this call: reset, unblock, signal ourselves. */
-  struct { void* handler; unsigned long flags; void* restorer; uint64_t mask; } dfl = {0, 0, 0, 0};
-  exile_raw_syscall(SYS_rt_sigaction, SIGSYS, (long)&dfl, 0, 8, 0, 0);
-  uint64_t set = (uint64_t)1 << (SIGSYS - 1);
-  exile_raw_syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
-  exile_raw_syscall(SYS_tgkill, exile_raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0), exile_raw_syscall(SYS_gettid, 0, 0, 0, 0, 0, 0), SIGSYS, 0, 0, 0);
-  for (;;) exile_raw_syscall(SYS_exit_group, 128 + SIGSYS, 0, 0, 0, 0, 0);
+  /* Only reached if the filter no longer traps this call. */
+  die_by_sigsys();
 }
 
 static void on_sigsys(int sig, siginfo_t* info, void* context) {
   (void)sig;
+  if (info->si_code != SYS_SECCOMP) die_by_sigsys();
   ucontext_t* uc = (ucontext_t*)context;
   long nr = info->si_syscall;
   int err = info->si_errno;
   uint64_t args[6];
-#if defined(__x86_64__)
-  greg_t* r = uc->uc_mcontext.gregs;
-  const int regs[6] = {REG_RDI, REG_RSI, REG_RDX, REG_R10, REG_R8, REG_R9};
-  for (int i = 0; i < 6; i++) args[i] = (uint64_t)r[regs[i]];
-#else
-  for (int i = 0; i < 6; i++) args[i] = uc->uc_mcontext.regs[i];
-#endif
+  for (int i = 0; i < 6; i++) args[i] = EXILE_SIGSYS_ARG(uc, i);
   if (err == 0) {
-    report(nr, args);
+    report(nr, args, true);
     die(nr, args);
   }
-  if (first_time(nr)) report(nr, args);
-#if defined(__x86_64__)
-  r[REG_RAX] = -(greg_t)err;
-#else
-  uc->uc_mcontext.regs[0] = (uint64_t)(-(long)err);
-#endif
+  if (first_time(nr)) report(nr, args, false);
+  EXILE_SIGSYS_SET_RETURN(uc, -(long)err);
 }
 
 bool exile_vows_set_table(const unsigned char* data, size_t size) {
@@ -157,6 +177,14 @@ bool exile_vows_set_table(const unsigned char* data, size_t size) {
   int next = __atomic_load_n(&g_active, __ATOMIC_ACQUIRE) == 0 ? 1 : 0;
   memcpy(g_slots[next], data, size);
   __atomic_store_n(&g_active, next, __ATOMIC_RELEASE);
+  return true;
+}
+
+bool exile_vows_set_record(int fd, const unsigned char* token, size_t size) {
+  if (fd < 0 || size > EXILE_VOWS_TOKEN_MAX) return false;
+  memcpy(g_token, token, size);
+  g_token_len = size;
+  __atomic_store_n(&g_record_fd, fd, __ATOMIC_RELEASE);
   return true;
 }
 

@@ -15,6 +15,12 @@ extern "C" {
 /* Copies a report table into the inactive slot and activates it. False if too large or malformed. */
 bool exile_vows_set_table(const unsigned char* data, size_t size);
 
+/* Longest token a record may start with. */
+#define EXILE_VOWS_TOKEN_MAX 64u
+
+/* Also write each kill-penalty line to `fd`, after `token`. False if the token is too long. */
+bool exile_vows_set_record(int fd, const unsigned char* token, size_t size);
+
 /* Installs the SIGSYS handler (once). Returns 0 or an errno. */
 int exile_vows_install_handler(void);
 

@@ -21,9 +21,19 @@ Napi::Value SetTable(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value SetRecord(const Napi::CallbackInfo& info) {
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "setRecord(fd, Uint8Array)");
+  auto token = info[1].As<Napi::Uint8Array>();
+  if (!exile_vows_set_record(info[0].As<Napi::Number>().Int32Value(), token.Data(), token.ByteLength())) {
+    throw Napi::RangeError::New(info.Env(), "record fd is negative or its token is too long");
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("installHandler", Napi::Function::New(env, InstallHandler, "installHandler"));
   exports.Set("setTable", Napi::Function::New(env, SetTable, "setTable"));
+  exports.Set("setRecord", Napi::Function::New(env, SetRecord, "setRecord"));
   return exports;
 }
 

@@ -4,7 +4,8 @@ import { resolveOptions, type ResolvedOptions, type VowOptions } from './options
 import type { Action, Rule, SeccompPolicy } from './policy-types.js';
 import { grantsOf, type Grant } from './grant.js';
 import { ALWAYS_ALLOWED, ENOSYS_SYSCALLS, SECCOMP_INSTALL_RULES } from './table.js';
-import { NODE_RUNTIME, SIGSYS_GUARD } from './runtime-node.js';
+import { NODE_RUNTIME, SIGSYS_GUARD, type RuntimeEntry } from './runtime-node.js';
+import { PROGRAM_RUNTIME } from './runtime-program.js';
 import { eq } from './checks.js';
 
 /** compile() options: VowOptions plus the pid that "signals to self only" refers to. */
@@ -47,17 +48,18 @@ function allowRules(plain: Set<string>, checked: Grant[]): Rule[] {
   return rules;
 }
 
+/** What each `runtime` option adds to the vows. */
+const RUNTIMES: Readonly<Record<ResolvedOptions['runtime'], readonly RuntimeEntry[]>> = { node: NODE_RUNTIME, program: PROGRAM_RUNTIME, none: [] };
+
 /** The policy for already-parsed vows and resolved options. */
 export function compileParsed(vows: readonly Vow[], options: ResolvedOptions, pid: number): SeccompPolicy {
   const { plain, checked } = grantsOf(vows, pid);
   const errnoRules: Rule[] = [];
-  if (options.runtime === 'node') {
-    for (const entry of NODE_RUNTIME) {
-      const syscalls = typeof entry.syscall === 'string' ? [entry.syscall] : [...entry.syscall];
-      if (entry.action !== undefined) errnoRules.push({ syscall: syscalls, action: entry.action, args: [...(entry.args ?? [])] });
-      else if (entry.args === undefined) syscalls.forEach((name) => plain.add(name));
-      else checked.push({ syscalls, args: [...entry.args] });
-    }
+  for (const entry of RUNTIMES[options.runtime]) {
+    const syscalls = typeof entry.syscall === 'string' ? [entry.syscall] : [...entry.syscall];
+    if (entry.action !== undefined) errnoRules.push({ syscall: syscalls, action: entry.action, args: [...(entry.args ?? [])] });
+    else if (entry.args === undefined) syscalls.forEach((name) => plain.add(name));
+    else checked.push({ syscalls, args: [...entry.args] });
   }
   for (const name of ALWAYS_ALLOWED) plain.add(name);
   for (const rule of SECCOMP_INSTALL_RULES) checked.push({ syscalls: [rule.syscall as string], args: [...(rule.args ?? [])] });

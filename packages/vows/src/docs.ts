@@ -2,7 +2,7 @@ import { VOW_NAMES } from './names.js';
 import type { VowRule } from './definition.js';
 import type { ArgCheck } from './policy-types.js';
 import { ALWAYS_ALLOWED, ENOSYS_SYSCALLS, SECCOMP_INSTALL_RULES, VOWS } from './table.js';
-import { NODE_RUNTIME } from './runtime-node.js';
+import { NODE_RUNTIME, type RuntimeEntry } from './runtime-node.js';
 
 // Markdown for the package README, generated from the data (test/readme.test.ts keeps it current).
 
@@ -59,14 +59,14 @@ export function vowTableMarkdown(): string {
   ].join('\n');
 }
 
-/** The Node runtime list with a reason per entry. */
-export function runtimeTableMarkdown(): string {
-  const rows = NODE_RUNTIME.map((entry) => {
+/** A runtime list (the Node one by default) with a reason per entry. */
+export function runtimeTableMarkdown(entries: readonly RuntimeEntry[] = NODE_RUNTIME, who = 'Node'): string {
+  const rows = entries.map((entry) => {
     const shape = entry.args === undefined || entry.args.length === 0 ? 'any' : entry.args.map(check).join(' ∧ ');
     const action = entry.action === undefined ? 'allow' : `errno ${(entry.action as { errno: string }).errno}`;
     return `| ${names(entry.syscall).map((s) => `\`${s}\``).join(' ')} | ${shape} | ${action} | ${entry.reason} |`;
   });
-  return ['| syscalls | arguments | action | why Node needs it |', '|---|---|---|---|', ...rows].join('\n');
+  return [`| syscalls | arguments | action | why ${who} needs it |`, '|---|---|---|---|', ...rows].join('\n');
 }
 
 /** Replaces the text between `<!-- name:start -->` and `<!-- name:end -->`. */

@@ -13,6 +13,9 @@ export const O = {
   /** `__O_TMPFILE` alone: `O_TMPFILE` is `__O_TMPFILE | O_DIRECTORY`, and testing that would deny every O_DIRECTORY open. */
   TMPFILE_BIT: 0o20000000,
   PATH: 0o10000000,
+  NOCTTY: 0o400,
+  NONBLOCK: 0o4000,
+  CLOEXEC: 0o2000000,
 } as const;
 
 /** setuid, setgid and sticky bits of a mode argument. */
@@ -73,3 +76,5 @@ export const PERSONALITY_QUERY = 0xffffffff;
 export const SIGSYS = 31;
 /** SHM_EXEC flag of shmat(). */
 export const SHM_EXEC = 0o100000;
+/** memfd_create() flag: the memfd can never be made executable (Linux 6.3). */
+export const MFD_NOEXEC_SEAL = 0x8;

@@ -1,6 +1,6 @@
-import { ErrorCodes, ExileError, errnoName, errnoNumber } from '@exile/common';
+import { ErrorCodes, ExileError, errnoName, errnoNumber, ownData } from '@exile/common';
 import { syscalls } from '@exile/seccomp';
-import type { Rule } from './policy-types.js';
+import { VOW_ARCHES, type Rule } from './policy-types.js';
 
 /** How vows are enforced. */
 export interface VowOptions {
@@ -10,8 +10,11 @@ export interface VowOptions {
   errno?: string;
   /** Write one line to stderr per violation (`kill`) or per distinct violating syscall (`errno`). Default true. */
   report?: boolean;
-  /** `node` (default) adds what the Node runtime itself needs; `none` is pure pledge semantics. */
-  runtime?: 'node' | 'none';
+  /**
+   * `node` (default) adds what the Node runtime itself needs; `program` what any program started
+   * under the vows needs (threads, start-up queries: `PROGRAM_RUNTIME`); `none` is pure pledge semantics.
+   */
+  runtime?: 'node' | 'program' | 'none';
   /**
    * Extra `@exile/seccomp` rules, tried before every vow rule in the same filter: they can widen
    * (`action: 'allow'`) as well as narrow (`{ errno: 'EPERM' }`, `'kill-process'`). Checked when
@@ -26,7 +29,7 @@ export interface ResolvedOptions {
   errno: number;
   errnoName: string;
   report: boolean;
-  runtime: 'node' | 'none';
+  runtime: 'node' | 'program' | 'none';
   rules: readonly Rule[];
 }
 
@@ -44,7 +47,7 @@ function checkRuleNames(rules: readonly Rule[]): void {
     const names: unknown[] = Array.isArray(rule?.syscall) ? rule.syscall : [rule?.syscall];
     names.forEach((name, j) => {
       const path = `$.rules[${i}].syscall${Array.isArray(rule.syscall) ? `[${j}]` : ''}`;
-      if (typeof name !== 'string' || (syscalls.number(name, 'x86_64') === undefined && syscalls.number(name, 'aarch64') === undefined)) {
+      if (typeof name !== 'string' || VOW_ARCHES.every((arch) => syscalls.number(name, arch) === undefined)) {
         throw new ExileError(ErrorCodes.UNKNOWN_SYSCALL, `${path}: unknown syscall ${JSON.stringify(name)}`, { path, syscall: name });
       }
     });
@@ -54,11 +57,11 @@ function checkRuleNames(rules: readonly Rule[]): void {
 /** Validates options (`errorToken`: the vow string carried OpenBSD's `error`). */
 export function resolveOptions(options: VowOptions | undefined, errorToken: boolean): ResolvedOptions {
   if (options !== undefined && (typeof options !== 'object' || options === null)) throw bad('$', 'options must be an object', options);
-  const o = options ?? {};
+  const o = ownData(options ?? {});
   const penalty = o.penalty ?? (errorToken ? 'errno' : 'kill');
   if (penalty !== 'kill' && penalty !== 'errno') throw bad('$.penalty', 'must be "kill" or "errno"', penalty);
   const runtime = o.runtime ?? 'node';
-  if (runtime !== 'node' && runtime !== 'none') throw bad('$.runtime', 'must be "node" or "none"', runtime);
+  if (runtime !== 'node' && runtime !== 'program' && runtime !== 'none') throw bad('$.runtime', 'must be "node", "program" or "none"', runtime);
   const report = o.report ?? true;
   if (typeof report !== 'boolean') throw bad('$.report', 'must be a boolean', report);
   const rules = o.rules ?? [];

@@ -4,6 +4,7 @@ import type { VowRule } from './definition.js';
 import { VOWS } from './table.js';
 import { ruleArgs } from './grant.js';
 import { syscallList, syscallNumber } from './syscall-names.js';
+import { BROAD_VOWS } from './allowing.js';
 
 /** One way a syscall could have been allowed: its checks, and the vows still missing for it. */
 export interface Hint {
@@ -24,9 +25,7 @@ export function violationLine(name: string, hint: Hint | undefined, mentioned: b
   return `${head}add ${quote(hint.missing)} to allow\n`;
 }
 
-/** Broad vows are suggested only when nothing narrower fits (tmppath also opens for writing, ...). */
-const LAST_RESORT: ReadonlySet<Vow> = new Set(['tmppath', 'dns', 'unveil']);
-const rank = (hint: Hint): number => hint.missing.length + (hint.missing.some((vow) => LAST_RESORT.has(vow)) ? 100 : 0);
+const rank = (hint: Hint): number => hint.missing.length + (hint.missing.some((vow) => BROAD_VOWS.has(vow)) ? 100 : 0);
 
 interface Mention { vow: Vow; rule: VowRule | undefined }
 
@@ -124,4 +123,17 @@ export function reportTable(granted: readonly Vow[], arch: Arch, pid: number): U
     at += 4 + written;
   }
   return out;
+}
+
+/**
+ * The byte offsets in a report table of the argument checks that compare with `value`: where a
+ * process that installs a table built for a placeholder pid puts its own (see `NO_PID`).
+ */
+export function tableValueSlots(table: Uint8Array, value: number): number[] {
+  const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
+  const [rows, entries, checks] = [4, 8, 12].map((at) => view.getUint32(at, true)) as [number, number, number];
+  const first = 20 + rows * 12 + entries * 12;
+  const slots: number[] = [];
+  for (let i = 0; i < checks; i++) if (view.getBigUint64(first + i * 24 + 16, true) === BigInt(value)) slots.push(first + i * 24 + 16);
+  return slots;
 }

@@ -1,12 +1,12 @@
 import { ErrorCodes, ExileError } from '@exile/common';
-import { availableActions, compile as compileBpf, nativeArch, type ActionName, type BpfProgram } from '@exile/seccomp';
-import { installCompiled, type CompiledVows } from './install-compiled.js';
+import { availableActions, compile as compileBpf, constantSlots, nativeArch, type ActionName, type BpfProgram } from '@exile/seccomp';
+import { installCompiled, NO_PID, type CompiledVows } from './install-compiled.js';
 import type { Vow } from './names.js';
 import { parseWithModifiers } from './parse.js';
 import { resolveOptions, type VowOptions } from './options.js';
 import { compileParsed } from './compile.js';
-import { reportTable } from './report-table.js';
-import type { Arch } from './policy-types.js';
+import { reportTable, tableValueSlots } from './report-table.js';
+import { VOW_ARCHES, type Arch } from './policy-types.js';
 
 /** What `vow()` installed. */
 export interface VowReport {
@@ -17,7 +17,7 @@ export interface VowReport {
   errno?: string;
   /** Violations are reported on stderr by the SIGSYS handler. */
   report: boolean;
-  runtime: 'node' | 'none';
+  runtime: 'node' | 'program' | 'none';
   arch: Arch;
   /** BPF instructions in the installed filter. */
   length: number;
@@ -47,10 +47,10 @@ function probe(): { actions: ReadonlySet<ActionName> } {
 
 function supportedArch(): Arch {
   const arch = nativeArch();
-  if (arch !== 'x86_64' && arch !== 'aarch64') {
-    throw new ExileError(ErrorCodes.UNSUPPORTED, `vows support x86_64 and aarch64, not ${arch ?? process.arch}`, { arch: arch ?? process.arch });
+  if (!VOW_ARCHES.includes(arch as Arch)) {
+    throw new ExileError(ErrorCodes.UNSUPPORTED, `vows support ${VOW_ARCHES.join(' and ')}, not ${arch ?? process.arch}`, { arch: arch ?? process.arch });
   }
-  return arch;
+  return arch as Arch;
 }
 
 /** Vows compiled and checked for this process, ready to install: `vow()` in two halves. */
@@ -70,6 +70,7 @@ export interface PrepareOptions extends VowOptions {
   /**
    * The pid that "signals to self only" names (default: this process). A filter prepared for
    * another process is installed there with `installCompiled(prepared.compiled)`; its `install()` refuses.
+   * `NO_PID`: for whichever process installs it (`compiled.pidSlots`), so one compilation serves many processes.
    */
   pid?: number;
 }
@@ -93,7 +94,8 @@ export function prepareVow(vows: string | readonly string[], options?: PrepareOp
     throw new ExileError(ErrorCodes.UNSUPPORTED, `this kernel lacks the seccomp action ${needed}`, { action: needed });
   }
   const table = resolved.report ? reportTable(parsed.vows, arch, pid) : undefined;
-  const compiled: CompiledVows = { instructions: program.instructions, pid, ...(table === undefined ? {} : { table }) };
+  const compiled: CompiledVows = { instructions: program.instructions, pid, ...(table === undefined ? {} : { table }),
+    ...(pid === NO_PID ? { pidSlots: { instructions: constantSlots(program.instructions, NO_PID), table: table === undefined ? [] : tableValueSlots(table, NO_PID) } } : {}) };
   const install = (): VowReport => {
     const length = installCompiled(compiled);
     filters += 1;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 export const SIGSYS_LINE = /^exile: [a-z0-9_]+\(2\) blocked by vows; .*\n$/;
 
 /** Runs an ES module body in a fresh Node child that can `import { vow } from '@exile/vows'`. */
-export function child(body: string, options: { user?: 'nobody'; timeoutMs?: number; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): ChildResult {
+export function child(body: string, options: { user?: 'nobody'; timeoutMs?: number; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; args?: string[] } = {}): ChildResult {
   const code = [
     "import { vow, explain } from '@exile/vows';",
     "import fs from 'node:fs';",

@@ -77,11 +77,11 @@ for (const user of [undefined, 'nobody'] as const) {
 
     it("the measurement workload (timers, GC, JIT, crypto, zlib, a Worker, WebAssembly, fs, HTTP) runs under vow('stdio rpath inet')", () => {
       const r = child(`
-        const { run } = await import(${JSON.stringify(workload)});
+        const { run } = await import(process.argv[2]);
         vow('stdio rpath inet');
         await run(['core', 'wasm', 'fs', 'net']);
         done('finished');
-      `, { user, nodeArgs: ['--expose-gc'], timeoutMs: 60_000 });
+      `, { user, nodeArgs: ['--expose-gc'], timeoutMs: 60_000, args: [workload] });
       expect(r.stderr).toBe('');
       expect(r.signal).toBeNull();
       expect(lastJson(r.stdout)).toBe('finished');
@@ -89,11 +89,11 @@ for (const user of [undefined, 'nobody'] as const) {
 
     it("and its runtime part (no files, no network) under plain vow('stdio')", () => {
       const r = child(`
-        const { run } = await import(${JSON.stringify(workload)});
+        const { run } = await import(process.argv[2]);
         vow('stdio');
         await run(['core', 'wasm']);
         done('finished');
-      `, { user, nodeArgs: ['--expose-gc'], timeoutMs: 60_000 });
+      `, { user, nodeArgs: ['--expose-gc'], timeoutMs: 60_000, args: [workload] });
       expect(r.stderr).toBe('');
       expect(r.signal).toBeNull();
       expect(lastJson(r.stdout)).toBe('finished');

@@ -16,6 +16,15 @@ for (const user of [undefined, 'nobody'] as const) {
       expect(r.stderr).toMatch(SIGSYS_LINE);
     });
 
+    it('a SIGSYS sent with kill() or tgkill() is no violation: nothing reported, exit 128 + SIGSYS', () => {
+      for (const send of ['process.kill(process.pid, "SIGSYS")', 'process.kill(process.pid, 31)']) {
+        const r = child(`vow('stdio'); console.log('vowed'); ${send}; await new Promise((ok) => setTimeout(ok, 2000)); console.log('survived');`, { user });
+        expect(r.stdout).toBe('vowed\n');
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(159);
+      }
+    });
+
     it('kill without report: SECCOMP_RET_KILL_PROCESS, silent', () => {
       const r = child(`vow('stdio inet', { report: false }); ${UNIX}; console.log('survived');`, { user });
       expect(r.signal).toBe('SIGSYS');

@@ -49,3 +49,21 @@ describe('installCompiled() from @exile/vows/install: a filter prepared for anot
     expect(r.stderr).toBe('exile: mkdir(2) blocked by vows; add "cpath" to allow\n');
   });
 });
+
+describe.each([undefined, 'nobody'] as const)('installCompiled(): a filter compiled once for NO_PID (%s)', (user) => {
+  it('installs in any process, naming that process in its self-signal rules and its reporter', () => {
+    const r = child(`
+      const { prepareVow, NO_PID } = await import('@exile/vows');
+      const { installCompiled } = await import('@exile/vows/install');
+      const out = {};
+      // What a parent compiles once and sends to each child: plain data, no pid of its own.
+      const compiled = structuredClone(prepareVow('stdio', { penalty: 'errno', pid: NO_PID }).compiled);
+      out.length = installCompiled(compiled) > 0;
+      out.self = attempt(() => process.kill(process.pid, 0));
+      out.parent = attempt(() => process.kill(process.ppid, 0));
+      done(out);
+    `, { ...(user === undefined ? {} : { user }) });
+    expect(lastJson(r.stdout)).toEqual({ length: true, self: true, parent: 'EPERM' });
+    expect(r.stderr).toBe('exile: kill(2) blocked by vows; add "proc" to allow\n');
+  });
+});

@@ -4,7 +4,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syscalls } from '@exile/seccomp';
-import { hintsFor, reportTable, violationLine } from '../src/report-table.js';
+import { hintsFor, reportTable, tableValueSlots, violationLine } from '../src/report-table.js';
+import { NO_PID } from '../src/install-compiled.js';
+import { prepareVow } from '../src/vow.js';
 
 describe('violation lines', () => {
   it('name the syscall and the missing vows, or say that none would help', () => {
@@ -42,6 +44,26 @@ describe('the binary report table', () => {
       const length = table.readUInt32LE(stringsAt + offset);
       expect(table.toString('utf8', stringsAt + offset + 4, stringsAt + offset + 4 + length)).toBe('exile: socket(2) blocked by vows; no vow allows these arguments\n');
     }
+  });
+});
+
+describe('a filter compiled for NO_PID', () => {
+  it('names the pid only in its slots: filled with a pid, it is the filter and table compiled for that pid', () => {
+    const any = prepareVow('stdio', { pid: NO_PID }).compiled;
+    const slots = any.pidSlots!;
+    expect(slots.instructions.length).toBeGreaterThan(0);
+    expect(slots.table.length).toBeGreaterThan(0);
+    for (const pid of [2, 4242]) {
+      const mine = prepareVow('stdio', { pid }).compiled;
+      const instructions = Buffer.from(any.instructions);
+      for (const slot of slots.instructions) instructions.writeUInt32LE(pid, slot * 8 + 4);
+      expect(instructions.equals(Buffer.from(mine.instructions))).toBe(true);
+      const table = Buffer.from(any.table!);
+      for (const at of slots.table) table.writeBigUInt64LE(BigInt(pid), at);
+      expect(table.equals(Buffer.from(mine.table!))).toBe(true);
+      expect(mine.pidSlots).toBeUndefined();
+    }
+    expect(tableValueSlots(reportTable(['stdio'], 'x86_64', NO_PID), 12345)).toEqual([]);
   });
 });
 

@@ -58,3 +58,58 @@ describe('the Node runtime list against the measurement', () => {
     }
   });
 });
+
+// tools/vows-runtime/programs.mjs records what programs started under "stdio rpath" (no runtime
+// list) were refused; the `program` runtime list must cover every call that is not a vow's job.
+interface ObservedPrograms { programs: Record<string, Record<string, string[]>> }
+const programs = JSON.parse(readFileSync(new URL('../../../tools/vows-runtime/observed-programs.json', import.meta.url), 'utf8')) as ObservedPrograms;
+const FLAGS: Record<string, number> = {
+  CLONE_VM: 0x100, CLONE_FS: 0x200, CLONE_FILES: 0x400, CLONE_SIGHAND: 0x800, CLONE_THREAD: 0x10000, CLONE_SYSVSEM: 0x40000,
+  CLONE_SETTLS: 0x80000, CLONE_PARENT_SETTID: 0x100000, CLONE_CHILD_CLEARTID: 0x200000, CLONE_CHILD_SETTID: 0x1000000, SIGCHLD: 17,
+  O_RDWR: 2, O_NOCTTY: 0o400, O_NONBLOCK: 0o4000, O_CLOEXEC: 0o2000000, TIOCGPGRP: 0x540f,
+};
+const flagsOf = (text: string) => text.split('|').reduce((sum, f) => sum | FLAGS[f.trim()]!, 0);
+/** The arguments a decider needs for a recorded shape (the flags are all that the rules look at). */
+function argsOf(name: string, shape: string): number[] {
+  if (name === 'clone') return [flagsOf(/flags=([\w|]+)/.exec(shape)![1]!)];
+  if (name === 'openat') return [-100, 0, flagsOf(shape.split(', ')[2]!)];
+  if (name === 'ioctl') return [2, flagsOf(shape.split(', ')[1]!)];
+  return [];
+}
+/**
+ * What these programs were refused is a vow's job, not the runtime's: a shell forks, git opens
+ * /dev/null read-write, bash asks its terminal for the foreground process group.
+ */
+const VOW_JOB: Record<string, Record<string, string>> = { 'sh pipeline': { clone: 'proc' }, 'git --version': { openat: 'wpath' }, 'bash script': { ioctl: 'tty' } };
+
+describe('the program runtime list against the measurement', () => {
+  const bare = decider('stdio rpath', { runtime: 'none' });
+  const withRuntime = decider('stdio rpath', { runtime: 'program' });
+
+  it('measured Node, CPython, bash and Go (static, dynamic, esbuild), and each needed something', () => {
+    expect(Object.keys(programs.programs)).toEqual(expect.arrayContaining(['node -e 1', 'python3 -c 1', 'bash script', 'go: hello-static', 'go: hello-dynamic', 'go: esbuild']));
+    expect(Object.keys(programs.programs['bash script']!)).toEqual(['ioctl', 'openat', 'sysinfo']);
+    expect(Object.keys(programs.programs['node -e 1']!)).toEqual(['capget', 'clone', 'sysinfo']);
+    expect(Object.keys(programs.programs['go: esbuild']!)).toEqual(['clone']);
+  });
+
+  it('allows every refused call of a runtime; what a vow is for (a fork, a write open) still needs that vow', () => {
+    for (const [program, calls] of Object.entries(programs.programs)) {
+      for (const [name, shapes] of Object.entries(calls)) {
+        const vow = VOW_JOB[program]?.[name];
+        for (const shape of shapes) {
+          const args = argsOf(name, shape);
+          expect(bare(name, ...args), `${program}: ${name}(${shape}) was refused without the list`).not.toBe('allow');
+          if (vow === undefined) {
+            // allowed, or answered with an error the program copes with instead of the penalty
+            const action = withRuntime(name, ...args);
+            expect(action === 'allow' || (typeof action === 'object' && 'errno' in action), `${program}: ${name}(${shape}): ${JSON.stringify(action)}`).toBe(true);
+          } else {
+            expect(withRuntime(name, ...args), `${program}: ${name}(${shape}) without ${vow}`).not.toBe('allow');
+            expect(decider(`stdio rpath ${vow}`, { runtime: 'program' })(name, ...args), `${program}: ${name}(${shape}) with ${vow}`).toBe('allow');
+          }
+        }
+      }
+    }
+  });
+});

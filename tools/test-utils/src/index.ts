@@ -5,3 +5,6 @@ export { prng } from './prng.js';
 export { thrown, type ThrownExileError } from './thrown.js';
 export { readmeExamples } from './readme.js';
 export { TASK_STATUS } from './task-status.js';
+export { debianFile } from './debian.js';
+export { nobodyPath, stageRoot, REPO_ROOT } from './stage.js';
+export { goProgram } from './go-program.js';

@@ -4,14 +4,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { NOBODY } from './temp.js';
+import { nobodyPath } from './stage.js';
 
 export interface RunOptions {
   /** `import.meta.url` of the calling test: the script is placed in that package, so it can
-   *  import the package by its own name (and its dependencies) and runs the built `dist/`. */
+   *  import the package by its own name (and its dependencies) and runs the built `dist/`.
+   *  As nobody, in that package's copy in the stage (`nobodyPath()`). */
   from: string;
   /** Run as root (the default, when we are root) or as uid/gid 65534 through setpriv. */
   user?: 'current' | 'nobody';
   env?: NodeJS.ProcessEnv;
+  /** Arguments; as nobody, those naming a path in the repository name its copy in the stage. */
   args?: string[];
   /** Extra flags for node itself, e.g. `--expose-gc`. */
   nodeArgs?: string[];
@@ -42,13 +45,14 @@ function packageRoot(from: string): string {
  * touch the test runner. Synchronous; never throws for a failing child — assert on the result.
  */
 export function runScript(code: string, options: RunOptions): ChildResult {
-  const dir = join(packageRoot(options.from), '.test-tmp');
+  const asNobody = options.user === 'nobody';
+  const place = asNobody ? nobodyPath : (path: string) => path;
+  const dir = place(join(packageRoot(options.from), '.test-tmp'));
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o755);
   const file = join(dir, `${randomBytes(6).toString('hex')}.mjs`);
   writeFileSync(file, code, { mode: 0o644 });
-  const nodeArgv = [...(options.nodeArgs ?? []), file, ...(options.args ?? [])];
-  const asNobody = options.user === 'nobody';
+  const nodeArgv = [...(options.nodeArgs ?? []), file, ...(options.args ?? []).map(place)];
   const [command, argv] = asNobody
     ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, ...nodeArgv]]
     : [process.execPath, nodeArgv];
@@ -59,7 +63,7 @@ export function runScript(code: string, options: RunOptions): ChildResult {
       env: { ...process.env, ...options.env },
       timeout: options.timeoutMs ?? 30_000,
       input: options.input,
-      cwd: options.cwd ?? dir,
+      cwd: options.cwd === undefined ? dir : place(options.cwd),
     });
   } finally {
     rmSync(file, { force: true });

@@ -7,7 +7,12 @@ import { childFilter } from '../spawn/child-filter.js';
 export function planFilters(plan: Plan): { label: string; program: BpfProgram }[] {
   const step = findStep(plan.steps, 'seccomp');
   if (step === undefined) return [];
-  if (plan.target === 'child') return [{ label: 'filter installed before exec', program: childFilter(step.rules, step.vows, step.penalty, step.errno) }];
+  if (plan.target === 'child') {
+    return [
+      { label: 'filter installed before exec', program: childFilter(step.rules, step.vows, step.penalty, step.errno).program },
+      ...(step.profile ? [{ label: 'seccomp profile, installed after it', program: compile(step.profile) }] : []),
+    ];
+  }
   const label = step.vows === undefined ? 'network and policy rules (default allow)'
     : `${step.rules.length > 0 ? 'network and policy rules, then ' : ''}vows "${step.vows.join(' ')}" (Node runtime baseline)`;
   return [{ label, program: compile(processFilter(step)) }];

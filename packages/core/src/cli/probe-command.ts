@@ -1,3 +1,4 @@
+import { FS_RIGHTS, NET_RIGHTS, SCOPES } from '@exile/landlock';
 import type { Features } from '../features.js';
 import { probe } from '../probe.js';
 import { table } from './table.js';
@@ -5,6 +6,20 @@ import { UsageError } from './usage-error.js';
 
 function yesNo(value: boolean): string {
   return value ? 'yes' : 'no';
+}
+
+/** Landlock rights and scopes only a newer kernel has, by the ABI that brings them. */
+function newerLandlock(f: Features): string {
+  if (f.landlock.status !== 'available') return 'all of Landlock';
+  const abi = f.landlock.abi;
+  const byAbi = new Map<number, string[]>();
+  for (const [kind, table] of [['fs', FS_RIGHTS], ['net', NET_RIGHTS], ['scope', SCOPES]] as const) {
+    for (const [name, info] of Object.entries(table)) {
+      if (info.abi > abi) byAbi.set(info.abi, [...(byAbi.get(info.abi) ?? []), `${kind}:${name}`]);
+    }
+  }
+  if (byAbi.size === 0) return '(none)';
+  return [...byAbi].sort(([a], [b]) => a - b).map(([n, names]) => `ABI ${n}: ${names.join(' ')}`).join('; ');
 }
 
 /** The rows of `exile probe`. */
@@ -15,6 +30,7 @@ export function probeRows(f: Features): [string, string][] {
     ['arch', f.arch],
     ['kernel', f.kernel],
     ['landlock', landlock],
+    ['landlock, newer kernels', newerLandlock(f)],
     ['seccomp', f.seccomp.available ? `yes, mode ${f.seccomp.mode}, TSYNC ${yesNo(f.seccomp.tsync)}` : 'no'],
     ['seccomp actions', f.seccomp.actions.join(' ')],
     ['user namespaces', f.userNamespaces.available ? 'yes' : `no (${f.userNamespaces.reason ?? 'unknown'})`],

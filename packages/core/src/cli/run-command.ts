@@ -1,13 +1,22 @@
-import { constants } from 'node:os';
 import { ExileError } from '@exile/common';
-import { spawn } from '../spawn/spawn.js';
+import { prepareSpawn } from '../spawn/spawn.js';
+import { EXIT, launchFailureStatus, programStatus } from './exit-status.js';
 import { optionHelp, parseOptions, type OptionSpec } from './options.js';
 import { POLICY_OPTIONS, policyFromOptions } from './policy-flags.js';
+import { renderReport } from './report.js';
+import { ENV_OPTIONS, envFromOptions } from './env-flags.js';
+import { armTimeout, TIMEOUT_OPTIONS, timeoutMs } from './timeout-flag.js';
+import { SHARE_SESSION } from './session-flag.js';
 import { UsageError } from './usage-error.js';
 
 const OPTIONS: readonly OptionSpec[] = [
   ...POLICY_OPTIONS,
-  { name: '--report', help: 'print what is enforced to stderr before starting CMD' },
+  ...ENV_OPTIONS,
+  ...TIMEOUT_OPTIONS,
+  SHARE_SESSION,
+  { name: '--diagnose', help: 'also report what Landlock will deny, with the flag to add (slower: every call taking a path or port is checked)' },
+  { name: '--report', help: 'print what is enforced to stderr before CMD starts' },
+  { name: '--json', help: 'with --report: print it as one line of JSON' },
   { name: '--help', help: 'show this help' },
 ];
 
@@ -15,16 +24,17 @@ export const RUN_USAGE = `usage: exile run [options] -- CMD [ARGS…]
 
 Runs CMD in a sandbox built from the options (and --policy FILE): new namespaces, a file-system
 view, no_new_privs and a seccomp filter, all set up before CMD starts, so every thread of CMD is
-covered. Exits with CMD's status (128+N when CMD is killed by signal N), 125 when the sandbox
-cannot be set up, 2 on a usage error.
+covered. Only options go before --: anything else there is a usage error.
+
+exit status: CMD's own (128+N when killed by signal N); ${EXIT.timeout} when --timeout killed it; ${EXIT.setup} when the sandbox cannot be set up;
+${EXIT.cannotExecute} when CMD is found but cannot be executed; ${EXIT.notFound} when CMD is not found; ${EXIT.usage} on a usage error.
 
 options:
 ${optionHelp(OPTIONS)}`;
 
 const FORWARDED = ['SIGTERM', 'SIGHUP'] as const;
-
-/** Exit status for a sandbox that could not be set up (as env(1), timeout(1) use 125). */
-export const SETUP_ERROR = 125;
+/** In its own session CMD has no terminal: the keys that signal the foreground job reach us, and are passed on. */
+const TERMINAL_SIGNALS = ['SIGINT', 'SIGQUIT'] as const;
 
 /** `exile run [options] -- CMD ARGS…` */
 export function runCommand(args: string[], out: (text: string) => void, err: (text: string) => void): number | Promise<number> {
@@ -35,22 +45,37 @@ export function runCommand(args: string[], out: (text: string) => void, err: (te
   }
   const [command, ...commandArgs] = parsed.rest;
   if (command === undefined) throw new UsageError('exile run: missing CMD (put it after --)');
+  if (parsed.values.has('--json') && !parsed.values.has('--report')) throw new UsageError('exile run: --json goes with --report');
   // CMD must not outlive us: PDEATHSIG if we die, and the signals a supervisor sends are passed on.
-  const child = spawn(policyFromOptions('run', parsed), command, commandArgs, { stdio: 'inherit', dieWithParent: true });
-  for (const signal of FORWARDED) process.on(signal, () => child.kill(signal));
-  if (parsed.values.has('--report')) {
-    for (const i of child.report.items) err(`exile: ${i.enforced ? 'enforced' : 'NOT enforced'}: ${i.what} [${i.mechanism}]${i.detail ? ` ${i.detail}` : ''}\n`);
+  const timeout = timeoutMs('run', parsed);
+  // A new session unless --share-session: a timed program needs one too, so its whole process group can be killed.
+  const newSession = timeout !== undefined || !parsed.values.has(SHARE_SESSION.name);
+  const diagnose = parsed.values.has('--diagnose');
+  const options = { ...envFromOptions('run', parsed), stdio: 'inherit', dieWithParent: true, newSession, diagnose } as const;
+  const pending = prepareSpawn(policyFromOptions('run', parsed), command, commandArgs, options);
+  // Printed before CMD exists, so it never interleaves with CMD's own output.
+  if (parsed.values.has('--report')) err(renderReport(pending.report, parsed.values.has('--json')));
+  else if (diagnose) {
+    const idle = pending.report.items.find((item) => item.what.startsWith('diagnose:') && !item.enforced);
+    if (idle !== undefined) err(`exile: --diagnose: ${idle.detail ?? ''}\n`);
   }
+  // Handlers go in before CMD exists: a signal sent once CMD runs must reach it, not kill us by
+  // default. They run from the event loop, so never before `child` below is set.
+  for (const signal of [...FORWARDED, ...(newSession ? TERMINAL_SIGNALS : [])]) process.on(signal, () => child.kill(signal));
+  const child = pending.start();
   return new Promise((resolve) => {
-    let failed = false;
+    let failure: number | undefined;
+    const disarm = timeout === undefined ? undefined : armTimeout(child, timeout, () => {
+      failure = EXIT.timeout;
+      err(`exile: --timeout: ${timeout / 1000} s passed, killing the sandbox\n`);
+    });
     child.on('error', (error) => {
-      failed = true;
+      failure = launchFailureStatus(error);
       err(`exile: ${error.message}${error instanceof ExileError ? ` [${error.code}]` : ''}\n`);
     });
     child.on('close', (code, signal) => {
-      if (failed) resolve(SETUP_ERROR);
-      else if (signal !== null) resolve(128 + (constants.signals[signal] ?? 0));
-      else resolve(code ?? SETUP_ERROR);
+      disarm?.();
+      resolve(failure ?? programStatus(code, signal));
     });
   });
 }

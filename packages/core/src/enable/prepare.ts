@@ -1,5 +1,7 @@
 import { statSync } from 'node:fs';
 import { ErrorCodes, ExileError } from '@exile/common';
+import { prepareDrop, type PreparedDrop } from '@exile/caps';
+import { prepareRestrict, type LandlockStatus, type PreparedRestrict } from '@exile/landlock';
 import type { BpfProgram } from '@exile/seccomp';
 import type { PreparedVows } from '@exile/vows';
 import type { NormalizedPolicy } from '../policy/types.js';
@@ -7,19 +9,23 @@ import { findStep, type Plan } from '../plan/types.js';
 import { prepareProcessFilter } from './process-filter.js';
 
 /** Everything checked and built before the point of no return. */
-export interface Prepared {
+export interface PreparedSteps {
   /** The rules-only filter (no vows: network + the policy's own rules, default allow). */
   rules?: BpfProgram;
   /** With vows: the one filter (rules first, then the vows), compiled once, installed by `vow`'s second half. */
   vows?: PreparedVows;
-  /** The filter refuses new non-AF_UNIX (or non-TCP) sockets. */
-  socketFilter?: boolean;
+  /** The capability drop, planned from this process's capabilities. */
+  caps?: PreparedDrop;
+  /** The Landlock ruleset, paths opened and rules added, ready to restrict every thread. */
+  landlock?: PreparedRestrict;
+  /** Set by apply when the caps step enforced the ruleset too, in the same round over the threads. */
+  landlockDone?: LandlockStatus;
 }
 
-/** Every fs path must exist: Landlock opens them after caps are dropped, when failing is too late. */
+/** Every fs path must exist, said with its place in the policy: a started program's launcher opens them when failing is too late. */
 export function checkPaths(fs: NormalizedPolicy['fs']): void {
   if (!fs) return;
-  for (const key of ['read', 'write', 'exec'] as const) {
+  for (const key of ['read', 'write', 'exec', 'makeDevices'] as const) {
     fs[key].forEach((path, i) => {
       try {
         statSync(path);
@@ -32,13 +38,19 @@ export function checkPaths(fs: NormalizedPolicy['fs']): void {
 }
 
 /**
- * Validates and builds everything the steps need — compiled BPF, vows checked, paths present —
- * so that nothing after the point of no return can fail for a reason known in advance.
+ * Validates and builds everything the steps need — compiled BPF, vows checked, the Landlock
+ * ruleset with every path opened — so that nothing after the point of no return can fail for a
+ * reason known in advance. The ruleset comes last: nothing that could fail follows it, so its
+ * file descriptor is never left behind by a failed prepare.
  */
-export function prepare(plan: Plan, policy: NormalizedPolicy): Prepared {
-  if (plan.steps.some((s) => s.step === 'landlock')) checkPaths(policy.fs);
+export function prepareSteps(plan: Plan, policy: NormalizedPolicy): PreparedSteps {
+  const landlock = findStep(plan.steps, 'landlock');
+  if (landlock !== undefined) checkPaths(policy.fs);
   const seccomp = findStep(plan.steps, 'seccomp');
-  if (seccomp === undefined) return {};
-  const socketFilter = seccomp.rules.some((r) => r.syscall === 'socket');
-  return { ...prepareProcessFilter(seccomp), socketFilter };
+  const caps = findStep(plan.steps, 'caps');
+  const prepared: PreparedSteps = {
+    ...seccomp === undefined ? {} : prepareProcessFilter(seccomp),
+    ...caps === undefined ? {} : { caps: prepareDrop({ keep: caps.keep }) },
+  };
+  return landlock === undefined ? prepared : { ...prepared, landlock: prepareRestrict(landlock.spec) };
 }

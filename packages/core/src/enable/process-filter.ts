@@ -18,11 +18,32 @@ export function processFilter(step: SeccompStep): SeccompPolicy {
   return compileVows(step.vows, vowOptions(step));
 }
 
+type PreparedFilter = { rules: BpfProgram } | { vows: PreparedVows };
+
+/**
+ * Filters compiled in this process, by what decides their instructions (the arch is this
+ * process's): compiling the vows is most of a warm `enable()`, and a server that sandboxes the
+ * same way again, or a `launch()` per request, would otherwise pay it every time. Bounded, since
+ * a filter for another process names that pid.
+ */
+const compiled = new Map<string, PreparedFilter>();
+const CACHED_FILTERS = 16;
+
+const bigintAsText = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? `${value}n` : value);
+
 /**
  * That filter compiled and checked, ready to install in the Node process `pid` (this one for
  * `enable()`, a launched child for `launch()`): the rules alone, or the vows with their reporter.
  */
-export function prepareProcessFilter(step: SeccompStep, pid = process.pid): { rules: BpfProgram } | { vows: PreparedVows } {
-  if (step.vows === undefined) return { rules: compile(processFilter(step)) };
-  return { vows: prepareVow(step.vows, { ...vowOptions(step), pid }) };
+export function prepareProcessFilter(step: SeccompStep, pid = process.pid): PreparedFilter {
+  const key = JSON.stringify([pid, step.vows, step.penalty, step.errno, step.rules], bigintAsText);
+  let filter = compiled.get(key);
+  if (filter === undefined) {
+    filter = step.vows === undefined ? { rules: compile(processFilter(step)) } : { vows: prepareVow(step.vows, { ...vowOptions(step), pid }) };
+    if (compiled.size >= CACHED_FILTERS) compiled.delete(compiled.keys().next().value!);
+  }
+  // Most recently used last, so the bound drops the filter unused the longest.
+  compiled.delete(key);
+  compiled.set(key, filter);
+  return filter;
 }

@@ -1,12 +1,33 @@
 import { deserialize, serialize } from 'node:v8';
 import type { CompiledVows } from '@exile/vows';
 
-/** What the parent sends the launched child (structured clone over fd 3). */
-export interface LaunchRequest {
-  target: { source: string } | { module: string; export: string };
-  args: unknown[];
+/**
+ * The launch protocol, between the parent and a launched Node child:
+ * - fd 3, both ways: messages, each a 4-byte little-endian length (at most MAX_FRAME) and v8's
+ *   structured-clone serialization. Parent → child: one Setup, then Calls. Child → parent: Ready
+ *   once the target is loaded and the filter installed, then one Answer per Call; an error answer
+ *   marked `final` says the child is ending (it takes no more calls).
+ * - fd 4, child → parent: the vows reporter's record of a violation that kills (a token the
+ *   parent chose, then the reporter's line), written by the SIGSYS handler itself.
+ * Everything the child sends is hostile input: the function runs there.
+ */
+
+/** The largest message either side accepts (64 MiB): a bigger answer is refused, not buffered. */
+export const MAX_FRAME = 64 * 1024 * 1024;
+
+/** What the child loads and how it restricts itself before it says Ready. */
+export interface Setup {
+  target: { source: string } | { module: string };
   /** The seccomp filter the child installs on itself once the target is loaded, compiled for its pid. */
   seccomp?: CompiledVows;
+  /** The token the vows reporter writes before its line on fd 4. */
+  token: Uint8Array;
+}
+
+/** One call: an export of the module (absent for a function sent by source) and its arguments. */
+export interface Call {
+  export?: string;
+  args: unknown[];
 }
 
 /** An error as it crosses back: enough to rebuild it with its name, message, stack and code. */
@@ -14,42 +35,138 @@ export interface SentError {
   name: string;
   message: string;
   stack?: string;
-  code?: unknown;
-  details?: unknown;
+  code?: string | number;
+  details?: Record<string, unknown>;
+  /** A system error's call and what it was done to (Node's `error.syscall`, `path`, `dest`, `port`): what explains a denial. */
+  syscall?: string;
+  path?: string;
+  dest?: string;
+  port?: number;
 }
 
-/** The child's one answer. */
-export type LaunchResponse = { ok: true; value: unknown } | { ok: false; error: SentError };
+/** The system-error fields a SentError may carry, with their type. */
+export const SYSTEM_ERROR_FIELDS = { syscall: 'string', path: 'string', dest: 'string', port: 'number' } as const;
 
-/** A Report line from the vows SIGSYS handler: `exile: socket(2) blocked by vows; add "inet" to allow`. */
-export function parseViolation(stderr: string): { syscall: string; vows: string[]; line: string } | undefined {
-  const m = /^exile: (\w+)\(2\) blocked by vows; (?:add (.+) to allow|no vow allows it)$/m.exec(stderr);
-  if (m === null) return undefined;
-  return { syscall: m[1]!, vows: [...(m[2] ?? '').matchAll(/"(\w+)"/g)].map((v) => v[1]!), line: m[0] };
-}
+/** What the child sends. */
+export type ChildMessage = { type: 'ready' } | { type: 'result'; value: unknown } | { type: 'error'; error: SentError; final?: true };
 
-/** One message on the launch channel: a 4-byte length, then v8's structured-clone serialization. */
+/** The channel carried something that is not the protocol (bad length, bytes v8 cannot read, a wrong shape). */
+export class ProtocolError extends Error {}
+
+/** One message on the launch channel. Throws (RangeError) when it would not fit in a frame. */
 export function frame(value: unknown): Buffer {
   const body = serialize(value);
+  if (body.length > MAX_FRAME) throw new RangeError(`the message is ${body.length} bytes serialized; the launch channel carries at most ${MAX_FRAME}`);
   const head = Buffer.alloc(4);
   head.writeUInt32LE(body.length);
   return Buffer.concat([head, body]);
 }
 
-/** Reads one message with `readExactly(n)`, which returns exactly n bytes (the child's blocking read). */
-export function readMessage(readExactly: (n: number) => Buffer): unknown {
-  return deserialize(readExactly(readExactly(4).readUInt32LE(0)));
+function decode(body: Buffer): unknown {
+  try {
+    return deserialize(body);
+  } catch (error) {
+    throw new ProtocolError(`a message could not be decoded: ${(error as Error).message}`);
+  }
 }
 
-/** Feeds chunks from the channel; calls `onMessage` for each complete message. */
+function lengthOf(head: Buffer): number {
+  const length = head.readUInt32LE(0);
+  if (length > MAX_FRAME) throw new ProtocolError(`a frame announced ${length} bytes; the limit is ${MAX_FRAME}`);
+  return length;
+}
+
+/**
+ * Reads one message with `readExactly(n)`, which returns exactly n bytes (the child's blocking
+ * read), or undefined when the channel ended before a new message began.
+ */
+export function readMessage(readExactly: (n: number) => Buffer | undefined): unknown {
+  const head = readExactly(4);
+  if (head === undefined) return undefined;
+  const body = readExactly(lengthOf(head));
+  if (body === undefined) throw new ProtocolError('the channel ended inside a message');
+  return decode(body);
+}
+
+/**
+ * Feeds chunks from the channel; calls `onMessage` for each complete message. Throws
+ * ProtocolError on a frame over the limit or bytes that do not decode; buffers at most one frame.
+ */
 export function deframer(onMessage: (value: unknown) => void): (chunk: Buffer) => void {
-  let pending = Buffer.alloc(0);
+  let head = Buffer.alloc(0);
+  let body: Buffer | undefined;
+  let filled = 0;
   return (chunk) => {
-    pending = Buffer.concat([pending, chunk]);
-    while (pending.length >= 4 && pending.length >= 4 + pending.readUInt32LE(0)) {
-      const length = pending.readUInt32LE(0);
-      onMessage(deserialize(pending.subarray(4, 4 + length)));
-      pending = pending.subarray(4 + length);
+    while (chunk.length > 0) {
+      if (body === undefined) {
+        const take = Math.min(4 - head.length, chunk.length);
+        head = Buffer.concat([head, chunk.subarray(0, take)]);
+        chunk = chunk.subarray(take);
+        if (head.length < 4) return;
+        body = Buffer.allocUnsafe(lengthOf(head));
+        filled = 0;
+      }
+      const take = Math.min(body.length - filled, chunk.length);
+      chunk.copy(body, filled, 0, take);
+      filled += take;
+      chunk = chunk.subarray(take);
+      if (filled < body.length) return;
+      const complete = body;
+      head = Buffer.alloc(0);
+      body = undefined;
+      onMessage(decode(complete));
     }
   };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const optional = (value: unknown, ...types: string[]): boolean => value === undefined || types.includes(typeof value);
+
+const own = (value: Record<string, unknown>, key: string): unknown => (Object.hasOwn(value, key) ? value[key] : undefined);
+
+/** Checks a decoded message from the child against the protocol's shapes (own properties only); ProtocolError if it is anything else. */
+export function childMessage(value: unknown): ChildMessage {
+  if (isRecord(value)) {
+    const type = own(value, 'type');
+    if (type === 'ready' && Object.keys(value).length === 1) return { type: 'ready' };
+    if (type === 'result' && Object.hasOwn(value, 'value')) return { type: 'result', value: value.value };
+    const error = own(value, 'error');
+    const final = own(value, 'final');
+    if (type === 'error' && isRecord(error) && (final === undefined || final === true)) {
+      const [name, message, stack, code, details] = ['name', 'message', 'stack', 'code', 'details'].map((key) => own(error, key));
+      const system = Object.entries(SYSTEM_ERROR_FIELDS).map(([key, type]) => [key, own(error, key), type] as const);
+      if (typeof name === 'string' && typeof message === 'string' && optional(stack, 'string') && optional(code, 'string', 'number')
+        && (details === undefined || isRecord(details)) && system.every(([, value, type]) => optional(value, type))) {
+        return { type: 'error', error: {
+          name, message,
+          ...(stack === undefined ? {} : { stack: stack as string }),
+          ...(code === undefined ? {} : { code: code as string | number }),
+          ...(details === undefined ? {} : { details }),
+          ...Object.fromEntries(system.filter(([, value]) => value !== undefined).map(([key, value]) => [key, value])),
+        }, ...(final === true ? { final } : {}) };
+      }
+    }
+  }
+  throw new ProtocolError('the child sent a message that is not part of the launch protocol');
+}
+
+/** A violation line of the vows reporter: `exile: socket(2) blocked by vows; add "inet" to allow`. */
+export interface Violation {
+  syscall: string;
+  vows: string[];
+  line: string;
+}
+
+const LINE = /^exile: (?:(\w+)\(2\)|syscall (\d+)) blocked by vows; (?:add ((?:"\w+"(?:, | and )?)+) to allow|no vow allows (?:it|these arguments)|an earlier vow\(\) call forbids it)$/;
+
+/** The reporter's line in what arrived on fd 4, if it comes right after `token` (the last such record). */
+export function recordedViolation(record: Buffer, token: Uint8Array): Violation | undefined {
+  const at = record.lastIndexOf(token);
+  if (at < 0) return undefined;
+  const start = at + token.length;
+  const end = record.indexOf(0x0a, start);
+  const m = LINE.exec(record.toString('latin1', start, end < 0 ? record.length : end));
+  if (m === null) return undefined;
+  return { syscall: m[1] ?? m[2]!, vows: [...(m[3] ?? '').matchAll(/"(\w+)"/g)].map((v) => v[1]!), line: m[0] };
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OPENSSL_CONF_FILES } from '../policy/profiles.js';
 
 /** What a launched child may read (and execute) beyond its policy's paths. */
 export interface RuntimePaths {
@@ -14,7 +15,7 @@ export interface RuntimePaths {
  * file `NODE_EXTRA_CA_CERTS` names.
  */
 function startupFiles(env: NodeJS.ProcessEnv): string[] {
-  const openssl = env.OPENSSL_CONF ?? ['/etc/ssl/openssl.cnf', '/usr/lib/ssl/openssl.cnf', '/usr/local/ssl/openssl.cnf'];
+  const openssl = env.OPENSSL_CONF ?? OPENSSL_CONF_FILES;
   return ['/etc/ld.so.cache', ...[openssl].flat(), ...(env.NODE_EXTRA_CA_CERTS === undefined ? [] : [env.NODE_EXTRA_CA_CERTS])];
 }
 

@@ -1,23 +1,31 @@
 import type { Features } from '../features.js';
 import type { NormalizedPolicy } from '../policy/types.js';
-import { canUnshare, landlockThreads, unshareMissing, type LandlockView } from './kernel.js';
+import { canUnshare, unshareMissing } from './kernel.js';
+import { landlockMissing, landlockThreads, planLandlock, rightItems } from './landlock.js';
+import { DEVICE_RULES, DEVICES_DETAIL } from './devices.js';
 import { startsChild, type LandlockStepSpec, type PlannedItem, type Step, type Target } from './types.js';
-
-/** Landlock ABI that restricts everything a plain read/write/exec spec implies (refer, truncate). */
-export const FS_TARGET_ABI = 3;
 
 type Fs = Exclude<NormalizedPolicy['fs'], undefined>;
 
-/** The policy's everyday vocabulary in @exile/landlock's precise one: write and exec paths are readable too. */
-export function landlockFs(fs: Fs): NonNullable<LandlockStepSpec['fs']> {
+/** Whether a started program gets the harmless device set: `fs.devices` (default true), never with `fs: false`. */
+export function devicesFor(fs: Fs, target: Target): boolean {
+  return fs !== false && fs.devices && startsChild(target);
+}
+
+/**
+ * The policy's everyday vocabulary in @exile/landlock's precise one: write and exec paths are
+ * readable (files read, directories listed) too; a started program's device set as exact rules.
+ */
+export function landlockFs(fs: Fs, target: Target): NonNullable<LandlockStepSpec['fs']> {
   if (fs === false) return { read: [], write: [], exec: [] };
-  return { read: [...new Set([...fs.read, ...fs.write])], write: fs.write, exec: fs.exec };
+  const spec = { read: [...new Set([...fs.read, ...fs.write, ...fs.exec])], write: fs.write, exec: fs.exec, ...(fs.makeDevices.length > 0 ? { makeDevices: fs.makeDevices } : {}) };
+  return devicesFor(fs, target) ? { ...spec, rules: DEVICE_RULES.map((rule) => ({ path: rule.path, access: [...rule.access] })) } : spec;
 }
 
 function summary(fs: Fs): string {
   if (fs === false) return 'no access to any path';
   const list = (label: string, paths: string[]) => (paths.length > 0 ? [`${label} ${paths.join(', ')}`] : []);
-  return [...list('read', fs.read), ...list('write', fs.write), ...list('exec', fs.exec), 'everything else denied'].join('; ');
+  return [...list('read', fs.read), ...list('write', fs.write), ...list('exec', fs.exec), ...list('make devices in', fs.makeDevices), 'everything else denied'].join('; ');
 }
 
 export interface FsDecision {
@@ -28,31 +36,37 @@ export interface FsDecision {
 }
 
 /**
- * File-system limits: Landlock, or for a spawned program without a usable Landlock, a
- * mount-namespace view. A launched Node child gets Landlock only: a view would have to hold
- * Node's own runtime, which a policy's paths do not name.
+ * File-system limits: Landlock, or for a spawned program when Landlock cannot enforce all of it
+ * (@exile/landlock decides), a mount-namespace view. A launched Node child gets Landlock only: a
+ * view would have to hold Node's own runtime, which a policy's paths do not name.
  */
-export function planFs(fs: NormalizedPolicy['fs'], f: Features, target: Target, landlock: LandlockView): FsDecision {
+export function planFs(fs: NormalizedPolicy['fs'], f: Features, target: Target): FsDecision {
   if (fs === undefined) return { items: [] };
-  const abi = landlock.abi;
+  const spec = landlockFs(fs, target);
+  const ruleset = planLandlock({ fs: spec }, f);
+  const handles = ruleset.handled.fs.length > 0;
   const what = 'file system';
   const detail = summary(fs);
-  if (target === 'child' && abi < FS_TARGET_ABI && canUnshare(f)) {
-    const view = fs === false ? { read: [], write: [], exec: [] } : fs;
+  const devices = devicesFor(fs, target);
+  const deviceItem = (mechanism: string): PlannedItem[] =>
+    (devices ? [{ what: 'file system: harmless devices', mechanism, enforced: true, required: true, detail: DEVICES_DETAIL }] : []);
+  if (target === 'child' && (!handles || ruleset.partial) && canUnshare(f)) {
+    // No device nodes in the view: its binds are nodev and the user namespace refuses mknod.
+    const view = fs === false ? { read: [], write: [], exec: [] } : { read: fs.read, write: fs.write, exec: fs.exec };
     return {
-      mounts: { step: 'mounts', ...view },
-      items: [{ what, mechanism: 'mount namespace + bind mounts + pivot_root', enforced: true, required: true, detail }],
+      mounts: { step: 'mounts', ...view, devices },
+      items: [{ what, mechanism: 'mount namespace + bind mounts + pivot_root', enforced: true, required: true, detail },
+        ...deviceItem('mount namespace: a minimal /dev')],
     };
   }
-  if (abi === 0) {
-    const why = target === 'child' ? `${landlock.missing}, and ${unshareMissing(f)}` : landlock.missing;
+  if (!handles) {
+    const why = target === 'child' ? `${landlockMissing(f)}, and ${unshareMissing(f)}` : landlockMissing(f);
     return { items: [{ what, mechanism: 'landlock', enforced: false, required: true, detail: `${detail} — not enforced: ${why}` }] };
   }
-  const how = startsChild(target) ? ', applied before exec' : `, ${landlockThreads(abi)}`;
-  const items: PlannedItem[] = [{ what, mechanism: `landlock ABI ${abi}`, enforced: true, required: true, detail: `${detail}${how}` }];
-  if (abi < FS_TARGET_ABI) {
-    items.push({ what: 'file system: truncate', mechanism: 'landlock', enforced: false, required: true,
-      detail: `truncating files outside the write paths is only restricted from Landlock ABI ${FS_TARGET_ABI}; this kernel has ABI ${abi}` });
-  }
-  return { landlock: landlockFs(fs), items };
+  const how = startsChild(target) ? ', applied before exec' : `, ${landlockThreads(ruleset)}`;
+  const mechanism = `landlock ABI ${ruleset.abi}`;
+  return {
+    landlock: spec,
+    items: [{ what, mechanism, enforced: true, required: true, detail: `${detail}${how}` }, ...deviceItem(mechanism), ...rightItems(ruleset)],
+  };
 }

@@ -1,6 +1,8 @@
 import type { Cap } from '@exile/caps';
+import type { FsAccess, Scope } from '@exile/landlock';
 import type { Vow } from '@exile/vows';
-import type { Rule } from '../policy/types.js';
+import type { SeccompPolicy } from '@exile/seccomp';
+import type { PolicyMount, Rule } from '../policy/types.js';
 
 /** One line of a `Report`: something the policy asked for, how it is (or is not) enforced. */
 export interface ReportItem {
@@ -27,19 +29,32 @@ export interface PlannedItem extends ReportItem {
 
 /** Landlock rules in @exile/landlock's precise vocabulary (the shape of its `LandlockSpec`). */
 export interface LandlockStepSpec {
-  fs?: { read: string[]; write: string[]; exec: string[] };
+  /** `rules`: exile's own grants with exact rights (the device set, the program being started). */
+  fs?: { read: string[]; write: string[]; exec: string[]; rules?: { path: string; access: FsAccess[] }[]; makeDevices?: string[] };
   net?: { bindTcp: number[]; connectTcp: number[] };
+  /** IPC scopes (ABI ≥ 6): no signals or abstract-socket connections out of the sandbox. */
+  scope?: Scope[];
+  /** Audit logging of the domain's denials (exile run reads them back to name a denial). */
+  log?: { sameExec?: boolean; newExec?: boolean };
   compat: 'hard' | 'best-effort';
 }
 
 /** One restriction step, as plain data; executed in this order. */
 export type Step =
-  | { step: 'namespaces'; user: boolean; mount: boolean; net: boolean; pid: boolean; ipc: boolean; uts: boolean; cgroup: boolean }
-  | { step: 'mounts'; read: string[]; write: string[]; exec: string[] }
+  | { step: 'namespaces'; user: boolean; mount: boolean; net: boolean; pid: boolean; ipc: boolean; uts: boolean; cgroup: boolean; view?: View }
+  | { step: 'mounts'; read: string[]; write: string[]; exec: string[]; devices: boolean; files?: { source: string; target: string }[] }
   | { step: 'caps'; keep: Cap[] }
   | { step: 'no-new-privs' }
   | { step: 'landlock'; spec: LandlockStepSpec }
-  | { step: 'seccomp'; rules: Rule[]; vows: Vow[] | undefined; penalty: 'kill' | 'errno'; errno: 'EPERM' | 'ENOSYS' };
+  | { step: 'seccomp'; rules: Rule[]; vows: Vow[] | undefined; penalty: 'kill' | 'errno'; errno: 'EPERM' | 'ENOSYS'; profile?: SeccompPolicy };
+
+/** Who the program is and what it sees inside its namespaces: the policy's uid, gid, hostname and mounts. */
+export interface View {
+  uid?: number;
+  gid?: number;
+  hostname?: string;
+  mounts?: PolicyMount[];
+}
 
 /**
  * Where a policy is applied: this running process (`enable`), a new program before it execs

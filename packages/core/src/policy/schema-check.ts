@@ -55,7 +55,7 @@ function key(path: string, name: string): string {
 function resolve(root: SchemaNode, node: SchemaNode): SchemaNode {
   if (node.$ref === undefined) return node;
   const name = /^#\/\$defs\/(.+)$/.exec(node.$ref)?.[1];
-  const target = name === undefined ? undefined : root.$defs?.[name];
+  const target = name === undefined || root.$defs === undefined || !Object.hasOwn(root.$defs, name) ? undefined : root.$defs[name];
   if (target === undefined) throw new Error(`policy schema: unresolvable $ref ${node.$ref}`);
   return target;
 }
@@ -81,7 +81,8 @@ function checkObject(root: SchemaNode, node: SchemaNode, value: Record<string, u
     if (value[name] === undefined) return { path: key(path, name), message: 'is required' };
   }
   for (const [name, child] of Object.entries(value)) {
-    const childNode = node.properties?.[name];
+    // Own properties only: `constructor`, `__proto__` and friends are unknown keys like any other.
+    const childNode = node.properties !== undefined && Object.hasOwn(node.properties, name) ? node.properties[name] : undefined;
     if (childNode === undefined) {
       if (node.additionalProperties === false) {
         const known = Object.keys(node.properties ?? {}).filter((k) => k !== '$schema');

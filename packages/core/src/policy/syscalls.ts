@@ -1,5 +1,5 @@
 import { ExileError } from '@exile/common';
-import { compile, type ArgCheck, type Rule } from '@exile/seccomp';
+import { compile, withArgWidths, type ArgCheck, type Rule } from '@exile/seccomp';
 
 /** A rule as JSON can carry it: 64-bit values as decimal or `0x` strings. */
 type JsonRule = Omit<Rule, 'args'> & { args?: (Omit<ArgCheck, 'value' | 'mask'> & { value: number | bigint | string; mask?: number | bigint | string })[] };
@@ -7,23 +7,25 @@ type JsonRule = Omit<Rule, 'args'> & { args?: (Omit<ArgCheck, 'value' | 'mask'> 
 const big = (v: number | bigint | string): number | bigint => (typeof v === 'string' ? BigInt(v) : v);
 
 /**
- * The policy's extra seccomp rules with string values made bigints, checked by compiling them
- * for this architecture (unknown syscall names, errno names, out-of-range values). Errors keep
- * their code and get the policy's JSON path (`$.syscalls[2].syscall`).
+ * The policy's extra seccomp rules with string values made bigints and each argument's width
+ * taken from the syscall's signature (a 64-bit check of an `int` argument is refused), checked
+ * by compiling them for this architecture (unknown syscall names, errno names, out-of-range
+ * values). Errors keep their code and get the policy's JSON path (`$.syscalls[2].syscall`).
  */
 export function normalizeSyscalls(rules: JsonRule[] | undefined): Rule[] {
-  const out = (rules ?? []).map((rule): Rule => {
+  const parsed = (rules ?? []).map((rule): Rule => {
     const { args, ...rest } = rule;
     if (args === undefined) return rest;
     return { ...rest, args: args.map(({ value, mask, ...check }) => ({ ...check, value: big(value), ...(mask === undefined ? {} : { mask: big(mask) }) })) };
   });
   try {
+    const out = withArgWidths(parsed);
     compile({ defaultAction: 'allow', rules: out });
+    return out;
   } catch (error) {
     if (!(error instanceof ExileError) || typeof error.details.path !== 'string') throw error;
     const path = error.details.path.replace(/^rules/, '$.syscalls');
     const message = error.message.replace(/^rules/, '$.syscalls');
     throw new ExileError(error.code, `invalid policy: ${message}`, { ...error.details, path }, { cause: error });
   }
-  return out;
 }

@@ -1,23 +1,39 @@
-import { compile, type BpfProgram } from '@exile/seccomp';
-import { compile as compileVows, type Vow } from '@exile/vows';
+import { compile, constantSlots, type BpfProgram, type SeccompPolicy } from '@exile/seccomp';
+import { compile as compileVows, NO_PID, type Vow } from '@exile/vows';
 import type { Rule } from '../policy/types.js';
 
 /**
- * "Signals to self only" in the vows needs the program's pid, unknown before it starts. An
- * impossible pid (above any pid_max) makes self-signals fail too, instead of letting the program
- * signal us.
- */
-const NO_PID = 0x7fffffff;
-
-/**
  * The seccomp filter a child gets right before exec: the network and policy rules first, then the vows with
- * pure pledge semantics (no Node runtime baseline). The filter is in force from the program's
+ * what any started program needs (`runtime: 'program'`: threads and a few start-up queries, not
+ * the Node runtime list, which is for exile's own Node process). The filter is in force from the program's
  * first instruction, so what starting it needs is always granted — `exec` (the launcher's own
  * execve) and `prot_exec` (the dynamic loader maps libraries executable); the caller reports both.
  */
 export const STARTUP_VOWS = ['exec', 'prot_exec'] as const satisfies readonly Vow[];
 
-export function childFilter(rules: Rule[], vows: Vow[] | undefined, penalty: 'kill' | 'errno', errno: string): BpfProgram {
-  if (vows === undefined) return compile({ defaultAction: 'allow', rules });
-  return compile(compileVows([...new Set<Vow>([...vows, ...STARTUP_VOWS])], { penalty, errno, runtime: 'none', report: false, pid: NO_PID, rules }));
+/**
+ * The child's filter as a policy (also what `exile learn --format oci` writes for a container).
+ * "Signals to self only" in the vows needs the program's pid, unknown before it starts: the
+ * filter names `NO_PID` and exile-launch puts the real one into those instructions (`pidSlots`)
+ * right before installing it.
+ */
+export function childSeccompPolicy(rules: Rule[], vows: Vow[] | undefined, penalty: 'kill' | 'errno', errno: string): SeccompPolicy {
+  if (vows === undefined) return { defaultAction: 'allow', rules };
+  return compileVows([...new Set<Vow>([...vows, ...STARTUP_VOWS])], { penalty, errno, runtime: 'program', report: false, pid: NO_PID, rules });
+}
+
+/** A child's compiled filter and the instructions whose constant the launcher sets to the program's pid. */
+export interface ChildFilter {
+  program: BpfProgram;
+  pidSlots: number[];
+}
+
+/** Compiles a child's filter policy and finds its pid slots. */
+export function childFilterOf(policy: SeccompPolicy): ChildFilter {
+  const program = compile(policy);
+  return { program, pidSlots: constantSlots(program.instructions, NO_PID) };
+}
+
+export function childFilter(rules: Rule[], vows: Vow[] | undefined, penalty: 'kill' | 'errno', errno: string): ChildFilter {
+  return childFilterOf(childSeccompPolicy(rules, vows, penalty, errno));
 }

@@ -1,18 +1,50 @@
 import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { spawn as launch, type LaunchOptions } from '@exile/namespaces';
+import { fileURLToPath } from 'node:url';
+import { ErrorCodes, ExileError, ownData } from '@exile/common';
+import { spawn as spawnLauncher, type LaunchOptions, type PreExecStep } from '@exile/namespaces';
+import { notifyAvailable, type SeccompPolicy } from '@exile/seccomp';
+import { abi as landlockAbi, canLog } from '@exile/landlock';
 import { plan } from '../plan/plan.js';
 import { findStep, type LandlockStepSpec, type Plan, type Report, type ReportItem } from '../plan/types.js';
 import type { NormalizedPolicy, Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
 import { checkPaths } from '../enable/prepare.js';
 import { probe } from '../probe.js';
-import { childFilter, STARTUP_VOWS } from './child-filter.js';
+import { childFilterOf, childSeccompPolicy, STARTUP_VOWS } from './child-filter.js';
+import { reportsRefusals, supervisedPolicy } from '../violations/supervised-filter.js';
+import { diagnoseRules } from '../diagnose/observer.js';
+import { handoverRules } from './listener-handover.js';
+import { startSupervisor, type Supervisor } from '../violations/supervisor.js';
+import { lineReporter, stderrOf } from '../violations/reporting.js';
+import { sigsysLine } from '../violations/sigsys.js';
+import { kernelLog, kernelLogReadable } from '../violations/kernel-log.js';
+import { landlockDenialLines } from '../violations/landlock-denials.js';
 import { landlockPreExec } from './landlock-step.js';
-import { launchOptions } from './launch-options.js';
+import { launchOptions, viewCwd } from './launch-options.js';
+import { describeGrants, programGrants } from './program-grants.js';
+import { terminalRules } from './terminal.js';
+import { devicesFor } from '../plan/fs.js';
+import type { PathRule } from '../plan/devices.js';
 
 /** Node's spawn options for the program, minus what the policy decides. */
-export type SpawnOptions = Omit<LaunchOptions, 'namespaces' | 'fs' | 'preExec'>;
+export type SpawnOptions = Omit<LaunchOptions, 'namespaces' | 'fs' | 'preExec'> & {
+  /**
+   * Write one line per distinct violation to the child's stderr (default true). The child emits
+   * `'violation'` events either way.
+   */
+  reportViolations?: boolean;
+  /**
+   * Predict and report Landlock denials (`exile run --diagnose`): the calls that take a path or a
+   * port are notified to this process, read, and checked against the program's Landlock ruleset
+   * before they go on; each predicted denial is emitted as `'denial'` and written like a violation,
+   * e.g. `exile: cat[1234]: read /etc/hostname denied by the file-system policy; add --ro /etc/hostname`.
+   * An observer only (Landlock still decides), for fitting a policy: every such call gets slower.
+   * Throws ERR_EXILE_UNSUPPORTED where seccomp user notification is unavailable.
+   */
+  diagnose?: boolean;
+};
 
 /** The child process, with what its sandbox enforces. */
 export type SandboxedChild = ChildProcess & { report: Report };
@@ -26,30 +58,163 @@ const startupItems: Record<(typeof STARTUP_VOWS)[number], ReportItem> = {
 
 type LandlockFs = NonNullable<LandlockStepSpec['fs']>;
 
-/** The Landlock spec with `extra` paths readable and executable too (a launched Node's runtime). */
-function widened(spec: LandlockStepSpec, extra: Pick<LandlockFs, 'read' | 'exec'> | undefined): LandlockStepSpec {
-  if (extra === undefined || spec.fs === undefined) return spec;
-  return { ...spec, fs: { read: [...spec.fs.read, ...extra.read], write: spec.fs.write, exec: [...spec.fs.exec, ...extra.exec] } };
+/** What a started program may use besides its policy's paths: what it needs to start, and the terminal it inherits. */
+interface Extra {
+  read: string[];
+  exec: string[];
+  rules: PathRule[];
+  /** The program's files at the other paths it opens them by (`/lib64/ld-linux…`): only a mount view lacks those. */
+  aliases: { source: string; target: string }[];
 }
 
 /**
- * Starts `command` under a planned `child` or `launch` policy through `exile-launch`. A `child`
- * plan gets every step before exec; a `launch` plan all but seccomp, which the launched Node
- * installs itself. `runtime`: paths a launched Node reads on top of the policy's.
+ * The Landlock spec with `extra` granted too. Exact rules (devices, terminal) name paths that
+ * some hosts lack (a container's /dev): those are left out rather than failing the start.
  */
-export function startPlanned(planned: Plan, policy: NormalizedPolicy, command: string, args: string[], options: SpawnOptions,
-  start: number, runtime?: Pick<LandlockFs, 'read' | 'exec'>): SandboxedChild {
+function widened(spec: LandlockStepSpec, extra: Extra): LandlockStepSpec {
+  if (spec.fs === undefined) return spec;
+  const rules = [...(spec.fs.rules ?? []), ...extra.rules].filter((rule) => existsSync(rule.path));
+  return { ...spec, fs: { ...spec.fs, read: [...spec.fs.read, ...extra.read], exec: [...spec.fs.exec, ...extra.exec],
+    ...(rules.length > 0 ? { rules } : {}) } };
+}
+
+/** The steps with the mount view widened by `extra` (the mount fallback binds the files read-only). */
+function withExtraMounts(steps: Plan['steps'], extra: Extra): Plan['steps'] {
+  return steps.map((s) => (s.step === 'mounts' ? { ...s, read: [...s.read, ...extra.read], exec: [...s.exec, ...extra.exec], files: extra.aliases } : s));
+}
+
+/** A sandboxed child planned and compiled but not started yet: what it will enforce, and how to start it. */
+export interface PendingChild {
+  report: Report;
+  start(): SandboxedChild;
+}
+
+/**
+ * Prepares `command` under a planned `child` or `launch` policy, to start through `exile-launch`.
+ * A `child` plan gets every step before exec; a `launch` plan all but seccomp, which the launched
+ * Node installs itself. `runtime`: paths a launched Node reads on top of the policy's.
+ * `extraSteps`: pre-exec steps beyond the policy's (the recording filter of `learn()`).
+ */
+export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command: string, args: string[], options: SpawnOptions,
+  start: number, runtime?: Pick<LandlockFs, 'read' | 'exec'>, extraSteps: PreExecStep[] = []): PendingChild {
   checkPaths(policy.fs);
   const landlockStep = findStep(planned.steps, 'landlock');
-  const landlock = landlockStep === undefined ? { items: [] } : landlockPreExec(widened(landlockStep.spec, runtime));
+  const restricted = landlockStep?.spec.fs !== undefined || findStep(planned.steps, 'mounts') !== undefined;
+  const env = options.env ?? (options.clearEnv === true ? {} : process.env);
+  const cwd = options.cwd instanceof URL ? fileURLToPath(options.cwd) : options.cwd ?? process.cwd();
+  // A launched Node's needs are `runtime`; any other program's are read from its files.
+  const program = restricted && planned.target === 'child' ? programGrants(command, env, cwd) : undefined;
+  const extra: Extra = {
+    read: [...(runtime?.read ?? []), ...(program?.read ?? [])],
+    exec: [...(runtime?.exec ?? []), ...(program?.exec ?? [])],
+    rules: policy.fs !== undefined && devicesFor(policy.fs, planned.target) ? terminalRules(options.stdio) : [],
+    aliases: program?.aliases ?? [],
+  };
+  // A pid namespace gets a fresh /proc from the launcher, and the policy's mounts are made there: their inodes exist only there.
+  const namespaces = findStep(planned.steps, 'namespaces');
+  const fresh = [...namespaces?.pid === true ? ['/proc'] : [], ...(namespaces?.view?.mounts ?? []).map((m) => m.target)];
+  // Where this process can read the kernel log (root), the program's Landlock denials are logged
+  // after its execve (not the launcher's before it) and named from those records on exit; the
+  // kernel writes them only while its audit is on, so elsewhere nothing changes.
+  // (--diagnose reports the same denials, predicted: not twice.)
+  const auditing = landlockStep !== undefined && planned.target === 'child' && options.reportViolations !== false && options.diagnose !== true
+    && canLog(landlockAbi()) && kernelLogReadable();
+  const landlockSpec = landlockStep && (auditing ? { ...landlockStep.spec, log: { sameExec: false, newExec: true } } : landlockStep.spec);
+  const landlock = landlockSpec === undefined ? { items: [] } : landlockPreExec(widened(landlockSpec, extra), fresh);
+  const programItems: ReportItem[] = program === undefined || program.files.length === 0 ? [] : [{
+    what: 'file system: the program itself', mechanism: landlockStep === undefined ? 'mount namespace' : 'landlock', enforced: true, detail: describeGrants(program),
+  }];
   // A launched Node installs its seccomp filter itself: only a `child` plan's goes before exec.
-  const preExec = planned.target === 'child' ? planned : { ...planned, steps: planned.steps.filter((s) => s.step !== 'seccomp') };
+  const steps = withExtraMounts(planned.steps, extra);
+  const preExec = { ...planned, steps: planned.target === 'child' ? steps : steps.filter((s) => s.step !== 'seccomp') };
   const seccomp = findStep(preExec.steps, 'seccomp');
-  const filter = seccomp && childFilter(seccomp.rules, seccomp.vows, seccomp.penalty, seccomp.errno).instructions;
-  const extra = STARTUP_VOWS.filter((v) => seccomp?.vows !== undefined && !seccomp.vows.includes(v)).map((v) => startupItems[v]);
-  const child = launch(command, args, { ...options, ...launchOptions(preExec, filter, landlock.step) }) as SandboxedChild;
-  child.report = { mode: planned.mode, items: [...planned.items, ...landlock.items, ...extra], threads: 0, ms: performance.now() - start };
-  return child;
+  const { reportViolations, diagnose, ...nodeOptions } = options;
+  if (diagnose === true && !notifyAvailable()) {
+    throw new ExileError(ErrorCodes.UNSUPPORTED, 'diagnose needs seccomp user notification (Linux ≥ 5.5, and this process not already under a seccomp filter)', { what: 'user notification' });
+  }
+  // One listener per task: none of ours when an extra step brings its own (learn's recorder).
+  const mayListen = planned.target === 'child' && !extraSteps.some((s) => s.type === 'seccomp' && s.listener !== undefined);
+  // --diagnose watches the calls Landlock checks, against the ruleset the program really gets.
+  const model = diagnose === true && mayListen ? landlock.model : undefined;
+  const watched = model === undefined ? [] : diagnoseRules();
+  // Violations of a started program are reported by a supervisor holding the filter's listener,
+  // when the filter has any to report.
+  // EXILE_NO_SUPERVISOR=1 (benchmarks, debugging): the program meets the plain filter, as before.
+  const supervised = seccomp !== undefined && mayListen
+    && (model !== undefined || (reportsRefusals(seccomp) && process.env.EXILE_NO_SUPERVISOR !== '1' && notifyAvailable()));
+  const filterPolicy = seccomp && childSeccompPolicy(seccomp.rules, seccomp.vows, seccomp.penalty, seccomp.errno);
+  const filter = filterPolicy && childFilterOf(supervised ? supervisedPolicy(filterPolicy, seccomp.rules.length, options.stdio, watched) : filterPolicy);
+  // Without a seccomp policy, --diagnose brings a filter of its own that only watches.
+  const observing = model !== undefined && filterPolicy === undefined ? childFilterOf({ defaultAction: 'allow', rules: [...handoverRules(options.stdio), ...watched] }) : undefined;
+  const startup = STARTUP_VOWS.filter((v) => seccomp?.vows !== undefined && !seccomp.vows.includes(v)).map((v) => startupItems[v]);
+  // A new session unless the caller asked to share its own (job control): see sessionItem().
+  const launchWith = { ...nodeOptions, newSession: options.newSession ?? true, ...launchOptions(preExec, filter, landlock.step) };
+  const view = findStep(preExec.steps, 'mounts');
+  if (view !== undefined && options.cwd === undefined) launchWith.cwd = viewCwd(view, cwd);
+  // First within their kind: a policy's vows would refuse installing a filter with a listener after them.
+  if (extraSteps.length > 0) launchWith.preExec = [...extraSteps, ...(launchWith.preExec ?? [])];
+  if (observing !== undefined) launchWith.preExec = [...(launchWith.preExec ?? []), { type: 'seccomp', filter: observing.program.instructions }];
+  const diagnoseItems = diagnose === true ? [diagnoseItem(model !== undefined)] : [];
+  const report: Report = { mode: planned.mode, items: [...planned.items, ...programItems, ...landlock.items, ...startup, ...diagnoseItems], threads: 0, ms: performance.now() - start };
+  return {
+    report,
+    start: () => {
+      let supervisor: Supervisor | undefined;
+      if (supervised && filterPolicy !== undefined) {
+        supervisor = startSupervisor(filterPolicy, { granted: seccomp.vows && [...seccomp.vows, ...STARTUP_VOWS], rules: seccomp.rules,
+          netRules: seccomp.rules.length - policy.syscalls.length }, model && { model, supervised: supervisedPolicy(filterPolicy, seccomp.rules.length, options.stdio) });
+      } else if (observing !== undefined && model !== undefined) supervisor = startSupervisor(ALLOW_ALL, { granted: undefined, rules: [], netRules: 0 }, { model, supervised: ALLOW_ALL });
+      let child: SandboxedChild;
+      try {
+        child = Object.assign(spawnLauncher(command, args, supervisor === undefined ? launchWith : { ...launchWith, preExec: withListener(launchWith.preExec, supervisor.listener.socket) }), { report });
+      } catch (error) {
+        supervisor?.listener.close();
+        throw error;
+      }
+      supervisor?.listener.releaseSocket();
+      const write = reportViolations === false ? undefined : stderrOf(options.stdio, child);
+      supervisor?.attach(child, lineReporter(write));
+      // Only where stderr is not a pipe the caller reads: by the exit, that pipe may have ended.
+      if (auditing && child.stderr === null) child.on('exit', () => reportLandlockDenials(child.pid, command, write));
+      // Without a supervisor a violation kills silently: say so, with the syscall where the kernel log tells it.
+      if (supervisor === undefined && seccomp?.vows !== undefined) {
+        child.on('exit', (_code, signal) => {
+          if (signal === 'SIGSYS') write?.(sigsysLine(command, child.pid));
+        });
+      }
+      return child;
+    },
+  };
+}
+
+/** What --diagnose's own filter answers for the policy: everything is allowed. */
+const ALLOW_ALL: SeccompPolicy = { defaultAction: 'allow', rules: [] };
+
+/** The report's line for `diagnose`: whether there is a Landlock ruleset to predict. */
+function diagnoseItem(active: boolean): ReportItem {
+  return active
+    ? { what: 'diagnose: predicted Landlock denials reported', mechanism: 'seccomp user notification', enforced: true,
+      detail: 'an observer: calls taking a path or a port are read and checked before they go on; Landlock decides' }
+    : { what: 'diagnose: predicted Landlock denials reported', mechanism: 'seccomp user notification', enforced: false,
+      detail: 'nothing to predict: no Landlock ruleset limits files or ports here' };
+}
+
+/** Writes a line per Landlock denial of the sandbox started as `pid`, from the kernel log. */
+function reportLandlockDenials(pid: number | undefined, command: string, write: ((line: string) => void) | undefined): void {
+  if (pid === undefined || write === undefined) return;
+  for (const line of landlockDenialLines(kernelLog(), { pid, command })) write(line);
+}
+
+/** The pre-exec steps with the supervisor's socket on the policy's seccomp step (the first one). */
+function withListener(steps: PreExecStep[] | undefined, socket: number): PreExecStep[] | undefined {
+  const at = steps?.findIndex((step) => step.type === 'seccomp') ?? -1;
+  return steps?.map((step, i) => (i === at ? { ...step, listener: socket } : step));
+}
+
+/** `preparePlanned()`, started at once. */
+export function startPlanned(planned: Plan, policy: NormalizedPolicy, command: string, args: string[], options: SpawnOptions,
+  start: number, runtime?: Pick<LandlockFs, 'read' | 'exec'>, extraSteps: PreExecStep[] = []): SandboxedChild {
+  return preparePlanned(planned, policy, command, args, options, start, runtime, extraSteps).start();
 }
 
 /**
@@ -58,10 +223,18 @@ export function startPlanned(planned: Plan, policy: NormalizedPolicy, command: s
  * program inherits them. Validation, planning (strict mode refuses what this kernel cannot
  * enforce) and BPF compilation happen here and throw synchronously; a failure while the
  * launcher sets up the sandbox is emitted as 'error' (`ERR_EXILE_LAUNCH`) before 'exit'.
- * Returns Node's `ChildProcess` with `report` added.
+ * Returns Node's `ChildProcess` with `report` added. The program gets a new session
+ * (`setsid()`) unless `options.newSession` is false, and drops every capability unless the
+ * policy keeps some.
  */
 export function spawn(policy: Policy, command: string, args: string[] = [], options: SpawnOptions = {}): SandboxedChild {
+  return prepareSpawn(policy, command, args, options).start();
+}
+
+/** `spawn()` in two halves, for `exile run --report`: everything up to starting the program, then `start()`. */
+export function prepareSpawn(policy: Policy, command: string, args: string[] = [], options: SpawnOptions = {}): PendingChild {
   const start = performance.now();
   const normalized = validatePolicy(policy);
-  return startPlanned(plan(normalized, probe(), 'child'), normalized, command, args, options, start);
+  const own = ownData(options);
+  return preparePlanned(plan(normalized, probe(), 'child', { newSession: own.newSession ?? true }), normalized, command, args, own, start);
 }

@@ -13,7 +13,7 @@ static int32_t slot_of[EXILE_MAX_THREADS]; /* report index -> slot index; under 
 
 static void futex_wait(_Atomic uint32_t *word, uint32_t value, int64_t ns) {
   struct k_timespec ts = {ns / 1000000000LL, ns % 1000000000LL};
-  sys4(NR_futex, word, K_FUTEX_WAIT_PRIVATE, value, &ts);
+  sys4(EXILE_NR_futex, word, K_FUTEX_WAIT_PRIVATE, value, &ts);
 }
 
 /* A futex mutex shared by every thread (and, via locate.c, every copy of the addon). */
@@ -34,14 +34,14 @@ static long lock_until(int64_t deadline) {
 static void unlock(void) {
   if (atomic_fetch_sub(&exile_engine.lock, 1) != 1) {
     atomic_store(&exile_engine.lock, 0);
-    sys3(NR_futex, &exile_engine.lock, K_FUTEX_WAKE_PRIVATE, 1);
+    sys3(EXILE_NR_futex, &exile_engine.lock, K_FUTEX_WAKE_PRIVATE, 1);
   }
 }
 
 static void ensure_tag(void) {
   uint32_t tag = 0;
   while (tag == 0) {
-    if (sys3(NR_getrandom, &tag, sizeof tag, 0) != sizeof tag) tag = (uint32_t)now_ns() | 1;
+    if (sys3(EXILE_NR_getrandom, &tag, sizeof tag, 0) != sizeof tag) tag = (uint32_t)now_ns() | 1;
   }
   uint32_t none = 0;
   atomic_compare_exchange_strong(&exile_engine.tag, &none, tag);
@@ -56,7 +56,7 @@ static long begin_generation(const struct exile_op_v1 *ops, uint32_t nops, int64
   atomic_store(&e->gen, g);
   while (atomic_load(&e->inflight) != 0) {
     if (now_ns() >= deadline) return -K_ETIMEDOUT;
-    sys0(NR_sched_yield);
+    sys0(EXILE_NR_sched_yield);
   }
   for (uint32_t i = 0; i < nops; i++) e->ops[i] = ops[i];
   e->nops = nops;
@@ -74,7 +74,7 @@ static void send_round(struct exile_report_v1 *report, uint32_t gen, int32_t pid
   info.signo = EXILE_SIGNAL;
   info.code = K_SI_QUEUE;
   info.pid = pid;
-  info.uid = (uint32_t)sys0(NR_getuid);
+  info.uid = (uint32_t)sys0(EXILE_NR_getuid);
   info.value = ((uint64_t)atomic_load(&e->tag) << 32) | gen;
   for (uint32_t i = 0; i < report->count; i++) {
     struct exile_thread_v1 *t = &report->threads[i];
@@ -89,7 +89,7 @@ static void send_round(struct exile_report_v1 *report, uint32_t gen, int32_t pid
     s->ran = 0;
     atomic_store_explicit(&e->nslots, n + 1, memory_order_release);
     slot_of[i] = (int32_t)n;
-    long r = sys4(NR_rt_tgsigqueueinfo, pid, t->tid, EXILE_SIGNAL, &info);
+    long r = sys4(EXILE_NR_rt_tgsigqueueinfo, pid, t->tid, EXILE_SIGNAL, &info);
     if (r == 0) { t->status = PENDING; (*sent)++; continue; }
     uint64_t expected = SLOT_WORD(gen, SLOT_SENT);
     atomic_compare_exchange_strong(&s->word, &expected, SLOT_WORD(gen, SLOT_ABANDONED));
@@ -118,7 +118,7 @@ static uint32_t settle(struct exile_report_v1 *report, uint32_t gen, int32_t pid
     /* A thread that exits with our signal pending never runs the handler: nothing to wait for.
      * Only ESRCH proves it (an inode change could also be a dentry the kernel recycled): if a new
      * thread has taken the tid meanwhile, we wait for the old one until the deadline — fail closed. */
-    if (check_exits && word == SLOT_WORD(gen, SLOT_SENT) && sys3(NR_tgkill, pid, t->tid, 0) == -K_ESRCH &&
+    if (check_exits && word == SLOT_WORD(gen, SLOT_SENT) && sys3(EXILE_NR_tgkill, pid, t->tid, 0) == -K_ESRCH &&
         atomic_compare_exchange_strong(&s->word, &word, SLOT_WORD(gen, SLOT_ABANDONED))) {
       t->status = EXILE_T_EXITED;
       continue;
@@ -169,17 +169,17 @@ static int32_t task_dir_pid;
 
 static long task_dir_fd(int32_t pid) {
   if (task_dir >= 0 && task_dir_pid == pid) return task_dir;
-  long fd = sys4(NR_openat, K_AT_FDCWD, "/proc/self/task", K_O_RDONLY | K_O_DIRECTORY | K_O_CLOEXEC, 0);
+  long fd = sys4(EXILE_NR_openat, K_AT_FDCWD, "/proc/self/task", K_O_RDONLY | K_O_CLOEXEC, 0);
   if (fd < 0) return fd;
-  if (task_dir >= 0) sys1(NR_close, task_dir);
+  if (task_dir >= 0) sys1(EXILE_NR_close, task_dir);
   task_dir = fd;
   task_dir_pid = pid;
   return fd;
 }
 
 static void run(const struct exile_op_v1 *ops, uint32_t nops, int64_t deadline, struct exile_report_v1 *report) {
-  int32_t pid = (int32_t)sys0(NR_getpid);
-  int32_t self = (int32_t)sys0(NR_gettid);
+  int32_t pid = (int32_t)sys0(EXILE_NR_getpid);
+  int32_t self = (int32_t)sys0(EXILE_NR_gettid);
   report->caller_tid = self;
   long taskfd = task_dir_fd(pid);
   if (taskfd < 0) return fail(report, taskfd, "open /proc/self/task");

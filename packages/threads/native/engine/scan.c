@@ -36,7 +36,7 @@ static uint64_t lookup_ino(int taskfd, int32_t tid, uint64_t fallback) {
   char name[12];
   *utoa(name, (uint32_t)tid) = 0;
   uint64_t st[32]; /* struct stat: st_ino is the second u64 on x86_64 and aarch64 */
-  return sys4(NR_newfstatat, taskfd, name, st, K_AT_SYMLINK_NOFOLLOW) == 0 ? st[1] : fallback;
+  return sys4(EXILE_NR_newfstatat, taskfd, name, st, K_AT_SYMLINK_NOFOLLOW) == 0 ? st[1] : fallback;
 }
 
 /* Appends every (tid, inode) not in the report yet, status NOT_SENT. A new task that reuses a tid
@@ -46,10 +46,10 @@ static uint64_t lookup_ino(int taskfd, int32_t tid, uint64_t fallback) {
 long exile_scan(int taskfd, struct exile_report_v1 *report, int32_t round, int lookup) {
   char buf[16384] __attribute__((aligned(8))); /* one getdents64 call lists ~680 threads */
   long added = 0;
-  long r = sys3(NR_lseek, taskfd, 0, 0);
+  long r = sys3(EXILE_NR_lseek, taskfd, 0, 0);
   if (r < 0) return r;
   for (;;) {
-    long n = sys3(NR_getdents64, taskfd, buf, sizeof buf);
+    long n = sys3(EXILE_NR_getdents64, taskfd, buf, sizeof buf);
     if (n < 0) return n;
     if (n == 0) break;
     for (long off = 0; off < n;) {
@@ -87,14 +87,14 @@ void exile_read_stat(int taskfd, struct exile_thread_v1 *t) {
   char *p = utoa(path, (uint32_t)t->tid);
   for (const char *s = "/stat"; *s; s++) *p++ = *s;
   *p = 0;
-  long fd = sys4(NR_openat, taskfd, path, K_O_RDONLY | K_O_CLOEXEC, 0);
+  long fd = sys4(EXILE_NR_openat, taskfd, path, K_O_RDONLY | K_O_CLOEXEC, 0);
   if (fd < 0) {
     t->stat_errno = (int32_t)-fd;
     return;
   }
   char buf[1024];
-  long n = sys3(NR_read, fd, buf, sizeof buf - 1);
-  sys1(NR_close, fd);
+  long n = sys3(EXILE_NR_read, fd, buf, sizeof buf - 1);
+  sys1(EXILE_NR_close, fd);
   if (n <= 0) {
     t->stat_errno = n < 0 ? (int32_t)-n : K_ESRCH;
     return;

@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include "abi.h"
+#include "ops.h"
 #include "sys.h"
 
 #define EXILE_SIGNAL 32 /* glibc's SIGCANCEL: the one catchable signal every Node thread leaves unblocked */
@@ -38,8 +39,6 @@ struct engine {
 
 extern struct engine exile_engine;
 
-/* ops.c */
-int32_t exile_run_ops(const struct exile_op_v1 *ops, uint32_t nops, int32_t *errnos);
 /* signal.c */
 long exile_install_handler(void);
 int exile_restore_handler(void);

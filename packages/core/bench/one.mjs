@@ -1,0 +1,2 @@
+// The pool bench's module: the smallest call there is.
+export const one = () => 1;

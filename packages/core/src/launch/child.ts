@@ -1,0 +1,251 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { ErrorCodes, ExileError } from '@exile/common';
+import type { CompiledVows } from '@exile/vows';
+import { plan, type StartOptions } from '../plan/plan.js';
+import { findStep, type Report } from '../plan/types.js';
+import type { NormalizedPolicy, Policy } from '../policy/types.js';
+import { validatePolicy } from '../policy/validate.js';
+import { probe } from '../probe.js';
+import { preparePlanned, type PendingChild } from '../spawn/spawn.js';
+import { childSeccomp } from './child-seccomp.js';
+import { childMessage, deframer, frame, recordedViolation, type Call, type SentError, type Setup } from './protocol.js';
+import { ExileRemoteError } from './remote-error.js';
+import { denialOf } from '../denial/explain-denial.js';
+import { runtimePaths } from './runtime-paths.js';
+
+/** A policy validated and planned for launched children, with what they load: done once, before any child starts. */
+export interface PlannedLaunch {
+  /** How to start one child: planned, its Landlock ruleset and launcher options built once, for every child alike. */
+  pending: PendingChild;
+  /** The seccomp filter each child installs on itself once its target is loaded: compiled while the first child starts, then the same for all. */
+  filter: () => CompiledVows | undefined;
+  target: Setup['target'];
+  /** The API this is for, in messages: `launch()`, `pool.run()`. */
+  api: string;
+  /** Turns what a function threw into the error the caller sees. */
+  remoteError: (sent: SentError) => Error;
+}
+
+/** The result travels back over a socket: vows always include stdio. */
+function withStdio(policy: NormalizedPolicy): NormalizedPolicy {
+  return policy.vows === undefined || policy.vows.includes('stdio') ? policy : { ...policy, vows: [...policy.vows, 'stdio'] };
+}
+
+const bootstrap = fileURLToPath(new URL('./bootstrap.js', import.meta.url));
+
+/**
+ * Validates and plans `policy` for a launched child (strict mode refuses here what this kernel
+ * cannot enforce), and works out the paths Node needs to start. `start`: when the caller's
+ * call began, for the report's time.
+ */
+export function planLaunch(policy: Policy, target: Setup['target'], api: string, start: number, startOptions: StartOptions = {}): PlannedLaunch {
+  const normalized = withStdio(validatePolicy(policy));
+  const newSession = startOptions.newSession ?? true;
+  const planned = plan(normalized, probe(), 'launch', { newSession });
+  const runtime = normalized.fs === undefined ? undefined : runtimePaths('module' in target ? target.module : undefined);
+  const pending = preparePlanned(planned, normalized, process.execPath, ['--disable-warning=ExperimentalWarning', bootstrap], {
+    // fd 3: the protocol's messages; fd 4: the violation record (see protocol.ts). exile-launch passes both through.
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'], newSession,
+  }, start, runtime);
+  const seccomp = findStep(planned.steps, 'seccomp');
+  let filter: CompiledVows | undefined;
+  return { pending, filter: () => (seccomp === undefined ? undefined : (filter ??= childSeccomp(seccomp))), target, api, remoteError: (sent) => {
+    // Worked out here from what the function's error says (its call and path): advice, never a verdict.
+    const denial = denialOf(sent, normalized);
+    return new ExileRemoteError(sent, denial === undefined ? {} : { denial });
+  } };
+}
+
+/** How much of the child's stderr, and of its violation record channel, is kept for the error that says why it ended. */
+const TAIL = 8192;
+
+function tail(kept: Buffer, chunk: Buffer): Buffer {
+  const joined = Buffer.concat([kept, chunk]);
+  return joined.length > TAIL ? joined.subarray(joined.length - TAIL) : joined;
+}
+
+interface Inflight {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  last: boolean;
+}
+
+/**
+ * One launched Node child, started the way `launch()` starts one (exile-launch applies
+ * namespaces, caps, no_new_privs and Landlock before exec; the child loads its target and
+ * installs the seccomp filter on every thread), then ready for calls, one at a time. Its stdout
+ * and stderr are pipes forwarded to this process's; it never holds the caller's terminal.
+ * Everything it sends is checked against the protocol: anything else kills it and fails the
+ * call with `ERR_EXILE_LAUNCH`.
+ */
+export class LaunchedChild {
+  readonly report: Report;
+  /** Resolves once the process has ended and its pipes are closed. */
+  readonly exited: Promise<void>;
+  /** Called once, when the child is ready and no call is waiting for it. */
+  onReady: () => void = () => {};
+  /** Called once, when the child ends while no call is running on it (it failed to start, or died idle). */
+  onEnd: (error: Error) => void = () => {};
+
+  private readonly child: ChildProcess;
+  private readonly channel: Writable & Readable;
+  private readonly token = randomBytes(16);
+  private record: Buffer = Buffer.alloc(0);
+  private stderr: Buffer = Buffer.alloc(0);
+  private launchError: Error | undefined;
+  private started = false;
+  private over = false;
+  private quiet = false;
+  private inflight: Inflight | undefined;
+
+  constructor(private readonly launch: PlannedLaunch) {
+    this.child = launch.pending.start();
+    this.report = launch.pending.report;
+    this.exited = new Promise((resolve) => this.child.once('close', () => resolve()));
+    this.channel = this.child.stdio[3] as Writable & Readable;
+    const [, stdout, stderr, , record] = this.child.stdio as Readable[];
+    stdout!.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+    stderr!.on('data', (chunk: Buffer) => {
+      this.stderr = tail(this.stderr, chunk);
+      process.stderr.write(chunk);
+    });
+    record!.on('data', (chunk: Buffer) => { this.record = tail(this.record, chunk); });
+    const onChunk = deframer((message) => this.receive(message));
+    this.channel.on('data', (chunk: Buffer) => {
+      try {
+        onChunk(chunk);
+      } catch (error) {
+        this.fail(new ExileError(ErrorCodes.LAUNCH, `${this.launch.api}: the child broke the launch protocol (${(error as Error).message}); it was killed`, { pid: this.child.pid }));
+      }
+    });
+    this.channel.on('error', () => { /* the child died: 'close' says how */ });
+    this.child.on('error', (error) => {
+      // exile-launch's own failure record (it precedes 'exit'), or the launcher could not start at all.
+      this.launchError = error;
+      if (this.child.pid === undefined) this.fail(error);
+    });
+    this.child.once('close', (code, signal) => this.fail(this.endedBecause(code, signal)));
+    if (this.child.pid === undefined) return;
+    try {
+      const seccomp = launch.filter();
+      const setup: Setup = { target: launch.target, token: this.token, ...(seccomp === undefined ? {} : { seccomp }) };
+      this.channel.write(frame(setup));
+    } catch (error) {
+      // After the constructor returns, so that whoever started this child hears it.
+      queueMicrotask(() => this.fail(error instanceof Error ? error : new Error(String(error))));
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Ended after answering its last call, or killed on purpose while idle: nothing went wrong. */
+  get retired(): boolean {
+    return this.over && this.quiet;
+  }
+
+  /** Ended: killed, retired, or gone by itself. */
+  get ended(): boolean {
+    return this.over;
+  }
+
+  /** Ready for a call (started and not ended) and not running one. */
+  get idle(): boolean {
+    return this.started && !this.over && this.inflight === undefined;
+  }
+
+  /**
+   * Sends one call (also before the child is ready: it reads it once it is) and settles with its
+   * answer. `last`: nothing more is read from the child after this answer, and it is killed.
+   */
+  call(call: Call, last: boolean): Promise<unknown> {
+    if (this.over || this.inflight !== undefined) return Promise.reject(new Error('internal: call() on a child that is busy or gone'));
+    return new Promise((resolve, reject) => {
+      this.inflight = { resolve, reject, last };
+      try {
+        this.channel.write(frame(call));
+      } catch (error) {
+        this.inflight = undefined;
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+
+  /** Kills the child; a running call rejects with `reason`. onEnd is not called. */
+  kill(reason: Error = new ExileError(ErrorCodes.ABORTED, `${this.launch.api}: the child was killed`)): void {
+    this.end(reason, false);
+  }
+
+  /** Keeps this process alive while the child lives (true), or not. */
+  ref(on: boolean): void {
+    for (const handle of [this.child, ...this.child.stdio] as ({ ref?: () => void; unref?: () => void } | null)[]) {
+      if (on) handle?.ref?.();
+      else handle?.unref?.();
+    }
+  }
+
+  private receive(raw: unknown): void {
+    if (this.over) return;
+    const message = childMessage(raw);
+    if (message.type === 'ready') {
+      if (this.started) throw new Error('a second "ready"');
+      this.started = true;
+      if (this.inflight === undefined) this.onReady();
+      return;
+    }
+    if (!this.started) {
+      // The target failed to load or the filter to install (the child exits), or a result out of turn.
+      if (message.type !== 'error') throw new Error('a result before "ready"');
+      this.end(this.launch.remoteError(message.error));
+      return;
+    }
+    const inflight = this.inflight;
+    // An answer nobody asked for: a leftover of an earlier call, or forged.
+    if (inflight === undefined) throw new Error('an answer without a call');
+    this.inflight = undefined;
+    if (inflight.last || (message.type === 'error' && message.final === true)) this.end(undefined);
+    // What the child wrote to stdout/stderr before answering was in those pipes before the answer
+    // reached the channel, so this turn of the event loop reads and forwards it (any order among
+    // the three): the caller hears the answer after its output.
+    setImmediate(() => (message.type === 'result' ? inflight.resolve(message.value) : inflight.reject(this.launch.remoteError(message.error))));
+  }
+
+  /** Why the child ended, from what only the kernel and exile-launch say: the wait status, the launcher's record, the reporter's record. */
+  private endedBecause(code: number | null, signal: NodeJS.Signals | null): Error {
+    const violation = signal === 'SIGSYS' ? recordedViolation(this.record, this.token) : undefined;
+    if (violation !== undefined) {
+      return new ExileError(ErrorCodes.VIOLATION, `${this.launch.api}: the function broke its policy: ${violation.line.replace(/^exile: /, '')}`,
+        { syscall: violation.syscall, vows: violation.vows, signal });
+    }
+    return this.launchError ?? new ExileError(ErrorCodes.LAUNCH, `${this.launch.api}: the child ended (${signal ?? `exit ${code}`}) without an answer`,
+      { code, signal, stderr: this.stderr.toString() });
+  }
+
+  /** An unexpected end: kills the child and fails what was waiting on it (its call, or else onEnd). */
+  private fail(error: Error): void {
+    if (!this.over) this.end(error);
+  }
+
+  /**
+   * Ends this child (once): kills it and stops reading from it. With an error, the running call
+   * rejects with it, or, with none running, onEnd hears it; without one (retired, or killed on
+   * purpose with nothing running) nobody is told.
+   */
+  private end(error: Error | undefined, notify = true): void {
+    if (this.over) return;
+    this.over = true;
+    this.child.kill('SIGKILL');
+    this.channel.removeAllListeners('data');
+    this.channel.destroy();
+    const inflight = this.inflight;
+    this.inflight = undefined;
+    this.quiet = error === undefined || (inflight === undefined && !notify && this.started);
+    if (error === undefined) return;
+    if (inflight !== undefined) inflight.reject(error);
+    else if (notify) this.onEnd(error);
+  }
+}

@@ -1,0 +1,31 @@
+import type { Policy } from '../policy/types.js';
+
+/** A word as sh reads it back: bare when safe, else single-quoted. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `exile run` flag of each file-system list (the everyday vocabulary: exec and write imply read). */
+const FS_FLAGS = [['read', '--ro'], ['exec', '--rox'], ['write', '--rw'], ['makeDevices', '--make-dev']] as const;
+
+/**
+ * The `exile run` command line that enforces `policy` on `command`, and what it cannot say:
+ * `syscalls` rules have no flag (they need `--policy FILE`).
+ */
+export function runFlags(policy: Policy, command: readonly string[]): { line: string; missing: string[] } {
+  const words = ['exile', 'run'];
+  if (policy.fs !== undefined && policy.fs !== false) {
+    for (const [key, flag] of FS_FLAGS) for (const path of policy.fs[key] ?? []) words.push(flag, path);
+  }
+  if (policy.net === false) words.push('--no-net');
+  else if (typeof policy.net === 'object') {
+    for (const port of policy.net.connect ?? []) words.push('--connect', String(port));
+    for (const port of policy.net.bind ?? []) words.push('--bind', String(port));
+  }
+  if (policy.vows !== undefined) words.push('--vows', typeof policy.vows === 'string' ? policy.vows : policy.vows.join(' '));
+  const missing = [
+    ...((policy.syscalls ?? []).length > 0 ? ['syscalls rules (no flag: use --policy FILE)'] : []),
+    ...(policy.fs !== undefined && policy.fs !== false && policy.fs.allowWriteExec === true ? ['"allowWriteExec" (no flag: use --policy FILE)'] : []),
+  ];
+  return { line: [...words, '--', ...command].map(shellWord).join(' '), missing };
+}

@@ -1,0 +1,68 @@
+import { posix } from 'node:path';
+
+/**
+ * The system's library and tool trees: a read below one of them is granted as the whole tree, as
+ * a person would write `--ro /usr/lib`. Paths are recorded resolved, so `/lib` on a merged-/usr
+ * system arrives as `/usr/lib`. `/proc`: the per-process files a program reads (`/proc/self/maps`,
+ * `/proc/PID/stat`) name pids that change from run to run, and Landlock's ptrace scoping keeps
+ * other processes' sensitive files (`mem`, `environ`) out of reach anyway.
+ */
+export const SYSTEM_TREES: readonly string[] = [
+  '/usr/lib', '/usr/lib32', '/usr/lib64', '/usr/libx32', '/usr/libexec', '/usr/share', '/usr/include',
+  '/usr/bin', '/usr/sbin', '/usr/local/lib', '/usr/local/share', '/usr/local/include', '/usr/local/bin',
+  '/lib', '/lib32', '/lib64', '/bin', '/sbin', '/proc',
+  // What runtimes read to size themselves (cgroup limits, online CPUs): the cgroup path names the session.
+  '/sys/fs/cgroup', '/sys/devices/system/cpu',
+];
+
+/** The trees whose programs are granted execution as a whole; anything else is executable one file at a time. */
+export const TOOL_TREES: readonly string[] = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/libexec', '/bin', '/sbin'];
+
+/**
+ * Content-addressed stores: one database whose files (objects named by hash, packs, refs, index
+ * entries) change with every commit or install, so a read inside is granted as the whole store,
+ * as a person would: version control, and npm's cache.
+ */
+const STORES = ['.git', '.hg', '.svn', '_cacache'];
+
+/** The store holding `path`, if any. */
+export function storeOf(path: string): string | undefined {
+  const parts = path.split('/');
+  const at = parts.findIndex((part) => STORES.includes(part));
+  return at < 0 ? undefined : parts.slice(0, at + 1).join('/');
+}
+
+/** Below a home directory: credentials, every file of them secret. */
+const SECRET_DIRS = ['.ssh', '.aws', '.gnupg'];
+/** Names that look like secrets wherever they are. */
+const SECRET_NAMES: readonly RegExp[] = [/^\.env(\..*)?$/, /\.pem$/i, /key/i, /^\.npmrc$/, /^\.netrc$/];
+
+/** `path` is `dir` or lies below it. */
+export function within(path: string, dir: string): boolean {
+  return path === dir || dir === '/' || path.startsWith(`${dir}/`);
+}
+
+/** The tree of `trees` holding `path`, if any. */
+export function treeOf(path: string, trees: readonly string[]): string | undefined {
+  return trees.find((tree) => within(path, tree));
+}
+
+export function secretLooking(path: string, homes: readonly string[]): boolean {
+  if (SECRET_NAMES.some((pattern) => pattern.test(posix.basename(path)))) return true;
+  return homes.some((home) => SECRET_DIRS.some((dir) => within(path, posix.join(home, dir))));
+}
+
+/** Never granted as a whole: `/`, a home directory, and what holds home directories. */
+export function tooWide(dir: string, homes: readonly string[]): boolean {
+  return dir === '/' || homes.some((home) => within(home, dir));
+}
+
+/** The paths not below another path of the list or of `covering`, de-duplicated and sorted. */
+export function minimal(paths: Iterable<string>, covering: readonly string[] = []): string[] {
+  const kept: string[] = [];
+  for (const path of [...new Set(paths)].sort()) {
+    if (kept.some((dir) => within(path, dir)) || covering.some((dir) => within(path, dir))) continue;
+    kept.push(path);
+  }
+  return kept;
+}

@@ -1,0 +1,50 @@
+import { isAbsolute, resolve } from 'node:path';
+import { ErrorCodes, ExileError } from '@exile/common';
+import type { NormalizedPolicy, PolicyMount } from './types.js';
+
+function invalid(path: string, message: string): ExileError {
+  return new ExileError(ErrorCodes.INVALID_POLICY, `invalid policy: ${path} ${message}`, { path });
+}
+
+/** Which fields each mount type takes besides `type` and `target` (the schema checked their types). */
+const FIELDS: Record<PolicyMount['type'], readonly string[]> = {
+  bind: ['source', 'readOnly', 'devices'],
+  tmpfs: [],
+  proc: [],
+};
+
+/**
+ * The policy's mounts, checked per type: a bind needs a `source` (resolved against `base`, a
+ * host path), targets are absolute paths inside the sandbox.
+ */
+export function normalizeMounts(mounts: readonly PolicyMount[] | undefined, base: string): PolicyMount[] {
+  return (mounts ?? []).map((m, i) => {
+    const at = `$.mounts[${i}]`;
+    for (const key of Object.keys(m)) {
+      if (key !== 'type' && key !== 'target' && !FIELDS[m.type].includes(key)) throw invalid(`${at}.${key}`, `is not allowed for a ${m.type} mount`);
+    }
+    if (!isAbsolute(m.target)) throw invalid(`${at}.target`, `must be an absolute path inside the sandbox, got ${JSON.stringify(m.target)}`);
+    const target = resolve(m.target);
+    if (target === '/') throw invalid(`${at}.target`, 'cannot be the root itself');
+    if (m.type !== 'bind') return { type: m.type, target };
+    if (m.source === undefined) throw invalid(`${at}.source`, 'is required for a bind mount');
+    return { ...m, source: resolve(base, m.source), target };
+  });
+}
+
+const beneath = (path: string, dir: string): boolean => path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
+
+/**
+ * With file-system rules, a mount target outside all of them would be reachable in the
+ * mount-namespace view (no Landlock) and denied by Landlock: the same policy must mean the same
+ * on every kernel, so such a policy is refused.
+ */
+export function checkMountsInFs(mounts: readonly PolicyMount[], fs: NormalizedPolicy['fs']): void {
+  if (fs === undefined) return;
+  const paths = fs === false ? [] : [...fs.read, ...fs.write, ...fs.exec];
+  mounts.forEach((m, i) => {
+    if (!paths.some((p) => beneath(m.target, p))) {
+      throw invalid(`$.mounts[${i}].target`, `${m.target} is under no fs path: add it to fs.read or fs.write (--ro/--rw) to reach it`);
+    }
+  });
+}

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { FileAccess, FileEvent, NetEvent } from '../../src/learn/events.js';
+import { generaliseFiles, type PathFacts } from '../../src/learn/generalise.js';
+import { learnedNet, learnedPolicy } from '../../src/learn/learned-policy.js';
+import { mergePolicies } from '../../src/learn/merge.js';
+
+const HOME = '/home/ann';
+/** A small tree: directory → entries. */
+const TREE: Record<string, string[]> = {
+  '/': ['usr', 'etc', 'home', 'tmp', 'srv'],
+  '/home': ['ann', 'bob'],
+  [HOME]: ['.ssh', '.gitconfig', '.npmrc', 'proj', 'notes.txt'],
+  [`${HOME}/proj`]: ['src', 'package.json', '.env', 'README.md'],
+  [`${HOME}/proj/src`]: ['a.js', 'b.js', 'c.js'],
+  '/srv': ['app'],
+  '/srv/app': ['lib', 'main.js', 'config.json'],
+  '/srv/app/lib': ['x.js', 'y.js'],
+  '/etc': ['hosts', 'passwd', 'group', 'resolv.conf', 'ssl', 'nsswitch.conf'],
+};
+const facts: PathFacts = { homes: [HOME, '/home/bob', '/root'], entries: (dir) => TREE[dir] };
+const ev = (access: FileAccess, path: string): FileEvent => ({ kind: 'file', access, path });
+
+describe('generaliseFiles', () => {
+  it('grants system trees whole, tool trees for exec, and single files elsewhere', () => {
+    const fs = generaliseFiles([
+      ev('read', '/usr/lib/x86_64-linux-gnu/libc.so.6'), ev('exec', '/usr/bin/git'), ev('read', '/usr/share/git-core/templates/x'),
+      ev('exec', '/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'), ev('read', '/etc/hosts'), ev('read', '/proc/1234/maps'),
+    ], facts);
+    expect(fs).toEqual({
+      read: ['/etc/hosts', '/proc', '/usr/lib', '/usr/share'],
+      write: [],
+      exec: ['/usr/bin', '/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'],
+      warnings: [],
+    });
+  });
+
+  it('takes a directory when most of its entries were used, bottom up, and stops below a home', () => {
+    const fs = generaliseFiles([
+      ev('read', '/srv/app/lib/x.js'), ev('read', '/srv/app/lib/y.js'), ev('read', '/srv/app/main.js'),
+      ev('read', `${HOME}/proj/src/a.js`), ev('read', `${HOME}/proj/src/b.js`), ev('read', `${HOME}/proj/package.json`),
+      ev('read', `${HOME}/proj/README.md`), ev('read', `${HOME}/.gitconfig`), ev('read', `${HOME}/notes.txt`),
+      ev('read', '/etc/hosts'), ev('read', '/etc/passwd'),
+    ], facts);
+    // /srv/app: lib + main.js = 2 of 3 → the directory; /srv has one entry used: stays.
+    // proj: src + package.json + README.md = 3 of 4, but proj holds an unread .env: its files stay single.
+    // home: never whole. /etc: 2 of 6.
+    expect(fs.read).toEqual(['/etc/hosts', '/etc/passwd', `${HOME}/.gitconfig`, `${HOME}/notes.txt`, `${HOME}/proj/README.md`,
+      `${HOME}/proj/package.json`, `${HOME}/proj/src`, '/srv/app']);
+    expect(fs.read).not.toContain(HOME);
+    expect(fs.read).not.toContain('/');
+  });
+
+  it('grants write on a created file\'s directory (the first that existed), written files one by one', () => {
+    const fs = generaliseFiles([
+      ev('create', '/tmp/build-1'), ev('create', '/tmp/build-1/out.o'), ev('write', '/srv/app/config.json'),
+      ev('remove', '/srv/app/lib/x.js'), ev('read', '/srv/app/main.js'),
+    ], facts);
+    expect(fs.write).toEqual(['/srv/app/config.json', '/srv/app/lib', '/tmp']);
+    expect(fs.read).toEqual(['/srv/app/main.js']);
+  });
+
+  it('grants a repository store (.git) whole when anything inside it was read', () => {
+    const fs = generaliseFiles([ev('read', '/srv/app/.git/objects/1c/e40d5'), ev('read', '/srv/app/.git/HEAD'), ev('list', '/srv/app/.git/refs')], facts);
+    expect(fs.read).toEqual(['/srv/app/.git']);
+  });
+
+  it('never grants / or a home directory whole: what would need it is left out, with a warning', () => {
+    const fs = generaliseFiles([ev('create', `${HOME}/new.txt`), ev('write', `${HOME}/new.txt`), ev('read', `${HOME}/new.txt`), ev('list', '/'), ev('list', HOME), ev('remove', '/stray')], facts);
+    expect(fs.read).toEqual([]);
+    expect(fs.write).toEqual([]);
+    expect(fs.warnings).toEqual([
+      `creating ${HOME}/new.txt needs write access to all of ${HOME}, which exile learn never grants: left out`,
+      'listing / would need read access to all of it, which exile learn never grants: left out',
+      `listing ${HOME} would need read access to all of it, which exile learn never grants: left out`,
+      'removing /stray needs write access to all of /, which exile learn never grants: left out',
+    ]);
+  });
+
+  it('lists a secret-looking file alone, with a warning, only when it was read', () => {
+    const fs = generaliseFiles([
+      ev('read', `${HOME}/.npmrc`), ev('read', `${HOME}/proj/.env`), ev('read', `${HOME}/proj/package.json`),
+      ev('read', `${HOME}/proj/README.md`), ev('attr', `${HOME}/.ssh/id_ed25519`), ev('read', '/srv/app/server.pem'),
+      ev('read', '/usr/lib/node_modules/npm/lib/cache/key.js'),
+    ], facts);
+    expect(fs.read).toEqual([`${HOME}/.npmrc`, `${HOME}/proj/.env`, `${HOME}/proj/README.md`, `${HOME}/proj/package.json`, '/srv/app/server.pem', '/usr/lib']);
+    expect(fs.warnings).toEqual([
+      `${HOME}/.npmrc looks like a secret and was read: allowed as that one file; check it belongs in the policy`,
+      `${HOME}/proj/.env looks like a secret and was read: allowed as that one file; check it belongs in the policy`,
+      '/srv/app/server.pem looks like a secret and was read: allowed as that one file; check it belongs in the policy',
+    ]);
+  });
+
+  it('grants a program the run built by its directory: next time it is a new file', () => {
+    const fs = generaliseFiles([ev('create', '/srv/app/build'), ev('create', '/srv/app/build/tool'), ev('exec', '/srv/app/build/tool')], facts);
+    expect(fs).toEqual({ read: [], write: ['/srv/app'], exec: ['/srv/app'], warnings: [] });
+  });
+
+  it('drops what a wider grant already covers: write and exec imply read', () => {
+    const fs = generaliseFiles([ev('create', '/tmp/a'), ev('read', '/tmp/b'), ev('exec', '/usr/bin/sh'), ev('read', '/usr/bin/sh')], facts);
+    expect(fs).toEqual({ read: [], write: ['/tmp'], exec: ['/usr/bin'], warnings: [] });
+  });
+});
+
+describe('learnedNet', () => {
+  const net = (op: 'bind' | 'connect', port: number, protocol?: 'tcp' | 'udp', family: NetEvent['family'] = 'inet'): NetEvent =>
+    ({ kind: 'net', op, family, port, ...(protocol ? { protocol } : {}) });
+
+  it('is false without IP traffic, ignores glibc\'s UDP probe, lists TCP ports', () => {
+    const warnings: string[] = [];
+    expect(learnedNet([], warnings)).toBe(false);
+    expect(learnedNet([{ kind: 'net', op: 'connect', family: 'unix', path: '/run/x' }, net('connect', 0, 'udp')], warnings)).toBe(false);
+    expect(learnedNet([net('connect', 443, 'tcp'), net('connect', 80), net('bind', 8080, 'tcp', 'inet6'), net('connect', 443, 'tcp')], warnings))
+      .toEqual({ connect: [80, 443], bind: [8080] });
+    expect(warnings).toEqual([]);
+  });
+
+  it('leaves the network open, with a warning, when the run really used UDP', () => {
+    const warnings: string[] = [];
+    expect(learnedNet([net('connect', 53, 'udp'), net('connect', 443, 'tcp')], warnings)).toBe(true);
+    expect(warnings).toEqual(['the run used UDP (connect UDP port 53); exile limits TCP ports only, so the network is left unrestricted']);
+  });
+});
+
+describe('learnedPolicy', () => {
+  it('puts it together: fs, net, the smallest vows with stdio, syscalls rules for what no vow allows', () => {
+    const { policy, warnings } = learnedPolicy({
+      files: [ev('read', '/srv/app/main.js'), ev('create', '/tmp/x')],
+      net: [net('connect', 443)],
+      calls: [
+        { syscall: 'openat', args: [-100, 0, 0] }, { syscall: 'openat', args: [-100, 0, 0o101, 0o644] },
+        { syscall: 'socket', args: [2, 1, 0] }, { syscall: 'connect' }, { syscall: 'ptrace', args: [16, 9] },
+      ],
+    }, facts);
+    expect(policy).toEqual({
+      fs: { read: ['/srv/app/main.js'], write: ['/tmp'], exec: [] },
+      net: { connect: [443] },
+      vows: 'stdio rpath wpath cpath inet',
+      syscalls: [{ syscall: 'ptrace', action: 'allow', args: [{ index: 0, op: 'eq', value: 16, width: 32 }] }],
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it('names a TCP client inet even when a Unix socket makes accept-only anet + unix cheaper', () => {
+    // bash's /dev/tcp where the name service asks a Unix socket first (nscd, systemd's userdb).
+    const calls = [{ syscall: 'socket', args: [2, 1, 6] }, { syscall: 'connect' }, { syscall: 'socket', args: [1, 0x80001, 0] }];
+    expect(learnedPolicy({ files: [], net: [net('connect', 8080)], calls }, facts).policy.vows).toBe('stdio inet unix');
+    // The same calls with no IP connect recorded: nothing says client, the cheapest cover stands.
+    expect(learnedPolicy({ files: [], net: [], calls }, facts).policy.vows).toBe('stdio anet unix');
+  });
+
+  function net(op: 'connect', port: number): NetEvent {
+    return { kind: 'net', op, family: 'inet', port, protocol: 'tcp' };
+  }
+});
+
+describe('mergePolicies', () => {
+  it('unions two learned policies', () => {
+    expect(mergePolicies(
+      { fs: { read: ['/a/x', '/b'], write: ['/tmp'], exec: [] }, net: false, vows: 'stdio rpath' },
+      { fs: { read: ['/a/y', '/tmp/z'], write: ['/b/out'], exec: ['/usr/bin'] }, net: { connect: [443] }, vows: 'stdio inet', syscalls: [{ syscall: 'ptrace', action: 'allow' }] },
+    )).toEqual({
+      fs: { read: ['/a/x', '/a/y', '/b'], write: ['/b/out', '/tmp'], exec: ['/usr/bin'] },
+      net: { connect: [443] }, vows: 'stdio rpath inet', syscalls: [{ syscall: 'ptrace', action: 'allow' }],
+    });
+  });
+
+  it('keeps a part unrestricted when either leaves it out, and an open network open', () => {
+    expect(mergePolicies({ fs: { read: ['/a'] }, net: true }, { net: { connect: [1] }, vows: 'stdio' })).toEqual({ net: true });
+  });
+});

@@ -1,0 +1,72 @@
+// Programs started under vows get what any program needs to start and run (@exile/vows'
+// `runtime: 'program'`): real Node, CPython, a shell and a Go binary run under "stdio rpath", as
+// root and as nobody, and what their vows do not allow still fails with the violation line.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { goProgram, NOBODY, nobodyPath, sharedTempDir } from '@exile/test-utils';
+import { CLI, exileAs, type User } from './exile-cli.js';
+
+const exile = (user: User, args: string[], input?: string) => exileAs(user, args, { input });
+const vows = (user: User, command: string[], input?: string) => exile(user, ['run', '--vows', 'stdio rpath', '--', ...command], input);
+const result = (r: ReturnType<typeof exile>) => [r.status, r.stdout, r.stderr];
+
+const node = process.execPath;
+const python = '/usr/bin/python3';
+const WORKER = 'const { Worker } = require("worker_threads"); new Worker("console.log(require(\\"crypto\\").randomBytes(4).length)", { eval: true })';
+const PY_THREAD = 'import threading, hashlib; t = threading.Thread(target=lambda: print(len(hashlib.sha256(b"x").hexdigest()))); t.start(); t.join()';
+
+describe.each<User>(['current', 'nobody'])('programs started under --vows "stdio rpath", as %s', (user) => {
+  it('node starts, its Worker threads run; a socket is refused by name', () => {
+    expect(result(vows(user, [node, '-e', 'console.log(1)']))).toEqual([0, '1\n', '']);
+    expect(result(vows(user, [node, '-e', WORKER]))).toEqual([0, '4\n', '']);
+    const net = vows(user, [node, '-e', 'require("net").connect(80, "127.0.0.1")']);
+    expect(net.status).toBe(128 + 31);
+    expect(net.stderr).toMatch(/^exile: node\[\d+\]: socket\(AF_INET, SOCK_STREAM\) blocked by vows; add "inet" to allow$/m);
+  });
+
+  it('python3 starts, its threads run; a socket is refused by name', () => {
+    expect(result(vows(user, [python, '-c', '1']))).toEqual([0, '', '']);
+    expect(result(vows(user, [python, '-c', PY_THREAD]))).toEqual([0, '64\n', '']);
+    const net = vows(user, [python, '-c', 'import socket; socket.socket()']);
+    expect(net.status).toBe(128 + 31);
+    expect(net.stderr).toMatch(/^exile: python3\[\d+\]: socket\(AF_INET, SOCK_STREAM\) blocked by vows; add "inet" to allow$/m);
+  });
+
+  it('on a terminal: node restores its modes at exit, a bash script runs with tty; its tty query is refused by name without', () => {
+    const dir = sharedTempDir('exile-started-runtime-');
+    writeFileSync(join(dir, 'ok.sh'), 'echo ok\n');
+    // script(1) gives the whole run a terminal: node's stdio is a tty, as in a shell.
+    const onTerminal = (vowList: string, command: string) => {
+      const [cmd, argv] = user === 'nobody' ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, nobodyPath(CLI)]] : [process.execPath, [CLI]];
+      const line = [cmd, ...argv, 'run', '--vows', `'${vowList}'`, '--', command].join(' ');
+      const r = spawnSync('script', ['-qec', line, '/dev/null'], { encoding: 'utf8', timeout: 60_000, cwd: tmpdir() });
+      return [r.status, r.stdout.replace(/\r/g, '')];
+    };
+    expect(onTerminal('stdio rpath', `${node} -e 'console.log("tty " + process.stdout.isTTY)'`)).toEqual([0, 'tty true\n']);
+    expect(onTerminal('stdio rpath tty', `/bin/bash ${join(dir, 'ok.sh')}`)).toEqual([0, 'ok\n']);
+    const [status, output] = onTerminal('stdio rpath', `/bin/bash ${join(dir, 'ok.sh')}`);
+    expect(status).toBe(128 + 31);
+    expect(output).toMatch(/exile: bash\[\d+\]: ioctl\(2, 0x540f\) blocked by vows; add "\w+" to allow/);
+  });
+
+  it('sh signals itself; a fork is refused by name', () => {
+    expect(result(vows(user, ['/bin/sh', '-c', 'kill -0 $$ && echo self']))).toEqual([0, 'self\n', '']);
+    const fork = vows(user, ['/bin/sh', '-c', 'cat /etc/hostname | wc -c']);
+    expect(fork.status).not.toBe(0);
+    expect(fork.stderr).toMatch(/^exile: sh\[\d+\]: clone\(0x1200011\) blocked by vows; add "clone" to allow$/m);
+  });
+
+  it('a Go program (esbuild) starts its threads and transforms; writing a file is refused by name', () => {
+    const esbuild = user === 'nobody' ? nobodyPath(goProgram()) : goProgram();
+    expect(result(vows(user, [esbuild, '--loader=ts'], 'let x: number = 1\n'))).toEqual([0, 'let x = 1;\n', '']);
+    const dir = sharedTempDir('exile-started-runtime-');
+    writeFileSync(join(dir, 'in.ts'), 'let x: number = 1\n');
+    const out = join(dir, 'out.js');
+    const write = vows(user, [esbuild, join(dir, 'in.ts'), `--outfile=${out}`]);
+    expect(write.status).not.toBe(0);
+    expect(write.stderr).toMatch(new RegExp(`^exile: esbuild\\[\\d+\\]: openat\\("${out}"\\) blocked by vows; add "wpath" and "cpath" to allow$`, 'm'));
+  });
+});

@@ -1,0 +1,68 @@
+import { FS_RIGHTS, NET_RIGHTS, SCOPES, type FsAccess, type NetAccess, type Scope } from './rights.js';
+
+/** The audit record types of Landlock (linux/audit.h, ABI 7): a denial, and a domain's life. */
+export const AUDIT_LANDLOCK_ACCESS = 1423;
+export const AUDIT_LANDLOCK_DOMAIN = 1424;
+
+/** What blocked an access, by the kernel's blocker name (`fs.read_file`, `net.connect_tcp`,
+ *  `scope.signal`); `other` for the blockers that are no right of a spec (`fs.change_topology`,
+ *  `ptrace`). */
+export type Blocker = { kind: 'fs'; right: FsAccess } | { kind: 'net'; right: NetAccess } | { kind: 'scope'; right: Scope } | { kind: 'other'; name: string };
+
+/** One Landlock audit record, as the kernel writes it (to the audit log, or to the kernel log
+ *  when no audit daemon listens). `event` ties the records of one event together (its serial). */
+export type LandlockRecord =
+  | { type: 'access'; event: string; domain: string; blockers: Blocker[]; path?: string; port?: number }
+  | { type: 'domain'; event: string; domain: string; status: string; pid?: number; comm?: string };
+
+function blocker(name: string): Blocker {
+  const [kind, raw = ''] = name.split('.', 2);
+  const right = raw.replaceAll('_', '-');
+  if (kind === 'fs' && right in FS_RIGHTS) return { kind, right: right as FsAccess };
+  if (kind === 'net' && right in NET_RIGHTS) return { kind, right: right as NetAccess };
+  if (kind === 'scope' && right in SCOPES) return { kind, right: right as Scope };
+  return { kind: 'other', name };
+}
+
+/** The fields audit writes as untrusted strings: quoted, or hex when they hold a special character. */
+const UNTRUSTED = new Set(['path', 'comm', 'exe', 'name']);
+
+/** The fields of a record: `key=value`, `key="quoted"`; a value audit hex-encoded (an untrusted
+ *  string with a space, a quote or a control character) is decoded. */
+function fields(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [, key, raw, quoted] of text.matchAll(/(\w+)=("([^"]*)"|\S+)/g)) {
+    if (key === undefined || raw === undefined || out.has(key)) continue;
+    const hex = quoted === undefined && UNTRUSTED.has(key) && /^(?:[0-9A-F]{2})+$/.test(raw);
+    out.set(key, quoted ?? (hex ? Buffer.from(raw, 'hex').toString('utf8') : raw));
+  }
+  return out;
+}
+
+/**
+ * A Landlock record from a line of the audit or kernel log (`type=1423 audit(…:SERIAL): domain=…`,
+ * also with a `audit: ` or `/dev/kmsg` prefix); undefined for any other line.
+ */
+export function parseLandlockRecord(line: string): LandlockRecord | undefined {
+  const head = /type=(\d+|LANDLOCK_ACCESS|LANDLOCK_DOMAIN|UNKNOWN\[\d+\]) (?:msg=)?audit\(([\d.]+:\d+)\):\s*(.*)$/s.exec(line);
+  if (head === null) return undefined;
+  const [, name = '', event = '', body = ''] = head;
+  // The kernel log has the number; an audit daemon's log the name (or UNKNOWN[number] before it knew it).
+  const type = name === 'LANDLOCK_ACCESS' ? AUDIT_LANDLOCK_ACCESS : name === 'LANDLOCK_DOMAIN' ? AUDIT_LANDLOCK_DOMAIN : Number(/\d+/.exec(name)?.[0]);
+  const f = fields(body);
+  const domain = f.get('domain');
+  if (domain === undefined) return undefined;
+  if (type === AUDIT_LANDLOCK_ACCESS) {
+    const port = f.get('dest') ?? f.get('src');
+    return {
+      type: 'access', event, domain, blockers: (f.get('blockers') ?? '').split(',').filter(Boolean).map(blocker),
+      ...(f.has('path') ? { path: f.get('path') } : {}), ...(port === undefined ? {} : { port: Number(port) }),
+    };
+  }
+  if (type === AUDIT_LANDLOCK_DOMAIN) {
+    const pid = f.get('pid');
+    return { type: 'domain', event, domain, status: f.get('status') ?? '', ...(pid === undefined ? {} : { pid: Number(pid) }),
+      ...(f.has('comm') ? { comm: f.get('comm') } : {}) };
+  }
+  return undefined;
+}

@@ -1,0 +1,57 @@
+import { realpathSync, statSync } from 'node:fs';
+import { ErrorCodes, ExileError } from '@exile/common';
+import type { PathKind } from './rules.js';
+import type { PathGrant } from './spec.js';
+
+/** Paths that name the started program's own entries (and are symlinks to them): taken as
+ *  written, opened by the child, never resolved here. */
+export const CHILD_ONLY = ['/proc/self', '/proc/thread-self'];
+
+/** Errnos that mean "this path does not exist" (a missing component or a non-directory on the way). */
+export const MISSING = ['ENOENT', 'ENOTDIR'];
+
+/** A spec path as planned for a child: where the rule goes and what must be there. */
+export interface ResolvedPath {
+  grant: PathGrant;
+  /** The file the rule is on: `grant.path` with every symlink resolved (or as written, see `identity`). */
+  path: string;
+  kind: PathKind;
+  /** Device and inode of `path` now; absent for a path that exists only in the child. */
+  identity?: { dev: bigint; ino: bigint };
+}
+
+/** ERR_EXILE_INVALID_POLICY for a spec path that does not exist. */
+export function missingPath(grant: PathGrant, errno: string, cause: unknown): ExileError {
+  const where = grant.where[0] ?? 'fs';
+  return new ExileError(ErrorCodes.INVALID_POLICY,
+    `landlock spec: ${where}: ${grant.path} does not exist (${errno}); create it first or set missingPaths: 'ignore'`,
+    { path: where, file: grant.path, errnoName: errno }, { cause });
+}
+
+function beneath(path: string, prefixes: readonly string[]): boolean {
+  return prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
+
+/**
+ * Resolves a spec path once, for a rule another process adds later: every symlink followed now,
+ * the rule on the target, and the target's device and inode kept so that the executor can refuse
+ * a different file there (a symlink planted or a directory swapped in between). Paths at or
+ * beneath `asIs` (a /proc the launcher mounts afresh, the program's own /proc/self) exist only in
+ * the child: taken as written, unchecked.
+ */
+export function resolvePath(grant: PathGrant, missing: 'error' | 'ignore', asIs: readonly string[]): ResolvedPath {
+  if (beneath(grant.path, [...CHILD_ONLY, ...asIs])) return { grant, path: grant.path, kind: 'dir' };
+  try {
+    const path = realpathSync.native(grant.path);
+    const st = statSync(path, { bigint: true });
+    return { grant, path, kind: st.isDirectory() ? 'dir' : 'file', identity: { dev: st.dev, ino: st.ino } };
+  } catch (error) {
+    const errno = (error as NodeJS.ErrnoException).code ?? String(error);
+    if (!MISSING.includes(errno)) {
+      throw new ExileError(ErrorCodes.SYSCALL, `landlock spec: ${grant.where[0] ?? 'fs'}: cannot resolve ${grant.path} (${errno})`,
+        { path: grant.where[0] ?? 'fs', file: grant.path, errnoName: errno }, { cause: error });
+    }
+    if (missing === 'error') throw missingPath(grant, errno, error);
+    return { grant, path: grant.path, kind: { missing: errno } };
+  }
+}

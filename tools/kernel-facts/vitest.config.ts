@@ -1,0 +1,3 @@
+import { exileProject } from '@exile/test-utils/vitest';
+
+export default exileProject('kernel-facts');
