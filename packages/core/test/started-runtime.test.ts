@@ -3,7 +3,7 @@
 // root and as nobody, and what their vows do not allow still fails with the violation line.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { goProgram, NOBODY, nobodyPath, sharedTempDir } from '@exile/test-utils';
@@ -38,11 +38,13 @@ describe.each<User>(['current', 'nobody'])('programs started under --vows "stdio
   it('on a terminal: node restores its modes at exit, a bash script runs with tty; its tty query is refused by name without', () => {
     const dir = sharedTempDir('exile-started-runtime-');
     writeFileSync(join(dir, 'ok.sh'), 'echo ok\n');
-    // script(1) gives the whole run a terminal: node's stdio is a tty, as in a shell.
+    // script(1) gives the whole run a terminal: node's stdio is a tty, as in a shell. Without $SHELL
+    // (as under cron or CI) bash also looks its user up, and glibc first tries nscd's socket.
+    const env = { ...process.env, SHELL: undefined };
     const onTerminal = (vowList: string, command: string) => {
       const [cmd, argv] = user === 'nobody' ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, nobodyPath(CLI)]] : [process.execPath, [CLI]];
       const line = [cmd, ...argv, 'run', '--vows', `'${vowList}'`, '--', command].join(' ');
-      const r = spawnSync('script', ['-qec', line, '/dev/null'], { encoding: 'utf8', timeout: 60_000, cwd: tmpdir() });
+      const r = spawnSync('script', ['-qec', line, '/dev/null'], { encoding: 'utf8', timeout: 60_000, cwd: tmpdir(), env });
       return [r.status, r.stdout.replace(/\r/g, '')];
     };
     expect(onTerminal('stdio rpath', `${node} -e 'console.log("tty " + process.stdout.isTTY)'`)).toEqual([0, 'tty true\n']);
@@ -50,6 +52,11 @@ describe.each<User>(['current', 'nobody'])('programs started under --vows "stdio
     const [status, output] = onTerminal('stdio rpath', `/bin/bash ${join(dir, 'ok.sh')}`);
     expect(status).toBe(128 + 31);
     expect(output).toMatch(/exile: bash\[\d+\]: ioctl\(2, 0x540f\) blocked by vows; add "\w+" to allow/);
+  });
+
+  it('a user name look-up works without unix: glibc is refused nscd\'s socket with EACCES and reads /etc/passwd', () => {
+    const name = user === 'nobody' ? 'nobody' : userInfo().username;
+    expect(result(vows(user, ['/usr/bin/id', '-un']))).toEqual([0, `${name}\n`, '']);
   });
 
   it('sh signals itself; a fork is refused by name', () => {

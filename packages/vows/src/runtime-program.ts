@@ -1,6 +1,6 @@
 import { CLONE_THREAD_RULE } from './table.js';
 import { eq } from './checks.js';
-import { IOCTL, O } from './linux.js';
+import { AF, IOCTL, O, SOCK } from './linux.js';
 import type { RuntimeEntry } from './runtime-node.js';
 
 /**
@@ -17,5 +17,6 @@ export const PROGRAM_RUNTIME: readonly RuntimeEntry[] = [
   { syscall: ['pkey_alloc', 'pkey_free'], reason: 'V8 in Node 22 and later takes a memory protection key for its JIT code at start-up on CPUs that have them (reported with Node 22; the Node 20 measured here does not). A key only protects the process\'s own memory.' },
   { syscall: 'ioctl', args: [eq(1, IOCTL.TCSETS)], reason: 'At exit Node restores the terminal modes it saved at start-up (ResetStdio: tcsetattr on a terminal stdin/stdout), as in the Node runtime list; measured on a terminal. Only setting modes: never TIOCSTI or TIOCLINUX.' },
   { syscall: 'openat', args: [eq(2, O.RDWR | O.NOCTTY | O.CLOEXEC)], action: { errno: 'EACCES' }, reason: 'Refused without wpath, but EACCES instead of the penalty: libuv (Node) reopens a terminal stdin/stdout/stderr by name read-write (uv_tty_init) and uses the inherited descriptor when that fails. Only this exact flag set; with wpath the vow allows it first.' },
+  { syscall: 'socket', args: [eq(0, AF.UNIX), eq(1, SOCK.STREAM | SOCK.CLOEXEC | SOCK.NONBLOCK), eq(2, 0)], action: { errno: 'EACCES' }, reason: 'Refused without unix, but EACCES instead of the penalty: glibc asks nscd for a user or group name before it reads /etc/passwd or /etc/group (getpwuid: bash started without $SHELL, id, ls -l, git), and reads the files when this socket cannot be made. Only this exact type; with unix the vow allows it first.' },
   { syscall: 'openat', args: [eq(2, O.RDWR | O.NONBLOCK)], action: { errno: 'ENXIO' }, reason: 'Refused without wpath, but ENXIO (no controlling terminal) instead of the penalty: bash opens /dev/tty read-write when it starts a script, and goes on without it. Only this exact flag set; with wpath the vow allows it first.' },
 ];

@@ -67,6 +67,7 @@ const FLAGS: Record<string, number> = {
   CLONE_VM: 0x100, CLONE_FS: 0x200, CLONE_FILES: 0x400, CLONE_SIGHAND: 0x800, CLONE_THREAD: 0x10000, CLONE_SYSVSEM: 0x40000,
   CLONE_SETTLS: 0x80000, CLONE_PARENT_SETTID: 0x100000, CLONE_CHILD_CLEARTID: 0x200000, CLONE_CHILD_SETTID: 0x1000000, SIGCHLD: 17,
   O_RDWR: 2, O_NOCTTY: 0o400, O_NONBLOCK: 0o4000, O_CLOEXEC: 0o2000000, TIOCGPGRP: 0x540f,
+  AF_UNIX: 1, SOCK_STREAM: 1, SOCK_NONBLOCK: 0o4000, SOCK_CLOEXEC: 0o2000000, N: 0,
 };
 const flagsOf = (text: string) => text.split('|').reduce((sum, f) => sum | FLAGS[f.trim()]!, 0);
 /** The arguments a decider needs for a recorded shape (the flags are all that the rules look at). */
@@ -74,13 +75,14 @@ function argsOf(name: string, shape: string): number[] {
   if (name === 'clone') return [flagsOf(/flags=([\w|]+)/.exec(shape)![1]!)];
   if (name === 'openat') return [-100, 0, flagsOf(shape.split(', ')[2]!)];
   if (name === 'ioctl') return [2, flagsOf(shape.split(', ')[1]!)];
+  if (name === 'socket') return shape.split(', ').map(flagsOf);
   return [];
 }
 /**
  * What these programs were refused is a vow's job, not the runtime's: a shell forks, git opens
  * /dev/null read-write, bash asks its terminal for the foreground process group.
  */
-const VOW_JOB: Record<string, Record<string, string>> = { 'sh pipeline': { clone: 'proc' }, 'git --version': { openat: 'wpath' }, 'bash script': { ioctl: 'tty' } };
+const VOW_JOB: Record<string, Record<string, string>> = { 'sh pipeline': { clone: 'proc' }, 'git --version': { openat: 'wpath' }, 'bash script': { ioctl: 'tty' }, 'bash script without $SHELL': { ioctl: 'tty' } };
 
 describe('the program runtime list against the measurement', () => {
   const bare = decider('stdio rpath', { runtime: 'none' });
@@ -89,6 +91,7 @@ describe('the program runtime list against the measurement', () => {
   it('measured Node, CPython, bash and Go (static, dynamic, esbuild), and each needed something', () => {
     expect(Object.keys(programs.programs)).toEqual(expect.arrayContaining(['node -e 1', 'python3 -c 1', 'bash script', 'go: hello-static', 'go: hello-dynamic', 'go: esbuild']));
     expect(Object.keys(programs.programs['bash script']!)).toEqual(['ioctl', 'openat', 'sysinfo']);
+    expect(Object.keys(programs.programs['bash script without $SHELL']!)).toEqual(['ioctl', 'openat', 'socket', 'sysinfo']);
     expect(Object.keys(programs.programs['node -e 1']!)).toEqual(['capget', 'clone', 'sysinfo']);
     expect(Object.keys(programs.programs['go: esbuild']!)).toEqual(['clone']);
   });
