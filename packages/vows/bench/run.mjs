@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `pnpm --filter @exile/vows bench`: compile() cost and filter size per vow set, vow() install time,
+// `pnpm --filter @exile/vows bench`: seccompPolicy() cost and filter size per vow set, vow() install time,
 // and the cost of syscalls under vows as ratios to the same loop without a filter, all in one run
 // (each variant in a fresh process, 7 interleaved rounds, medians). Prints a markdown table.
 import { execFileSync } from 'node:child_process';
 import { compile as compileBpf } from '@exile/seccomp';
-import { compile, VOW_NAMES } from '@exile/vows';
+import { seccompPolicy, VOW_NAMES } from '@exile/vows';
 
 const child = new URL('./child.mjs', import.meta.url).pathname;
 const run = (layers) => JSON.parse(execFileSync(process.execPath, [child, JSON.stringify(layers)], { encoding: 'utf8' }));
@@ -16,7 +16,7 @@ const compileRows = Object.entries(sets).map(([label, vows]) => {
   let length = 0;
   for (let i = 0; i < 20; i++) {
     const start = process.hrtime.bigint();
-    const program = compileBpf(compile(vows), { arch: 'x86_64' });
+    const program = compileBpf(seccompPolicy(vows), { arch: 'x86_64' });
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
     length = program.length;
   }
@@ -39,7 +39,7 @@ const syscallRows = Object.entries(results).map(([label, r]) =>
   `| ${label} | ${r.getuid.toFixed(0)} ns (×${(r.getuid / base.getuid).toFixed(2)}) | ${r.fstat.toFixed(0)} ns (×${(r.fstat / base.fstat).toFixed(2)}) | ${r.installNs === 0 ? '—' : `${(r.installNs / 1e6).toFixed(2)} ms`} |`);
 
 console.log([
-  '| vow set | BPF instructions (x86_64) | compile() + BPF, median of 20 |',
+  '| vow set | BPF instructions (x86_64) | seccompPolicy() + BPF, median of 20 |',
   '|---|---|---|',
   ...compileRows,
   '',

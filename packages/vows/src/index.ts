@@ -7,7 +7,7 @@ export { IOCTL, MFD_NOEXEC_SEAL } from './linux.js';
 export type { VowDefinition, VowRule } from './definition.js';
 export { NODE_RUNTIME, type RuntimeEntry } from './runtime-node.js';
 export { PROGRAM_RUNTIME } from './runtime-program.js';
-export { compile, type CompileOptions } from './compile.js';
+export { seccompPolicy, type SeccompPolicyOptions } from './seccomp-policy.js';
 export type { VowOptions } from './options.js';
 export { explain } from './explain.js';
 export { vowsAllowing, vowsToAdd, BROAD_VOWS, type ObservedCall } from './allowing.js';

@@ -11,7 +11,7 @@ export interface ParsedVows {
 
 /**
  * Parses a promise string like `parse()` and also reports OpenBSD's `error` modifier, which is
- * not a vow but a penalty: `compile()` and `vow()` turn it into `penalty: 'errno'` with ENOSYS
+ * not a vow but a penalty: `seccompPolicy()` and `vow()` turn it into `penalty: 'errno'` with ENOSYS
  * (unless the options say otherwise). Use this when you pass the vows on without the string.
  */
 export function parseWithModifiers(input: string | readonly string[]): ParsedVows {
@@ -42,7 +42,7 @@ export function parseWithModifiers(input: string | readonly string[]): ParsedVow
  * Parses a promise string (`"stdio rpath inet"`, any whitespace, any case) or a list of
  * names into distinct vows. Unknown or empty tokens throw `ERR_EXILE_UNKNOWN_VOW` naming the token.
  * OpenBSD's `error` modifier is accepted and left out of the result (it is a penalty, not a vow):
- * `compile()` and `vow()` honour it; `parseWithModifiers()` reports it.
+ * `seccompPolicy()` and `vow()` honour it; `parseWithModifiers()` reports it.
  */
 export function parse(input: string | readonly string[]): Vow[] {
   return parseWithModifiers(input).vows;

@@ -4,7 +4,7 @@ import { installCompiled, NO_PID, type CompiledVows } from './install-compiled.j
 import type { Vow } from './names.js';
 import { parseWithModifiers } from './parse.js';
 import { resolveOptions, type VowOptions } from './options.js';
-import { compileParsed } from './compile.js';
+import { seccompPolicyParsed } from './seccomp-policy.js';
 import { reportTable, tableValueSlots } from './report-table.js';
 import { VOW_ARCHES, type Arch } from './policy-types.js';
 
@@ -87,7 +87,7 @@ export function prepareVow(vows: string | readonly string[], options?: PrepareOp
   const resolved = resolveOptions(options, parsed.error);
   const arch = supportedArch();
   const pid = options?.pid ?? process.pid;
-  const program = compileBpf(compileParsed(parsed.vows, resolved, pid), { arch });
+  const program = compileBpf(seccompPolicyParsed(parsed.vows, resolved, pid), { arch });
   const { actions } = probe();
   const needed: ActionName = resolved.report ? 'trap' : resolved.penalty === 'kill' ? 'kill-process' : 'errno';
   if (!actions.has(needed)) {

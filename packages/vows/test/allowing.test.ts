@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type ArgCheck } from '@exile/seccomp';
-import { compile } from '../src/compile.js';
+import { seccompPolicy } from '../src/seccomp-policy.js';
 import { VOW_NAMES, type Vow } from '../src/names.js';
 import { VOWS } from '../src/table.js';
 import { vowsAllowing, vowsToAdd, type ObservedCall } from '../src/allowing.js';
@@ -12,7 +12,7 @@ const AT_FDCWD = -100;
 
 /** What the compiled filter of exactly `vows` (pure pledge semantics) does with `call`. */
 function allowedBy(vows: readonly Vow[], call: ObservedCall): boolean {
-  const policy = compile(vows.length === 0 ? [] : [...vows], { pid: PID, runtime: 'none', report: false });
+  const policy = seccompPolicy(vows.length === 0 ? [] : [...vows], { pid: PID, runtime: 'none', report: false });
   return decide(policy, 'x86_64', call.syscall, (call.args ?? []).map((a) => BigInt.asUintN(64, BigInt(a)))) === 'allow';
 }
 
@@ -153,7 +153,7 @@ describe('suggestRule', () => {
 
   it('the suggested rule allows that call under the vows and nothing of another shape', () => {
     const call = { syscall: 'ioctl', args: [1, 0x1234] };
-    const policy = compile('stdio', { pid: PID, runtime: 'none', report: false, rules: [suggestRule(call)] });
+    const policy = seccompPolicy('stdio', { pid: PID, runtime: 'none', report: false, rules: [suggestRule(call)] });
     expect(decide(policy, 'x86_64', 'ioctl', [1n, 0x1234n])).toBe('allow');
     expect(decide(policy, 'x86_64', 'ioctl', [1n, 0x1235n])).not.toBe('allow');
   });

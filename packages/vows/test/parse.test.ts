@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile, parse, parseWithModifiers } from '../src/index.js';
+import { parse, parseWithModifiers, seccompPolicy } from '../src/index.js';
 
 describe('parse()', () => {
   it('splits on any whitespace, ignores case, drops duplicates', () => {
@@ -23,10 +23,10 @@ describe('OpenBSD\'s error modifier', () => {
     expect(parseWithModifiers(['stdio'])).toEqual({ vows: ['stdio'], error: false });
   });
 
-  it('is honoured by compile(): errno ENOSYS unless the options say otherwise', () => {
-    expect(compile('stdio error', { report: false }).defaultAction).toEqual({ errno: 38 });
-    expect(compile(['stdio', 'error'], { report: false }).defaultAction).toEqual({ errno: 38 });
-    expect(compile('stdio error', { report: false, errno: 'EACCES' }).defaultAction).toEqual({ errno: 13 });
-    expect(compile('stdio error', { report: false, penalty: 'kill' }).defaultAction).toBe('kill-process');
+  it('is honoured by seccompPolicy(): errno ENOSYS unless the options say otherwise', () => {
+    expect(seccompPolicy('stdio error', { report: false }).defaultAction).toEqual({ errno: 38 });
+    expect(seccompPolicy(['stdio', 'error'], { report: false }).defaultAction).toEqual({ errno: 38 });
+    expect(seccompPolicy('stdio error', { report: false, errno: 'EACCES' }).defaultAction).toEqual({ errno: 13 });
+    expect(seccompPolicy('stdio error', { report: false, penalty: 'kill' }).defaultAction).toBe('kill-process');
   });
 });

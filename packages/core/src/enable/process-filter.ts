@@ -1,5 +1,5 @@
 import { compile, type BpfProgram, type SeccompPolicy } from '@exile/seccomp';
-import { compile as compileVows, prepareVow, type PreparedVows, type VowOptions } from '@exile/vows';
+import { seccompPolicy, prepareVow, type PreparedVows, type VowOptions } from '@exile/vows';
 import type { Step } from '../plan/types.js';
 
 type SeccompStep = Extract<Step, { step: 'seccomp' }>;
@@ -15,7 +15,7 @@ export function vowOptions(step: SeccompStep): VowOptions {
  */
 export function processFilter(step: SeccompStep): SeccompPolicy {
   if (step.vows === undefined) return { defaultAction: 'allow', rules: step.rules };
-  return compileVows(step.vows, vowOptions(step));
+  return seccompPolicy(step.vows, vowOptions(step));
 }
 
 type PreparedFilter = { rules: BpfProgram } | { vows: PreparedVows };

@@ -1,6 +1,6 @@
 import type { LaunchOptions } from '@exile/namespaces';
 import { compile } from '@exile/seccomp';
-import { compile as compileVows, NO_PID } from '@exile/vows';
+import { seccompPolicy, NO_PID } from '@exile/vows';
 import { handoverRules } from '../spawn/listener-handover.js';
 
 /**
@@ -12,6 +12,6 @@ import { handoverRules } from '../spawn/listener-handover.js';
  * whose flags the recorder can see. The launcher's hand-over of the listener passes unrecorded.
  */
 export function recordingFilter(stdio: LaunchOptions['stdio']): Uint8Array {
-  const policy = compileVows(['stdio', 'prot_exec'], { runtime: 'none', report: false, pid: NO_PID, rules: handoverRules(stdio) });
+  const policy = seccompPolicy(['stdio', 'prot_exec'], { runtime: 'none', report: false, pid: NO_PID, rules: handoverRules(stdio) });
   return compile({ ...policy, defaultAction: 'notify' }).instructions;
 }

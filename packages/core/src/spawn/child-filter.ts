@@ -1,5 +1,5 @@
 import { compile, constantSlots, type BpfProgram, type SeccompPolicy } from '@exile/seccomp';
-import { compile as compileVows, NO_PID, type Vow } from '@exile/vows';
+import { seccompPolicy, NO_PID, type Vow } from '@exile/vows';
 import type { Rule } from '../policy/types.js';
 
 /**
@@ -19,7 +19,7 @@ export const STARTUP_VOWS = ['exec', 'prot_exec'] as const satisfies readonly Vo
  */
 export function childSeccompPolicy(rules: Rule[], vows: Vow[] | undefined, penalty: 'kill' | 'errno', errno: string): SeccompPolicy {
   if (vows === undefined) return { defaultAction: 'allow', rules };
-  return compileVows([...new Set<Vow>([...vows, ...STARTUP_VOWS])], { penalty, errno, runtime: 'program', report: false, pid: NO_PID, rules });
+  return seccompPolicy([...new Set<Vow>([...vows, ...STARTUP_VOWS])], { penalty, errno, runtime: 'program', report: false, pid: NO_PID, rules });
 }
 
 /** A child's compiled filter and the instructions whose constant the launcher sets to the program's pid. */

@@ -67,11 +67,11 @@ describe.each<User>(['current', 'nobody'])('a polluted prototype widens nothing,
   it('@exile/namespaces and @exile/vows: a polluted prototype changes neither the launch plan nor the filter', () => {
     const out = child(`
       const { buildPlan } = await import('@exile/namespaces');
-      const { compile } = await import('@exile/vows');
+      const { seccompPolicy } = await import('@exile/vows');
       const opts = { namespaces: { net: true }, fs: { mounts: [{ type: 'bind', source: '/usr', readOnly: true }] } };
-      const clean = JSON.stringify([buildPlan('/bin/true', [], opts), compile(['stdio'])], (k, v) => typeof v === 'bigint' ? String(v) : v);
+      const clean = JSON.stringify([buildPlan('/bin/true', [], opts), seccompPolicy(['stdio'])], (k, v) => typeof v === 'bigint' ? String(v) : v);
       Object.assign(Object.prototype, { devices: true, readOnly: false, uid: 0, preExec: [{ type: 'no-new-privs' }], rules: [{ syscall: 'socket', action: 'allow' }], runtime: 'none' });
-      const dirty = JSON.stringify([buildPlan('/bin/true', [], opts), compile(['stdio'])], (k, v) => typeof v === 'bigint' ? String(v) : v);
+      const dirty = JSON.stringify([buildPlan('/bin/true', [], opts), seccompPolicy(['stdio'])], (k, v) => typeof v === 'bigint' ? String(v) : v);
       out.same = clean === dirty;`, user);
     expect(out).toEqual({ same: true });
   });

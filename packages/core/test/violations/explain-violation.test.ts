@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile as compileVows } from '@exile/vows';
+import { seccompPolicy } from '@exile/vows';
 import { callText } from '../../src/violations/call-text.js';
 import { explainViolation, type BlockedCall } from '../../src/violations/explain-violation.js';
 import { supervisedPolicy } from '../../src/violations/supervised-filter.js';
@@ -44,7 +44,7 @@ describe('explainViolation', () => {
 
 describe('supervisedPolicy', () => {
   it('sends what the policy refuses to the listener, keeps the vows\' own errno rules, and lets the launcher send the listener first', () => {
-    const policy = compileVows('stdio', { rules: [{ syscall: 'mkdir', action: { errno: 'EACCES' } }, { syscall: 'getpid', action: 'allow' }], runtime: 'none', report: false });
+    const policy = seccompPolicy('stdio', { rules: [{ syscall: 'mkdir', action: { errno: 'EACCES' } }, { syscall: 'getpid', action: 'allow' }], runtime: 'none', report: false });
     const supervised = supervisedPolicy(policy, 2, 'pipe');
     expect(supervised.defaultAction).toBe('notify');
     expect(supervised.rules.slice(0, 2)).toEqual([

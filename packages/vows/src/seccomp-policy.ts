@@ -8,8 +8,8 @@ import { NODE_RUNTIME, SIGSYS_GUARD, type RuntimeEntry } from './runtime-node.js
 import { PROGRAM_RUNTIME } from './runtime-program.js';
 import { eq } from './checks.js';
 
-/** compile() options: VowOptions plus the pid that "signals to self only" refers to. */
-export interface CompileOptions extends VowOptions {
+/** seccompPolicy() options: VowOptions plus the pid that "signals to self only" refers to. */
+export interface SeccompPolicyOptions extends VowOptions {
   /** Default: this process. */
   pid?: number;
 }
@@ -52,7 +52,7 @@ function allowRules(plain: Set<string>, checked: Grant[]): Rule[] {
 const RUNTIMES: Readonly<Record<ResolvedOptions['runtime'], readonly RuntimeEntry[]>> = { node: NODE_RUNTIME, program: PROGRAM_RUNTIME, none: [] };
 
 /** The policy for already-parsed vows and resolved options. */
-export function compileParsed(vows: readonly Vow[], options: ResolvedOptions, pid: number): SeccompPolicy {
+export function seccompPolicyParsed(vows: readonly Vow[], options: ResolvedOptions, pid: number): SeccompPolicy {
   const { plain, checked } = grantsOf(vows, pid);
   const errnoRules: Rule[] = [];
   for (const entry of RUNTIMES[options.runtime]) {
@@ -88,8 +88,8 @@ export function compileParsed(vows: readonly Vow[], options: ResolvedOptions, pi
  * order (`options.rules` first), the first match decides, everything else gets the penalty. Pure: installs nothing.
  * Unknown or empty vows throw `ERR_EXILE_UNKNOWN_VOW`; bad options `ERR_EXILE_INVALID_POLICY`.
  */
-export function compile(vows: string | readonly string[], options?: CompileOptions): SeccompPolicy {
+export function seccompPolicy(vows: string | readonly string[], options?: SeccompPolicyOptions): SeccompPolicy {
   const parsed = parseWithModifiers(vows);
   const resolved = resolveOptions(options, parsed.error);
-  return compileParsed(parsed.vows, resolved, options?.pid ?? process.pid);
+  return seccompPolicyParsed(parsed.vows, resolved, options?.pid ?? process.pid);
 }

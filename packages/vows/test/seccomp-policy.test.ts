@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compile as compileBpf, decide, evaluate, syscalls } from '@exile/seccomp';
-import { compile } from '../src/compile.js';
+import { seccompPolicy } from '../src/seccomp-policy.js';
 import { VOW_NAMES } from '../src/names.js';
 import { ALLOW, decider, ENOSYS, EPERM, KILL, PID } from './helpers.js';
 
@@ -13,7 +13,7 @@ const THREAD = 0x3d0f00; // glibc pthread_create: VM|FS|FILES|SIGHAND|THREAD|SYS
 const FORK = 0x1200011; // glibc fork: CHILD_SETTID|CHILD_CLEARTID|SIGCHLD
 const CLONE_NEWUSER = 0x10000000;
 
-describe('compile(): open flags', () => {
+describe('seccompPolicy(): open flags', () => {
   it('stdio rpath: reads (also O_DIRECTORY, O_PATH), never writes, creates or truncates', () => {
     const call = decider('stdio rpath');
     expect(call('openat', AT_FDCWD, 0, O.RDONLY | O.CLOEXEC)).toBe(ALLOW);
@@ -60,7 +60,7 @@ describe('compile(): open flags', () => {
   });
 });
 
-describe('compile(): sockets', () => {
+describe('seccompPolicy(): sockets', () => {
   it('inet: AF_INET/AF_INET6 TCP and UDP only', () => {
     const call = decider('stdio inet');
     expect(call('socket', 2, SOCK.STREAM | SOCK.NONBLOCK | SOCK.CLOEXEC, 0)).toBe(ALLOW);
@@ -97,7 +97,7 @@ describe('compile(): sockets', () => {
   });
 });
 
-describe('compile(): ioctl', () => {
+describe('seccompPolicy(): ioctl', () => {
   it('stdio allows FIONREAD/FIONBIO/FIOCLEX/FIONCLEX/TCGETS/TIOCGWINSZ/TIOCGPTN only; the Node runtime adds TCSETS', () => {
     const call = decider('stdio', { runtime: 'none' });
     for (const req of [0x541b, 0x5421, 0x5451, 0x5450, 0x5401, 0x5413, 0x80045430]) expect(call('ioctl', 1, req)).toBe(ALLOW);
@@ -123,7 +123,7 @@ describe('compile(): ioctl', () => {
   });
 });
 
-describe('compile(): memory and the JIT', () => {
+describe('seccompPolicy(): memory and the JIT', () => {
   it('without prot_exec: no PROT_EXEC mapping; the Node runtime keeps exactly mprotect(RWX) for V8', () => {
     const node = decider('stdio');
     expect(node('mmap', 0, 4096, PROT.RW, MAP_PRIVATE_ANON, -1, 0)).toBe(ALLOW);
@@ -147,7 +147,7 @@ describe('compile(): memory and the JIT', () => {
   });
 });
 
-describe('compile(): processes, threads, signals, limits', () => {
+describe('seccompPolicy(): processes, threads, signals, limits', () => {
   it('clone: threads for the Node runtime, processes only with proc, namespaces never', () => {
     expect(decider('stdio')('clone', THREAD)).toBe(ALLOW);
     expect(decider('stdio', { runtime: 'none' })('clone', THREAD)).toEqual(KILL);
@@ -217,31 +217,31 @@ describe('compile(): processes, threads, signals, limits', () => {
   });
 });
 
-describe('compile(): penalties and options', () => {
+describe('seccompPolicy(): penalties and options', () => {
   it('maps penalty and report to seccomp actions', () => {
-    expect(compile('stdio').defaultAction).toEqual({ trap: 0 });
-    expect(compile('stdio', { report: false }).defaultAction).toBe('kill-process');
-    expect(compile('stdio', { penalty: 'errno' }).defaultAction).toEqual({ trap: 1 });
-    expect(compile('stdio', { penalty: 'errno', report: false }).defaultAction).toEqual({ errno: 1 });
-    expect(compile('stdio', { penalty: 'errno', errno: 'EACCES', report: false }).defaultAction).toEqual({ errno: 13 });
-    expect(compile('stdio error').defaultAction).toEqual({ trap: 38 });
-    expect(compile('stdio error', { report: false }).defaultAction).toEqual({ errno: 38 });
-    expect(compile('stdio').badArchAction).toBe('kill-process');
+    expect(seccompPolicy('stdio').defaultAction).toEqual({ trap: 0 });
+    expect(seccompPolicy('stdio', { report: false }).defaultAction).toBe('kill-process');
+    expect(seccompPolicy('stdio', { penalty: 'errno' }).defaultAction).toEqual({ trap: 1 });
+    expect(seccompPolicy('stdio', { penalty: 'errno', report: false }).defaultAction).toEqual({ errno: 1 });
+    expect(seccompPolicy('stdio', { penalty: 'errno', errno: 'EACCES', report: false }).defaultAction).toEqual({ errno: 13 });
+    expect(seccompPolicy('stdio error').defaultAction).toEqual({ trap: 38 });
+    expect(seccompPolicy('stdio error', { report: false }).defaultAction).toEqual({ errno: 38 });
+    expect(seccompPolicy('stdio').badArchAction).toBe('kill-process');
   });
 
   it('rejects bad input naming the bad part', () => {
-    expect(() => compile('stdio rpth')).toThrow(expect.objectContaining({ code: 'ERR_EXILE_UNKNOWN_VOW', details: expect.objectContaining({ token: 'rpth' }) }));
-    expect(() => compile(['stdio', ''])).toThrow(expect.objectContaining({ code: 'ERR_EXILE_UNKNOWN_VOW' }));
-    expect(() => compile(7 as unknown as string)).toThrow(expect.objectContaining({ code: 'ERR_EXILE_UNKNOWN_VOW' }));
-    expect(() => compile('stdio', { penalty: 'abort' as 'kill' })).toThrow(expect.objectContaining({ code: 'ERR_EXILE_INVALID_POLICY', details: expect.objectContaining({ path: '$.penalty' }) }));
-    expect(() => compile('stdio', { errno: 'ENOPE' })).toThrow(expect.objectContaining({ code: 'ERR_EXILE_INVALID_POLICY', details: expect.objectContaining({ path: '$.errno' }) }));
-    expect(() => compile('stdio', { runtime: 'deno' as 'node' })).toThrow(expect.objectContaining({ details: expect.objectContaining({ path: '$.runtime' }) }));
+    expect(() => seccompPolicy('stdio rpth')).toThrow(expect.objectContaining({ code: 'ERR_EXILE_UNKNOWN_VOW', details: expect.objectContaining({ token: 'rpth' }) }));
+    expect(() => seccompPolicy(['stdio', ''])).toThrow(expect.objectContaining({ code: 'ERR_EXILE_UNKNOWN_VOW' }));
+    expect(() => seccompPolicy(7 as unknown as string)).toThrow(expect.objectContaining({ code: 'ERR_EXILE_UNKNOWN_VOW' }));
+    expect(() => seccompPolicy('stdio', { penalty: 'abort' as 'kill' })).toThrow(expect.objectContaining({ code: 'ERR_EXILE_INVALID_POLICY', details: expect.objectContaining({ path: '$.penalty' }) }));
+    expect(() => seccompPolicy('stdio', { errno: 'ENOPE' })).toThrow(expect.objectContaining({ code: 'ERR_EXILE_INVALID_POLICY', details: expect.objectContaining({ path: '$.errno' }) }));
+    expect(() => seccompPolicy('stdio', { runtime: 'deno' as 'node' })).toThrow(expect.objectContaining({ details: expect.objectContaining({ path: '$.runtime' }) }));
   });
 
   it('compiles every vow set to BPF on both architectures, agreeing with the policy', () => {
     for (const arch of ['x86_64', 'aarch64'] as const) {
       for (const vows of ['', 'stdio', 'stdio rpath inet', VOW_NAMES.join(' ')]) {
-        const policy = compile(vows, { pid: PID });
+        const policy = seccompPolicy(vows, { pid: PID });
         const program = compileBpf(policy, { arch });
         expect(program.length).toBeLessThan(4096);
         const cases: [string, bigint[]][] = [['socket', [2n, 1n, 0n]], ['socket', [1n, 1n, 0n]], ['openat', [0n, 0n, 0n]], ['openat', [0n, 0n, 0o101n, 0o644n]],
@@ -255,7 +255,7 @@ describe('compile(): penalties and options', () => {
   });
 });
 
-describe('compile(): options.rules', () => {
+describe('seccompPolicy(): options.rules', () => {
   it('are tried before the vows: they widen and narrow in the same filter', () => {
     const call = decider('stdio rpath', { rules: [{ syscall: 'mkdir', action: 'allow' }, { syscall: 'openat', action: { errno: 'EACCES' }, args: [{ index: 2, op: 'masked-eq', mask: 3n, value: 0n }] }] });
     expect(call('mkdir', 0, 0o755)).toBe(ALLOW);
@@ -265,15 +265,15 @@ describe('compile(): options.rules', () => {
   });
 
   it('are checked with their own index in errors', () => {
-    expect(() => compile('stdio', { rules: [{ syscall: 'read', action: 'allow' }, { syscall: ['mkdir', 'no_such_call'], action: 'allow' }] }))
+    expect(() => seccompPolicy('stdio', { rules: [{ syscall: 'read', action: 'allow' }, { syscall: ['mkdir', 'no_such_call'], action: 'allow' }] }))
       .toThrow(expect.objectContaining({ code: 'ERR_EXILE_UNKNOWN_SYSCALL', details: expect.objectContaining({ path: '$.rules[1].syscall[1]' }) }));
-    expect(() => compileBpf(compile('stdio', { rules: [{ syscall: 'read', action: 'allow' }, { syscall: 'mkdir', action: { errno: 'ENOPE' } }] }), { arch: 'x86_64' }))
+    expect(() => compileBpf(seccompPolicy('stdio', { rules: [{ syscall: 'read', action: 'allow' }, { syscall: 'mkdir', action: { errno: 'ENOPE' } }] }), { arch: 'x86_64' }))
       .toThrow(expect.objectContaining({ details: expect.objectContaining({ path: expect.stringMatching(/^rules\[1\]/) }) }));
-    expect(() => compile('stdio', { rules: 'read' as unknown as [] })).toThrow(expect.objectContaining({ code: 'ERR_EXILE_INVALID_POLICY', details: expect.objectContaining({ path: '$.rules' }) }));
+    expect(() => seccompPolicy('stdio', { rules: 'read' as unknown as [] })).toThrow(expect.objectContaining({ code: 'ERR_EXILE_INVALID_POLICY', details: expect.objectContaining({ path: '$.rules' }) }));
   });
 });
 
-describe('compile(): stdio covers what exec\'d C programs call first', () => {
+describe('seccompPolicy(): stdio covers what exec\'d C programs call first', () => {
   it('posix_fadvise on an open file (coreutils cat, wc, cut)', () => {
     for (const arch of ['x86_64', 'aarch64'] as const) {
       expect(decider('stdio', { runtime: 'none' }, arch)('fadvise64', 3, 0, 0, 2)).toBe(ALLOW);
