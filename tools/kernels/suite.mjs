@@ -238,6 +238,24 @@ check('escape attempts from launch(): spawn, read outside, connect', (abi) => {
   return ok(r.spawn !== 'spawned' && r.spawn !== undefined && r.read !== 'ok' && r.connect !== 'connected' && r.error === undefined, r);
 });
 
+check('strict launch({ fs: false, net: false }): enforced, or refused naming what the kernel lacks (ABI 2: truncate; no TCP rules needed)', (abi) => {
+  // A server the launched function must not reach, and this process does (the allowed side).
+  const r = child(`${PRELUDE} import { launch } from '@exile/core'; import net from 'node:net';
+    const server = await new Promise((ok) => { const s = net.createServer((c) => c.end()).listen(0, '127.0.0.1', () => ok(s)); });
+    const port = server.address().port;
+    const connect = (p) => new Promise((ok) => net.connect(p, '127.0.0.1').on('connect', function () { this.destroy(); ok('connected'); }).on('error', (e) => ok(e.code)));
+    const inside = async (p) => { const fs = await import('node:fs'); const net = await import('node:net');
+      let read; try { fs.readFileSync('/etc/hostname'); read = 'ok'; } catch (e) { read = e.code; }
+      const connect = await new Promise((ok) => net.connect(p, '127.0.0.1').on('connect', function () { this.destroy(); ok('connected'); }).on('error', (e) => ok(e.code)));
+      return { read, connect }; };
+    const run = (mode) => launch({ fs: false, net: false, vows: 'stdio rpath inet', mode }, inside, port).catch((e) => ({ error: e.code + ' ' + e.message }));
+    done({ outside: await connect(port), strict: await run('strict'), bestEffort: await run('best-effort') });
+    process.exit(0);`);
+  const held = (x) => x?.read === 'EACCES' && x.connect !== 'connected' && x.connect !== undefined;
+  if (abi >= 3) return ok(r.outside === 'connected' && held(r.strict) && held(r.bestEffort), r);
+  return refused(r.outside === 'connected' && /^ERR_EXILE_UNSUPPORTED .*truncate/.test(r.strict?.error ?? '') && !/tcp/i.test(r.strict?.error ?? '') && held(r.bestEffort), r);
+});
+
 /** The kernel log's records (root only), and whether the kernel's audit is on: Landlock writes its
  *  records (there, with no audit daemon listening) only then. */
 function kernelLog() {
