@@ -6,7 +6,10 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/netlink.h>
 #include <string>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -77,7 +80,28 @@ Napi::Value NoNewPrivs(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// auditSubscribe() → a non-blocking NETLINK_AUDIT socket joined to the read-log multicast group
+// (AUDIT_NLGRP_READLOG: a copy of every audit record, not rate-limited like the kernel log; the
+// kernel asks CAP_AUDIT_READ), or -errno.
+Napi::Value AuditSubscribe(const Napi::CallbackInfo& info) {
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
+  if (fd < 0) return Napi::Number::New(info.Env(), -errno);
+  struct sockaddr_nl addr {};
+  addr.nl_family = AF_NETLINK;
+  addr.nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1);
+  if (bind(fd, reinterpret_cast<struct sockaddr*>(&addr), sizeof addr) < 0) {
+    int err = errno;
+    close(fd);
+    return Napi::Number::New(info.Env(), -err);
+  }
+  // Room for a burst of records between two reads (the kernel drops what does not fit: ENOBUFS).
+  int size = 4 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  return Napi::Number::New(info.Env(), fd);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("auditSubscribe", Napi::Function::New(env, AuditSubscribe, "auditSubscribe"));
   exports.Set("query", Napi::Function::New(env, Query, "query"));
   exports.Set("createRuleset", Napi::Function::New(env, CreateRuleset, "createRuleset"));
   exports.Set("addRule", Napi::Function::New(env, AddRule, "addRule"));

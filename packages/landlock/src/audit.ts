@@ -1,3 +1,6 @@
+import { closeSync, readSync } from 'node:fs';
+import { errnoName } from '@exile/common';
+import { native } from './native.js';
 import { FS_RIGHTS, NET_RIGHTS, SCOPES, type FsAccess, type NetAccess, type Scope } from './rights.js';
 
 /** The audit record types of Landlock (linux/audit.h, ABI 7): a denial, and a domain's life. */
@@ -65,4 +68,74 @@ export function parseLandlockRecord(line: string): LandlockRecord | undefined {
       ...(f.has('comm') ? { comm: f.get('comm') } : {}) };
   }
   return undefined;
+}
+
+/** Why an audit reader could not open: the errno name of socket(2) or bind(2) (EPERM without
+ *  CAP_AUDIT_READ, EPROTONOSUPPORT on a kernel without audit). */
+export interface AuditReaderUnavailable {
+  readonly error: string;
+}
+
+/**
+ * A live copy of the kernel's audit records, from when it opened: the audit netlink read-log
+ * multicast group (AUDIT_NLGRP_READLOG). Unlike the kernel log, where the kernel writes audit
+ * records when no audit daemon listens, it is not rate-limited (the kernel log keeps 10 lines in
+ * 5 s) and has only audit records. The kernel asks CAP_AUDIT_READ (root has it) and sends the group
+ * only in the initial network namespace; records exist only while audit is on (`audit=1`, or an
+ * audit daemon).
+ */
+export interface AuditReader {
+  /** The records that arrived since the last call, as lines of the audit log
+   *  (`type=1423 audit(…:SERIAL): domain=…`, what {@link parseLandlockRecord} reads). Never blocks. */
+  read(): string[];
+  close(): void;
+}
+
+/** `struct nlmsghdr`: length (with the header), type, flags, sequence, port id. */
+const NLMSG_HDRLEN = 16;
+const NLMSG_ALIGN = (n: number): number => (n + 3) & ~3;
+
+/** The audit records in one netlink datagram: `type=<nlmsg_type> <text>` per message. */
+export function auditDatagramLines(data: Buffer): string[] {
+  const lines: string[] = [];
+  for (let at = 0; at + NLMSG_HDRLEN <= data.length;) {
+    const length = data.readUInt32LE(at);
+    const type = data.readUInt16LE(at + 4);
+    if (length < NLMSG_HDRLEN || at + length > data.length) break;
+    const text = data.toString('utf8', at + NLMSG_HDRLEN, at + length).replace(/\0+$/, '').trimEnd();
+    if (text.length > 0) lines.push(`type=${type} ${text}`);
+    at += NLMSG_ALIGN(length);
+  }
+  return lines;
+}
+
+/** Opens an {@link AuditReader}, or says why it cannot. */
+export function openAuditReader(): AuditReader | AuditReaderUnavailable {
+  const fd = native.auditSubscribe();
+  if (fd < 0) return { error: errnoName(-fd) };
+  const buffer = Buffer.alloc(64 * 1024);
+  let open = true;
+  return {
+    read() {
+      const lines: string[] = [];
+      while (open) {
+        let n: number;
+        try {
+          n = readSync(fd, buffer);
+        } catch (error) {
+          // ENOBUFS: the socket overflowed and the kernel dropped records; the next ones still come.
+          if ((error as NodeJS.ErrnoException).code === 'ENOBUFS') continue;
+          break; // EAGAIN: nothing more for now.
+        }
+        if (n <= 0) break;
+        lines.push(...auditDatagramLines(buffer.subarray(0, n)));
+      }
+      return lines;
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+    },
+  };
 }

@@ -13,6 +13,8 @@ interface Native {
   close(fd: number): void;
   /** prctl(PR_SET_NO_NEW_PRIVS, 1) on the calling thread. */
   noNewPrivs(): void;
+  /** A non-blocking NETLINK_AUDIT socket in the read-log multicast group, or -errno. */
+  auditSubscribe(): number;
 }
 
 export const native = loadAddon<Native>(import.meta.url);

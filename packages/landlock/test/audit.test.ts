@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseLandlockRecord } from '../src/audit.js';
+import { auditDatagramLines, parseLandlockRecord } from '../src/audit.js';
+import { USERS, child } from './child.js';
 
 describe('parseLandlockRecord', () => {
   it('reads a denial from the kernel log, with its blockers as spec rights', () => {
@@ -29,5 +30,40 @@ describe('parseLandlockRecord', () => {
   it('ignores every other record', () => {
     expect(parseLandlockRecord('audit: type=1326 audit(1.2:3): auid=4294967295 uid=0 pid=5 comm="sh" sig=31 syscall=56')).toBeUndefined();
     expect(parseLandlockRecord('random text')).toBeUndefined();
+  });
+});
+
+describe('auditDatagramLines', () => {
+  /** One netlink message: nlmsghdr (length, type, flags, seq, pid), the text, padding to 4 bytes. */
+  const message = (type: number, text: string): Buffer => {
+    const body = Buffer.from(text);
+    const head = Buffer.alloc(16);
+    head.writeUInt32LE(16 + body.length, 0);
+    head.writeUInt16LE(type, 4);
+    return Buffer.concat([head, body, Buffer.alloc((4 - (body.length % 4)) % 4)]);
+  };
+
+  it('reads each message of a datagram as a log line with its type, which parseLandlockRecord takes', () => {
+    const lines = auditDatagramLines(Buffer.concat([message(1423, 'audit(1.2:3): domain=a blockers=fs.read_file path="/x"\0'), message(1300, 'audit(1.2:3): arch=c000003e pid=7 comm="cat"')]));
+    expect(lines).toEqual(['type=1423 audit(1.2:3): domain=a blockers=fs.read_file path="/x"', 'type=1300 audit(1.2:3): arch=c000003e pid=7 comm="cat"']);
+    expect(parseLandlockRecord(lines[0]!)).toMatchObject({ type: 'access', domain: 'a', path: '/x' });
+  });
+
+  it('stops at a truncated message', () => {
+    const whole = message(1423, 'audit(1.2:3): domain=a blockers=fs.read_file');
+    expect(auditDatagramLines(whole.subarray(0, whole.length - 8))).toEqual([]);
+  });
+});
+
+// The records themselves come only where audit is on (npm run test:kernels: 7.2 booted with audit=1).
+describe.each(USERS)('openAuditReader on the real kernel (as %s)', (user) => {
+  it(user === 'nobody' ? 'is refused without CAP_AUDIT_READ, and says why' : 'joins the read-log group (root has CAP_AUDIT_READ); read() never blocks', () => {
+    const r = child<{ opened?: boolean; error?: string; read?: unknown }>(`
+      import { openAuditReader } from '@exile/landlock';
+      const reader = openAuditReader();
+      if ('error' in reader) print({ error: reader.error });
+      else { const read = reader.read(); reader.close(); print({ opened: true, read: Array.isArray(read) }); }`, { user });
+    if (user === 'nobody' || process.getuid?.() !== 0) expect(r).toMatchObject({ error: 'EPERM' });
+    else expect(r).toMatchObject({ opened: true, read: true });
   });
 });
