@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ExileError, ownData } from '@exile/common';
 import { spawn as spawnLauncher, type LaunchOptions, type PreExecStep } from '@exile/namespaces';
 import { notifyAvailable, type SeccompPolicy } from '@exile/seccomp';
-import { abi as landlockAbi, canLog } from '@exile/landlock';
+import { abi as landlockAbi, canLog, openAuditReader, type AuditReader } from '@exile/landlock';
 import { plan } from '../plan/plan.js';
 import { findStep, type LandlockStepSpec, type Plan, type Report, type ReportItem } from '../plan/types.js';
 import type { NormalizedPolicy, Policy } from '../policy/types.js';
@@ -113,9 +113,10 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
   // A pid namespace gets a fresh /proc from the launcher, and the policy's mounts are made there: their inodes exist only there.
   const namespaces = findStep(planned.steps, 'namespaces');
   const fresh = [...namespaces?.pid === true ? ['/proc'] : [], ...(namespaces?.view?.mounts ?? []).map((m) => m.target)];
-  // Where this process can read the kernel log (root), the program's Landlock denials are logged
-  // after its execve (not the launcher's before it) and named from those records on exit; the
-  // kernel writes them only while its audit is on, so elsewhere nothing changes.
+  // Where this process can read the audit records (root: the audit netlink group, else the kernel
+  // log), the program's Landlock denials are logged after its execve (not the launcher's before it)
+  // and named from those records on exit; the kernel writes them only while its audit is on, so
+  // elsewhere nothing changes.
   // (--diagnose reports the same denials, predicted: not twice.)
   const auditing = landlockStep !== undefined && planned.target === 'child' && options.reportViolations !== false && options.diagnose !== true
     && canLog(landlockAbi()) && kernelLogReadable();
@@ -164,18 +165,23 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
         supervisor = startSupervisor(filterPolicy, { granted: seccomp.vows && [...seccomp.vows, ...STARTUP_VOWS], rules: seccomp.rules,
           netRules: seccomp.rules.length - policy.syscalls.length }, model && { model, supervised: supervisedPolicy(filterPolicy, seccomp.rules.length, options.stdio) });
       } else if (observing !== undefined && model !== undefined) supervisor = startSupervisor(ALLOW_ALL, { granted: undefined, rules: [], netRules: 0 }, { model, supervised: ALLOW_ALL });
+      // The audit records from before the program starts (not rate-limited as the kernel log is).
+      const reader = auditing ? openAuditReader() : undefined;
+      const records = reader === undefined || 'error' in reader ? undefined : reader;
       let child: SandboxedChild;
       try {
         child = Object.assign(spawnLauncher(command, args, supervisor === undefined ? launchWith : { ...launchWith, preExec: withListener(launchWith.preExec, supervisor.listener.socket) }), { report });
       } catch (error) {
         supervisor?.listener.close();
+        records?.close();
         throw error;
       }
       supervisor?.listener.releaseSocket();
       const write = reportViolations === false ? undefined : stderrOf(options.stdio, child);
       supervisor?.attach(child, lineReporter(write));
       // Only where stderr is not a pipe the caller reads: by the exit, that pipe may have ended.
-      if (auditing && child.stderr === null) child.on('exit', () => reportLandlockDenials(child.pid, command, write));
+      if (auditing && child.stderr === null) child.on('exit', () => reportLandlockDenials(child.pid, command, write, records));
+      else records?.close();
       // Without a supervisor a violation kills silently: say so, with the syscall where the kernel log tells it.
       if (supervisor === undefined && seccomp?.vows !== undefined) {
         child.on('exit', (_code, signal) => {
@@ -199,10 +205,13 @@ function diagnoseItem(active: boolean): ReportItem {
       detail: 'nothing to predict: no Landlock ruleset limits files or ports here' };
 }
 
-/** Writes a line per Landlock denial of the sandbox started as `pid`, from the kernel log. */
-function reportLandlockDenials(pid: number | undefined, command: string, write: ((line: string) => void) | undefined): void {
+/** Writes a line per Landlock denial of the sandbox started as `pid`, from the audit records read
+ *  since it started and the kernel log (the same record in both makes one line). */
+function reportLandlockDenials(pid: number | undefined, command: string, write: ((line: string) => void) | undefined, records: AuditReader | undefined): void {
+  const read = records?.read() ?? [];
+  records?.close();
   if (pid === undefined || write === undefined) return;
-  for (const line of landlockDenialLines(kernelLog(), { pid, command })) write(line);
+  for (const line of landlockDenialLines([...read, ...kernelLog()], { pid, command })) write(line);
 }
 
 /** The pre-exec steps with the supervisor's socket on the policy's seccomp step (the first one). */
