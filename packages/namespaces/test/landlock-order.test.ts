@@ -1,5 +1,6 @@
 import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { abi, compile, type LandlockSpec } from '@exile/landlock';
 import { NOBODY, sharedTempDir } from '@exile/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { capsStep } from './caps-step.js';
@@ -119,5 +120,79 @@ describe('Landlock rulesets are built before the caps step', () => {
     // The launcher opened `inner` for its rule; the program, without capabilities, cannot even stat it.
     expect(p).toMatchObject({ read: 'ok', write: 'EACCES', other: 'EACCES', locked: 'EACCES', capEff: '0000000000000000', nnp: '1' });
     expect(p.fds.filter((fd) => fd.includes('landlock'))).toEqual([]);
+  });
+});
+
+/** The ruleset bytes with the add-rule flags of the path rule on `path` set to `addFlags` (see
+ *  @exile/landlock's wire.ts: the launcher passes them to landlock_add_rule as they are). */
+function withAddFlags(ruleset: Uint8Array, path: string, addFlags: number): Uint8Array {
+  const b = Buffer.from(ruleset);
+  let at = 8;
+  const bytes = (): Buffer => {
+    const length = b.readUInt32LE(at);
+    const value = b.subarray(at + 4, at + 4 + length);
+    at += 4 + length;
+    return value;
+  };
+  bytes(); // attr
+  const count = b.readUInt32LE(at);
+  at += 4;
+  for (let i = 0; i < count; i++) {
+    const flagsAt = at + 8;
+    const isPath = (b.readUInt32LE(at + 4) & 1) !== 0;
+    at += 12;
+    if (!isPath) {
+      bytes();
+      continue;
+    }
+    at += 20; // dev, ino, fd offset
+    const rulePath = bytes().toString('utf8');
+    bytes();
+    bytes();
+    if (rulePath === path) {
+      b.writeUInt32LE(addFlags, flagsAt);
+      return new Uint8Array(b);
+    }
+  }
+  throw new Error(`no path rule on ${path}`);
+}
+
+/** The add-rule flags of the path rule on `path` (0 when it has none). */
+function addFlagsOf(ruleset: Uint8Array, path: string): number {
+  for (const flags of [0, 1]) {
+    if (Buffer.from(withAddFlags(ruleset, path, flags)).equals(Buffer.from(ruleset))) return flags;
+  }
+  return -1;
+}
+
+const KERNEL_ABI = abi().abi;
+const ADD_RULE_QUIET = 1;
+
+describe.each(USERS)('Landlock add-rule flags through the launcher (quiet rules, ABI 10), as %s', (user) => {
+  /** Read-only on `allowed` with `quiet` a quiet path, compiled for this kernel. */
+  const quietSpec = (allowed: string, quiet: string): LandlockSpec => ({ fs: { read: [...SYSTEM, allowed], exec: PROGRAMS }, quiet: { paths: [quiet] } });
+
+  it.runIf(KERNEL_ABI >= 10)('a quiet rule is added with ADD_RULE_QUIET; it changes no access: the quiet path is still denied', () => {
+    const { allowed, readable, other } = dirs();
+    const { ruleset } = compile(quietSpec(allowed, dirname(other)));
+    expect([addFlagsOf(ruleset, dirname(other)), addFlagsOf(ruleset, allowed)]).toEqual([ADD_RULE_QUIET, 0]);
+    const step = `{ type: 'landlock', ruleset: new Uint8Array(${JSON.stringify([...ruleset])}) }`;
+    const p = probe(runSandboxed(process.execPath, ['-e', PROBE, readable, other], `{ preExec: [{ type: 'no-new-privs' }, ${step}] }`, user));
+    expect(p).toMatchObject({ read: 'ok', write: 'EACCES', other: 'EACCES', nnp: '1' });
+  });
+
+  it.runIf(KERNEL_ABI < 10)(`below ABI 10 (here ${KERNEL_ABI}) the kernel refuses the flag the launcher passes: EINVAL, named; without it the same ruleset runs`, () => {
+    const { allowed, readable, other } = dirs();
+    const { ruleset } = compile({ fs: { read: [...SYSTEM, allowed], exec: PROGRAMS } });
+    const flagged = withAddFlags(ruleset, allowed, ADD_RULE_QUIET);
+    const step = (bytes: Uint8Array): string => `{ type: 'landlock', ruleset: new Uint8Array(${JSON.stringify([...bytes])}) }`;
+    const refused = runSandboxed(process.execPath, ['-e', PROBE, readable, other], `{ preExec: [{ type: 'no-new-privs' }, ${step(flagged)}] }`, user);
+    expect(refused.error).toMatchObject({ code: 'ERR_EXILE_LAUNCH', details: { step: 'landlock', errnoName: 'EINVAL', path: allowed } });
+    expect([refused.code, refused.stdout]).toEqual([127, '']);
+    const p = probe(runSandboxed(process.execPath, ['-e', PROBE, readable, other], `{ preExec: [{ type: 'no-new-privs' }, ${step(ruleset)}] }`, user));
+    expect(p).toMatchObject({ read: 'ok', write: 'EACCES', other: 'EACCES', nnp: '1' });
+    // Compiled for this kernel, a quiet path is left out in best-effort and refused in hard mode: never sent to fail.
+    expect(addFlagsOf(compile({ ...quietSpec(allowed, dirname(other)), compat: 'best-effort' }).ruleset, allowed)).toBe(0);
+    expect(() => compile(quietSpec(allowed, dirname(other)))).toThrow(/quiet/);
   });
 });
