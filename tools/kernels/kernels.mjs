@@ -150,7 +150,14 @@ function initramfs(arch, tree, file) {
 /** Parses the suite's lines (from a VM's console or this machine's run). */
 function parse(output) {
   const kernel = /EXILE-KERNEL (\{.*\})/.exec(output)?.[1];
-  const checks = [...output.matchAll(/EXILE-CHECK (\{.*\})/g)].map((m) => JSON.parse(m[1]));
+  // A line the console cut or mixed with kernel messages is left out (the check then did not run).
+  const checks = [...output.matchAll(/EXILE-CHECK (\{.*\})/g)].flatMap((m) => {
+    try {
+      return [JSON.parse(m[1])];
+    } catch {
+      return [];
+    }
+  });
   return { kernel: kernel ? JSON.parse(kernel) : undefined, checks, done: output.includes('EXILE-DONE') };
 }
 
@@ -196,7 +203,7 @@ function bootWith(k, initrd, kvm) {
         up = Date.now() - started;
         log(`${k.name}: up after ${(up / 1000).toFixed(1)} s`);
       }
-      const checks = parse(out).checks;
+      const checks = parse(out.slice(0, out.lastIndexOf('\n') + 1)).checks;
       for (const c of checks.slice(seen)) log(`${k.name}: ${c.check}: ${c.result} (${(c.ms / 1000).toFixed(0)} s; ${((Date.now() - started) / 1000).toFixed(0)} s since boot)`);
       seen = checks.length;
       if (process.env.EXILE_KERNELS_VERBOSE) process.stderr.write(d);
@@ -204,7 +211,7 @@ function bootWith(k, initrd, kvm) {
     vm.stderr.on('data', (d) => (err += d));
     vm.on('error', (error) => {
       clearTimeout(timer);
-      resolve({ error: `${a.qemu}: ${error.message} (install qemu-system-x86 / qemu-system-arm: bash tools/run.sh setup)`, out, ms: Date.now() - started });
+      resolve({ ...parse(out), error: `${a.qemu}: ${error.message} (npm run test:kernels installs qemu-system-x86 and qemu-system-arm: tools/kernels/apt-packages.txt)`, ms: Date.now() - started });
     });
     vm.on('close', (code, signal) => {
       clearTimeout(timer);

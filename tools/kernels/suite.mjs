@@ -272,11 +272,25 @@ function kernelLog() {
   return lines;
 }
 const auditOn = () => /(^|\s)audit=1(\s|$)/.test(readFileSync('/proc/cmdline', 'utf8'));
-/** The Landlock denial records (type 1423) of the domains process `pid` created, as `comm:path`. */
-function denialsOf(pid) {
-  const log = kernelLog();
-  const domains = new Set(log.map((l) => / type=1424 .* domain=(\w+) status=allocated .* pid=(\d+) /.exec(l)).filter((m) => m && Number(m[2]) === pid).map((m) => m[1]));
-  return log.map((l) => / type=1423 audit\(([^)]*)\): domain=(\w+) blockers=\S+ path="([^"]*)"/.exec(l)).filter((m) => m && domains.has(m[2]))
+const { openAuditReader } = await import('@exile/landlock');
+/** Runs `fn` and returns what it returned with the audit records written meanwhile, read as
+ *  @exile/landlock reads them: the audit netlink read-log group (every record), and the kernel log
+ *  (rate-limited: 10 lines in 5 s) only where the group cannot be joined. */
+function recording(fn) {
+  const reader = openAuditReader();
+  const r = fn();
+  if ('error' in reader) return { r, log: kernelLog(), source: `kernel log (audit group: ${reader.error})` };
+  const log = reader.read();
+  // kauditd sends the records from its own thread: give it a moment to send the last ones.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+  log.push(...reader.read());
+  reader.close();
+  return { r, log, source: 'audit netlink group' };
+}
+/** The Landlock denial records (type 1423) in `log` of the domains process `pid` created, as `comm:path`. */
+function denialsOf(pid, log) {
+  const domains = new Set(log.map((l) => /(?:^|\s)type=1424 .* domain=(\w+) status=allocated .* pid=(\d+) /.exec(l)).filter((m) => m && Number(m[2]) === pid).map((m) => m[1]));
+  return log.map((l) => /(?:^|\s)type=1423 audit\(([^)]*)\): domain=(\w+) blockers=\S+ path="([^"]*)"/.exec(l)).filter((m) => m && domains.has(m[2]))
     .map((m) => `${/ comm="([^"]*)"/.exec(log.find((l) => l.includes(`type=1300 audit(${m[1]})`)) ?? '')?.[1] ?? '?'}:${m[3]}`);
 }
 /** Where Landlock cannot write a record (ABI < 7, or audit off): the restriction must hold all the same. */
@@ -285,35 +299,52 @@ const noRecords = (abi) => (abi < 7 ? `Landlock ABI ${abi} has no audit records`
 check('audit-log flags (ABI 7): log.newExec logs the started program\'s denial, log.sameExec: false not our own', (abi) => {
   const d = dirs();
   const spec = (compat) => `{ fs: { read: [${JSON.stringify(d.allowed)}, ...${JSON.stringify(SYSTEM)}], exec: ${JSON.stringify(SYSTEM)} }, log: { sameExec: false, newExec: true }, compat: '${compat}' }`;
-  const r = child(`${PRELUDE} import { restrict } from '@exile/landlock'; import { spawnSync } from 'node:child_process';
+  const { r, log, source } = recording(() => child(`${PRELUDE} import { restrict } from '@exile/landlock'; import { spawnSync } from 'node:child_process';
     let strict; try { restrict(${spec('hard')}); strict = 'applied'; } catch (e) { strict = e.code + ' ' + e.message; restrict(${spec('best-effort')}); }
     const own = attempt(() => fs.readFileSync(${JSON.stringify(d.write + '/f')}));
     const cat = spawnSync('/bin/cat', [${JSON.stringify(d.other + '/f')}], { encoding: 'utf8', stdio: 'pipe' });
-    done({ strict, pid: process.pid, own, cat: [cat.status, cat.error?.code ?? cat.stderr.trim()] });`);
+    done({ strict, pid: process.pid, own, cat: [cat.status, cat.error?.code ?? cat.stderr.trim()] });`));
   const denied = r.own === 'EACCES' && r.cat?.[0] !== 0;
   if (abi < 7) return refused(/ERR_EXILE_UNSUPPORTED .*log:new-exec-on/.test(r.strict) && denied, { ...r, why: noRecords(abi) });
-  const seen = denialsOf(r.pid);
+  const seen = denialsOf(r.pid, log);
   if (!auditOn()) return refused(r.strict === 'applied' && denied && seen.length === 0, { ...r, why: noRecords(abi) });
-  return ok(r.strict === 'applied' && denied && seen.includes(`cat:${d.other}/f`) && !seen.some((x) => x.endsWith(`${d.write}/f`)), { ...r, seen });
+  return ok(r.strict === 'applied' && denied && seen.includes(`cat:${d.other}/f`) && !seen.some((x) => x.endsWith(`${d.write}/f`)), { ...r, seen, source });
 });
 
 check('quiet rules (ABI 10): a quiet path\'s denials are not logged, the others are; in-process and through exile-launch', (abi) => {
   const d = dirs();
   const spec = (compat) => `{ fs: { read: [${JSON.stringify(d.allowed)}, ...${JSON.stringify(SYSTEM)}], exec: ${JSON.stringify(SYSTEM)} }, quiet: { paths: [${JSON.stringify(d.write)}] }, log: { newExec: true }, compat: '${compat}' }`;
-  const r = child(`${PRELUDE} import { restrict, compile } from '@exile/landlock'; import { spawn } from '@exile/namespaces';
+  const { r, log, source } = recording(() => child(`${PRELUDE} import { restrict, compile } from '@exile/landlock'; import { spawn } from '@exile/namespaces';
     const cat = (file) => new Promise((ok) => { const c = spawn('/bin/cat', [file], { stdio: ['ignore', 'ignore', 'ignore'], preExec: [{ type: 'no-new-privs' }, { type: 'landlock', ruleset: compile(${spec('best-effort')}).ruleset }] });
       c.on('error', (e) => ok({ error: e.code })); c.on('exit', (code) => ok({ pid: c.pid, code })); });
     const launched = [await cat(${JSON.stringify(d.write + '/f')}), await cat(${JSON.stringify(d.other + '/f')})];
     let strict; try { restrict(${spec('hard')}); strict = 'applied'; } catch (e) { strict = e.code + ' ' + e.message; restrict(${spec('best-effort')}); }
     done({ strict, pid: process.pid, launched, quiet: attempt(() => fs.readFileSync(${JSON.stringify(d.write + '/f')})), loud: attempt(() => fs.readFileSync(${JSON.stringify(d.other + '/f')})) });
-    process.exit(0);`);
+    process.exit(0);`));
   const denied = r.quiet === 'EACCES' && r.loud === 'EACCES' && r.launched?.every((x) => x.code === 1);
   if (abi < 10) return refused(/ERR_EXILE_UNSUPPORTED .*quiet/.test(r.strict) && denied, r);
   if (!auditOn()) return refused(r.strict === 'applied' && denied, { ...r, why: noRecords(abi) });
-  const own = denialsOf(r.pid);
-  const launched = r.launched.map((x) => denialsOf(x.pid));
+  const own = denialsOf(r.pid, log);
+  const launched = r.launched.map((x) => denialsOf(x.pid, log));
   return ok(r.strict === 'applied' && denied && own.some((x) => x.endsWith(`${d.other}/f`)) && !own.some((x) => x.endsWith(`${d.write}/f`))
-    && launched[0].length === 0 && launched[1].includes(`cat:${d.other}/f`), { ...r, own, launchedSeen: launched });
+    && launched[0].length === 0 && launched[1].includes(`cat:${d.other}/f`), { ...r, own, launchedSeen: launched, source });
+});
+
+check('audit records of a burst (ABI 7): every denial read from the audit netlink group, where the kernel log keeps 10 lines in 5 s', (abi) => {
+  const d = dirs();
+  const N = 40;
+  for (let i = 0; i < N; i++) writeFileSync(join(d.other, `f${i}`), 'x', { mode: 0o666 });
+  const before = kernelLog().length;
+  const { r, log, source } = recording(() => child(`${PRELUDE} import { restrict } from '@exile/landlock';
+    const st = restrict({ fs: { read: [${JSON.stringify(d.allowed)}] }, compat: 'best-effort' });
+    const denied = Array.from({ length: ${N} }, (_, i) => attempt(() => fs.readFileSync(${JSON.stringify(d.other)} + '/f' + i))).filter((x) => x === 'EACCES').length;
+    done({ pid: process.pid, denied, allowed: attempt(() => fs.readFileSync(${JSON.stringify(d.allowed + '/f')}, 'utf8')) });`));
+  const seen = denialsOf(r.pid, log).filter((x) => x.includes(`${d.other}/f`)).length;
+  const inKernelLog = denialsOf(r.pid, kernelLog().slice(before)).filter((x) => x.includes(`${d.other}/f`)).length;
+  const detail = { ...r, source, records: seen, inKernelLog };
+  const held = r.denied === N && r.allowed === 'data\n';
+  if (abi < 7 || !auditOn()) return refused(held && seen === 0, { ...detail, why: noRecords(abi) });
+  return ok(held && source === 'audit netlink group' && seen === N, detail);
 });
 
 check('exile run as root: a Landlock denial of the program named from the audit records, with the flag to add', (abi) => {
