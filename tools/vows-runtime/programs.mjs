@@ -32,6 +32,7 @@ const PROGRAMS = {
   'sh pipeline': ['/bin/sh', '-c', 'kill -0 $$; echo a b | tr a-z A-Z | wc -c'],
   'git --version': ['/usr/bin/git', '--version'],
   'bash script': ['/bin/bash', '/dev/null'],
+  'bash -c': ['/bin/bash', '-c', 'kill -0 $$'],
   // Started without $SHELL (as from cron, CI or `env -i`), bash looks its user up in the passwd database.
   'bash script without $SHELL': ['/usr/bin/env', '-u', 'SHELL', '/bin/bash', '/dev/null'],
   ...Object.fromEntries(process.argv.slice(2).map((go) => [`go: ${go.split('/').pop()}`, [go]])),

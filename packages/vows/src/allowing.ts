@@ -13,8 +13,11 @@ export interface ObservedCall {
   pid?: number;
 }
 
-/** Broad vows are chosen only when nothing narrower fits (tmppath also opens for writing, dns opens sockets, ...). */
-export const BROAD_VOWS: ReadonlySet<Vow> = new Set(['tmppath', 'dns', 'unveil']);
+/**
+ * Broad vows are chosen only when nothing narrower fits (tmppath also opens for writing, dns opens
+ * sockets, ioctl allows every request but two: a terminal query needs only tty).
+ */
+export const BROAD_VOWS: ReadonlySet<Vow> = new Set(['tmppath', 'dns', 'unveil', 'ioctl']);
 
 /** What the vows themselves always allow, whatever is granted (exit, and stacking another filter). */
 const UNCONDITIONAL: readonly VowRule[] = [{ syscall: [...ALWAYS_ALLOWED] }, ...SECCOMP_INSTALL_RULES];

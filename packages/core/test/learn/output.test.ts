@@ -32,7 +32,8 @@ describe('ociProfile', () => {
     expect(profile.defaultAction).toBe('SCMP_ACT_ERRNO');
     const names = profile.syscalls!.flatMap((s) => s.names);
     expect(names).toEqual(expect.arrayContaining(['read', 'openat', 'getdents64', 'execve', 'ptrace']));
-    expect(names).not.toContain('socket');
+    // socket appears only as a refusal (glibc's nscd probe gets EACCES in the program runtime).
+    expect(profile.syscalls!.filter((s) => s.names.includes('socket')).map((s) => s.action)).toEqual(['SCMP_ACT_ERRNO']);
     expect(profile.syscalls!.find((s) => s.names.includes('ptrace'))).toMatchObject({ action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 0xffffffff, valueTwo: 16, op: 'SCMP_CMP_MASKED_EQ' }] });
   });
 });
