@@ -11,6 +11,10 @@
 #define CLONE_NS_ALL 0x7e020000u /* NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET */
 #define MAX_ITEMS 4096u
 #define MAX_STRING 65536u
+/* A launched module's code is granted file by file (@exile/core runtime-paths.ts MAX_CODE_FILES):
+ * the ruleset is the one record that may fill the plan. */
+#define MAX_LL_RULES 65536u
+#define MAX_LL_RULE_BYTES 16u /* the smallest rule: type, flags, add-rule flags, an empty struct length */
 #define MAX_FILTER 4096u
 /* TSYNC | LOG | SPEC_ALLOW, and NEW_LISTENER: its fd goes to the parent (plan.h LISTENER_FD) */
 #define SECCOMP_FLAGS_ALLOWED 0xfu
@@ -53,11 +57,11 @@ static int u64(struct reader *r, uint64_t *v) {
   return 0;
 }
 
-/* Strings may not contain NUL unless `binary`; an empty string is refused unless `empty_ok`. */
-static int str(struct reader *r, char **out, size_t *out_len, int binary, int empty_ok) {
+/* Strings may not contain NUL unless `binary`; an empty string is refused unless `empty_ok`; at most `max` bytes. */
+static int str_max(struct reader *r, char **out, size_t *out_len, int binary, int empty_ok, size_t max) {
   uint32_t n;
   if (u32(r, &n)) return -1;
-  if (n > MAX_STRING) return fail(r, "string too long");
+  if (n > max) return fail(r, "string too long");
   if (need(r, n)) return -1;
   if (n == 0 && !empty_ok) return fail(r, "empty string");
   if (!binary && memchr(r->p + r->pos, 0, n) != NULL) return fail(r, "NUL in string");
@@ -69,6 +73,10 @@ static int str(struct reader *r, char **out, size_t *out_len, int binary, int em
   *out = s;
   if (out_len != NULL) *out_len = n;
   return 0;
+}
+
+static int str(struct reader *r, char **out, size_t *out_len, int binary, int empty_ok) {
+  return str_max(r, out, out_len, binary, empty_ok, MAX_STRING);
 }
 
 /* Absolute, no empty, "." or ".." components, no trailing slash except for "/" itself. */
@@ -166,16 +174,19 @@ static int decode_landlock(struct reader *outer, struct landlock_step *l) {
   unsigned char *blob;
   size_t n;
   uint32_t magic, nrules;
-  if (str(outer, (char **)&blob, &n, 1, 0)) return -1;
+  if (str_max(outer, (char **)&blob, &n, 1, 0, PLAN_MAX_BYTES)) return -1;
   struct reader r = { blob, n, 0, NULL };
   int rc = -1;
   if (u32(&r, &magic) || u32(&r, &l->restrict_flags)) goto out;
   if (magic != LL_MAGIC) { fail(&r, "landlock ruleset magic"); goto out; }
   if (ll_struct(&r, &l->attr, &l->attr_len, 0) || u32(&r, &nrules)) goto out;
-  if (nrules > MAX_ITEMS) { fail(&r, "too many landlock rules"); goto out; }
+  if (nrules > MAX_LL_RULES) { fail(&r, "too many landlock rules"); goto out; }
+  if (nrules > (r.len - r.pos) / MAX_LL_RULE_BYTES) { fail(&r, "truncated record"); goto out; }
+  /* All at once: thousands of rules grown one by one would copy the array each time. */
+  if (nrules > 0 && (l->rules = calloc(nrules, sizeof *l->rules)) == NULL) { fail(&r, "out of memory"); goto out; }
   for (uint32_t i = 0; i < nrules; i++) {
-    struct ll_rule *rule = grow(&r, (void **)&l->rules, &l->nrules, sizeof *rule);
-    if (rule == NULL || u32(&r, &rule->type) || u32(&r, &rule->flags) || u32(&r, &rule->add_flags)) goto out;
+    struct ll_rule *rule = &l->rules[l->nrules++];
+    if (u32(&r, &rule->type) || u32(&r, &rule->flags) || u32(&r, &rule->add_flags)) goto out;
     if (rule->flags & ~LL_PATH_FLAGS_ALL) { fail(&r, "unknown landlock path flag"); goto out; }
     if (!(rule->flags & LL_PATH)) {
       if (rule->flags != 0) { fail(&r, "landlock identity without a path"); goto out; }

@@ -5,6 +5,8 @@ import { integer, invalid, isRecord, knownKeys } from './validate.js';
 const MAX_FILTER_INSTRUCTIONS = 4096;
 /** The launcher's bound on one record (native/plan.c MAX_STRING). */
 const MAX_RECORD_BYTES = 65536;
+/** The launcher's bound on a Landlock ruleset: the whole plan's (native/plan.h PLAN_MAX_BYTES), since a launched module's code is granted file by file. */
+const MAX_RULESET_BYTES = 4 << 20;
 /** TSYNC, LOG, SPEC_ALLOW: the seccomp flags that do not hand an fd to the launcher. */
 const SECCOMP_FLAGS = 0x7;
 /** SECCOMP_FILTER_FLAG_NEW_LISTENER: set by the `listener` option, never by `flags`. */
@@ -13,8 +15,8 @@ const NEW_LISTENER = 0x8;
 function landlock(step: Record<string, unknown>, path: string): LaunchPlanStep {
   knownKeys(step, ['type', 'ruleset'], path);
   const ruleset = step.ruleset;
-  if (!(ruleset instanceof Uint8Array) || ruleset.length === 0 || ruleset.length > MAX_RECORD_BYTES) {
-    return invalid(`${path}.ruleset`, `must be the Uint8Array of @exile/landlock's compile() (1 to ${MAX_RECORD_BYTES} bytes)`);
+  if (!(ruleset instanceof Uint8Array) || ruleset.length === 0 || ruleset.length > MAX_RULESET_BYTES) {
+    return invalid(`${path}.ruleset`, `must be the Uint8Array of @exile/landlock's compile() (1 to ${MAX_RULESET_BYTES} bytes)`);
   }
   return { step: 'landlock', ruleset: ruleset.slice() };
 }
