@@ -88,18 +88,18 @@ describe('launch()', () => {
     expect(sandboxed).toEqual({ pid: 2, ifaces: ['lo'], capEff: '0000000000000000', nnp: '1' });
   });
 
-  it('{ module, export }: Landlock holds from the first instruction, vows from after the import; the package stays readable', () => {
+  it("{ module, export }: Landlock holds from the first instruction, vows from after the import; the package's code stays readable", () => {
     const { pkg, secret } = packageWithSecret();
-    writeFileSync(join(pkg, 'data.txt'), 'loaded at import');
+    writeFileSync(join(pkg, 'data.json'), '"loaded at import"');
     writeFileSync(join(pkg, 'helper.js'), 'export const mark = "!";');
     const mod = join(pkg, 'task.js');
     writeFileSync(mod, `import { readFileSync } from 'node:fs';
       import { mark } from './helper.js';
       const attempt = (path) => { try { readFileSync(path); return 'ok'; } catch (e) { return e.code; } };
-      const atImport = readFileSync(new URL('./data.txt', import.meta.url), 'utf8') + mark;
+      const atImport = JSON.parse(readFileSync(new URL('./data.json', import.meta.url), 'utf8')) + mark;
       const secretAtImport = attempt(${JSON.stringify(secret)});
       export function task(suffix) {
-        return { atImport: atImport + suffix, secretAtImport, later: attempt(new URL('./data.txt', import.meta.url)), secret: attempt(${JSON.stringify(secret)}) };
+        return { atImport: atImport + suffix, secretAtImport, later: attempt(new URL('./data.json', import.meta.url)), secret: attempt(${JSON.stringify(secret)}) };
       }
       export default () => 'default export';`);
     const { out } = child(`
@@ -111,7 +111,7 @@ describe('launch()', () => {
     `);
     // Vows without rpath: the import read its package, the function cannot (EACCES from the vows' runtime rule).
     expect(out.noRpath).toEqual({ value: { atImport: 'loaded at import!?', secretAtImport: 'EACCES', later: 'EACCES', secret: 'EACCES' } });
-    // With rpath the package stays readable; outside it, Landlock refused even at import.
+    // With rpath the package's code stays readable (launch-code.test.ts: only its code); outside it, Landlock refused even at import.
     expect(out.rpath).toEqual({ value: { atImport: 'loaded at import!?', secretAtImport: 'EACCES', later: 'ok', secret: 'EACCES' } });
     expect(out.policyRead).toEqual({ value: { atImport: 'loaded at import!?', secretAtImport: 'ok', later: 'ok', secret: 'ok' } });
     expect(out.byDefault).toEqual({ value: 'default export' });

@@ -7,12 +7,13 @@ import { child, packageWithSecret } from './launch-child.js';
 /** A module package with the exports the tests call, and a secret file outside it. */
 function fixture(): { mod: string; secret: string; dir: string } {
   const { pkg, secret } = packageWithSecret();
-  writeFileSync(join(pkg, 'data.txt'), 'loaded at import');
+  // A .json: a launched module reads its package's code and data files only (launch-code.test.ts).
+  writeFileSync(join(pkg, 'data.json'), '"loaded at import"');
   const mod = join(pkg, 'tasks.js');
   writeFileSync(mod, `import { readFileSync, writeFileSync, writeSync } from 'node:fs';
     import { randomBytes } from 'node:crypto';
     const attempt = (path) => { try { readFileSync(path); return 'ok'; } catch (e) { return e.code; } };
-    const atImport = readFileSync(new URL('./data.txt', import.meta.url), 'utf8');
+    const atImport = JSON.parse(readFileSync(new URL('./data.json', import.meta.url), 'utf8'));
     const secretAtImport = attempt(${JSON.stringify(secret)});
     ${TASK_STATUS}
     let calls = 0;
@@ -26,7 +27,7 @@ function fixture(): { mod: string; secret: string; dir: string } {
     export const wait = (ms) => new Promise((r) => setTimeout(() => r(ms), ms));
     export const stuck = () => new Promise(() => {});
     export const read = (path) => attempt(path);
-    export const imported = () => ({ atImport, secretAtImport, later: attempt(new URL('./data.txt', import.meta.url)) });
+    export const imported = () => ({ atImport, secretAtImport, later: attempt(new URL('./data.json', import.meta.url)) });
     export function say(i, size) { process.stdout.write('said ' + i + ' ' + 'x'.repeat(size) + '\\n'); process.stderr.write('told ' + i + '\\n'); return i; }
     export const signal = (whom) => { try { process.kill(whom === 'self' ? process.pid : process.ppid, 0); return { pid: process.pid, sent: true }; } catch (e) { return e.code; } };
     export function pidThenHang(file) { writeFileSync(file, String(process.pid)); return new Promise((r) => setTimeout(r, 60_000)); }

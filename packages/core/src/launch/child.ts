@@ -45,7 +45,10 @@ export function planLaunch(policy: Policy, target: Setup['target'], api: string,
   const normalized = withStdio(validatePolicy(policy));
   const newSession = startOptions.newSession ?? true;
   const planned = plan(normalized, probe(), 'launch', { newSession });
-  const runtime = normalized.fs === undefined ? undefined : runtimePaths('module' in target ? target.module : undefined);
+  const fs = normalized.fs;
+  const runtime = fs === undefined ? undefined : runtimePaths('module' in target ? target.module : undefined, {
+    policyPaths: fs === false ? [] : [...fs.read, ...fs.write, ...fs.exec], landlock: findStep(planned.steps, 'landlock') !== undefined, api,
+  });
   const pending = preparePlanned(planned, normalized, process.execPath, ['--disable-warning=ExperimentalWarning', bootstrap], {
     // fd 3: the protocol's messages; fd 4: the violation record (see protocol.ts). exile-launch passes both through.
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'], newSession,

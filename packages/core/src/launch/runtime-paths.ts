@@ -1,10 +1,16 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ErrorCodes, ExileError } from '@exile/common';
 import { OPENSSL_CONF_FILES } from '../policy/profiles.js';
+import type { ReportItem } from '../plan/types.js';
+import type { RuntimeGrants } from '../spawn/spawn.js';
+import { codeFs } from './code-fs.js';
+import { moduleCode, type CodePackage, type ModuleCode } from './module-code.js';
+import { CODE_FILES_TEXT } from './package-code.js';
 
-/** What a launched child may read (and execute) beyond its policy's paths. */
-export interface RuntimePaths {
+/** What Node itself may read (and execute) beyond a launched child's policy's paths. */
+interface RuntimePaths {
   read: string[];
   exec: string[];
 }
@@ -61,11 +67,57 @@ function nodeRuntime(): RuntimePaths {
 }
 
 /**
- * The paths a launched child reads besides its policy's: Node's runtime and, for the module
- * form, the package that holds the target module (so the module can import its own files).
+ * At most this many files of a module's packages get a rule each. Each is a rule the launcher
+ * opens and adds before exec (about 150 bytes of plan and four syscalls); beyond this a tree is
+ * better granted whole, by the caller, with fs.read.
  */
-export function runtimePaths(targetModule?: string): RuntimePaths {
+export const MAX_CODE_FILES = 10_000;
+
+/** `path` resolved, or as given when it does not exist (it covers nothing then). */
+function resolved(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
+}
+
+/** The report's line on a module's code: what was granted, file by file, and where. */
+function codeItem(code: ModuleCode): ReportItem {
+  const what = "file system: the launched module's code";
+  if (code.packages.length === 0) {
+    return { what, mechanism: 'landlock', enforced: true, detail: `read ${code.module} only: no package.json above it (give it one to let it import its own files)` };
+  }
+  const [own, ...deps] = code.packages;
+  const named = (p: CodePackage) => `${p.name ?? p.root}${p.covered ? ' (read whole: a policy or runtime path)' : ` (${p.files})`}`;
+  const depText = deps.length === 0 ? '' : `, and of its dependencies ${deps.map(named).join(', ')}`;
+  return { what, mechanism: 'landlock', enforced: true,
+    detail: `read ${code.files.length} files (${CODE_FILES_TEXT}; never dot-files) of ${own!.root}${depText}; list ${code.dirs.join(', ') || 'nothing more'}; anything else there denied` };
+}
+
+/** The Landlock rules and report line for a module's code, refused past MAX_CODE_FILES. `covered`: paths the child reads whole anyway. */
+function moduleGrants(file: string, covered: readonly string[], api: string): Required<Pick<RuntimeGrants, 'rules' | 'items'>> {
+  const code = moduleCode(file, codeFs, { covered: covered.map(resolved), maxFiles: MAX_CODE_FILES });
+  if (code.truncated) {
+    throw new ExileError(ErrorCodes.INVALID_POLICY,
+      `${api}: the module's package and its dependencies hold more than ${MAX_CODE_FILES} code files (${code.packages.map((p) => p.name ?? p.root).join(', ')}), `
+      + 'each granted by its own Landlock rule; grant the largest directories whole with fs.read (they are then not walked), or launch a module of a smaller package',
+    { path: 'target.module', packages: code.packages.map((p) => p.root) });
+  }
+  return {
+    rules: [...code.files.map((path) => ({ path, access: ['read-file' as const] })), ...code.dirs.map((path) => ({ path, access: ['read-dir' as const] }))],
+    items: [codeItem(code)],
+  };
+}
+
+/**
+ * The paths a launched child reads besides its policy's: Node's runtime and, for the module
+ * form, the code of the module's package and of its dependencies, file by file (a `.env` or a
+ * key beside package.json stays unreadable). `policyPaths`: what the policy lets it read anyway
+ * (not walked); `landlock`: whether any rule will be applied (else nothing is walked).
+ */
+export function runtimePaths(targetModule: string | undefined, options: { policyPaths: readonly string[]; landlock: boolean; api: string }): RuntimeGrants {
   const base = nodeRuntime();
-  if (targetModule === undefined || !targetModule.startsWith('file:')) return base;
-  return { read: [...new Set([...base.read, packageRootOf(fileURLToPath(targetModule))])], exec: base.exec };
+  if (targetModule === undefined || !targetModule.startsWith('file:') || !options.landlock) return base;
+  return { ...base, ...moduleGrants(fileURLToPath(targetModule), [...base.read, ...options.policyPaths], options.api) };
 }

@@ -58,6 +58,9 @@ const startupItems: Record<(typeof STARTUP_VOWS)[number], ReportItem> = {
 
 type LandlockFs = NonNullable<LandlockStepSpec['fs']>;
 
+/** What a launched Node reads on top of its policy's paths: whole paths, single rules (a module's code, file by file), and the report's lines on them. */
+export type RuntimeGrants = Pick<LandlockFs, 'read' | 'exec'> & { rules?: PathRule[]; items?: ReportItem[] };
+
 /** What a started program may use besides its policy's paths: what it needs to start, and the terminal it inherits. */
 interface Extra {
   read: string[];
@@ -96,7 +99,7 @@ export interface PendingChild {
  * `extraSteps`: pre-exec steps beyond the policy's (the recording filter of `learn()`).
  */
 export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command: string, args: string[], options: SpawnOptions,
-  start: number, runtime?: Pick<LandlockFs, 'read' | 'exec'>, extraSteps: PreExecStep[] = []): PendingChild {
+  start: number, runtime?: RuntimeGrants, extraSteps: PreExecStep[] = []): PendingChild {
   checkPaths(policy.fs);
   const landlockStep = findStep(planned.steps, 'landlock');
   const restricted = landlockStep?.spec.fs !== undefined || findStep(planned.steps, 'mounts') !== undefined;
@@ -107,7 +110,7 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
   const extra: Extra = {
     read: [...(runtime?.read ?? []), ...(program?.read ?? [])],
     exec: [...(runtime?.exec ?? []), ...(program?.exec ?? [])],
-    rules: policy.fs !== undefined && devicesFor(policy.fs, planned.target) ? terminalRules(options.stdio) : [],
+    rules: [...(runtime?.rules ?? []), ...(policy.fs !== undefined && devicesFor(policy.fs, planned.target) ? terminalRules(options.stdio) : [])],
     aliases: program?.aliases ?? [],
   };
   // A pid namespace gets a fresh /proc from the launcher, and the policy's mounts are made there: their inodes exist only there.
@@ -156,7 +159,7 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
   if (extraSteps.length > 0) launchWith.preExec = [...extraSteps, ...(launchWith.preExec ?? [])];
   if (observing !== undefined) launchWith.preExec = [...(launchWith.preExec ?? []), { type: 'seccomp', filter: observing.program.instructions }];
   const diagnoseItems = diagnose === true ? [diagnoseItem(model !== undefined)] : [];
-  const report: Report = { mode: planned.mode, items: [...planned.items, ...programItems, ...landlock.items, ...startup, ...diagnoseItems], threads: 0, ms: performance.now() - start };
+  const report: Report = { mode: planned.mode, items: [...planned.items, ...programItems, ...(runtime?.items ?? []), ...landlock.items, ...startup, ...diagnoseItems], threads: 0, ms: performance.now() - start };
   return {
     report,
     start: () => {
@@ -222,7 +225,7 @@ function withListener(steps: PreExecStep[] | undefined, socket: number): PreExec
 
 /** `preparePlanned()`, started at once. */
 export function startPlanned(planned: Plan, policy: NormalizedPolicy, command: string, args: string[], options: SpawnOptions,
-  start: number, runtime?: Pick<LandlockFs, 'read' | 'exec'>, extraSteps: PreExecStep[] = []): SandboxedChild {
+  start: number, runtime?: RuntimeGrants, extraSteps: PreExecStep[] = []): SandboxedChild {
   return preparePlanned(planned, policy, command, args, options, start, runtime, extraSteps).start();
 }
 
