@@ -16,7 +16,7 @@ function fakeFs(tree: Tree): CodeFs {
     let real = '';
     for (const part of path.split('/').filter(Boolean)) {
       if (typeof node === 'string' || isLink(node)) return undefined;
-      const next: Tree[string] | undefined = (node as Tree)[part];
+      const next: Tree[string] | undefined = node[part];
       if (next === undefined) return undefined;
       if (isLink(next)) {
         const target = at(next.link, true);

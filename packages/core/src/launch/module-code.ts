@@ -107,9 +107,9 @@ export function moduleCode(module: string, fs: CodeFs, options: { covered: reado
   for (let next = queue.shift(); next !== undefined && !truncated; next = queue.shift()) {
     const manifest = fs.readJson(join(next, 'package.json'));
     const name = typeof (manifest as { name?: unknown } | undefined)?.name === 'string' ? (manifest as { name: string }).name : undefined;
-    const covered = options.covered.some((dir) => within(next!, dir));
-    // A package inside one walked already (npm's nested node_modules is not walked, so this is a symlinked one): its files are in.
+    const covered = options.covered.some((dir) => within(next, dir));
     const walked = covered ? { files: [], truncated: false } : walkPackage(next, fs, options.maxFiles - files.size, seenDirs);
+    // A package a symlink inside another one reached already: its files count once.
     const fresh = walked.files.filter((file) => !files.has(file));
     for (const file of fresh) files.add(file);
     truncated = walked.truncated;
