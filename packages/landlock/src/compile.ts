@@ -52,7 +52,9 @@ export function compile(spec: LandlockSpec, kernel: KernelView = abi(), options:
       model: { abi: 0, handled: { fs: [], net: [] }, paths: [], ports: [] } };
   }
   const handled = handledMasks(plan);
-  const resolved = (normalized.fs ?? []).map((grant) => resolvePath(grant, normalized.missingPaths, options.asIs ?? []));
+  // One cache of resolved directories for the whole spec: many rules share their parents.
+  const parents = new Map<string, string>();
+  const resolved = (normalized.fs ?? []).map((grant) => resolvePath(grant, normalized.missingPaths, options.asIs ?? [], parents));
   const kinds = new Map<string, PathKind>(resolved.map((r) => [r.grant.path, r.kind]));
   const { ports, notEnforced } = planRules(plan, normalized.fs ?? [], kinds, normalized.net?.ports ?? []);
   const quietPaths = plan.quiet.fs.length > 0;

@@ -46,28 +46,36 @@ export interface PathRule {
   file: Uint8Array;
 }
 
+/** Appends little-endian fields to one growing buffer (a ruleset may hold thousands of rules: no buffer per field). */
 class Writer {
-  private readonly chunks: Uint8Array[] = [];
+  private buf = Buffer.alloc(4096);
+  private at = 0;
 
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const next = Buffer.alloc(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(next, 0, 0, this.at);
+    this.buf = next;
+  }
   u32(value: number): this {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(value >>> 0);
-    this.chunks.push(b);
+    this.room(4);
+    this.at = this.buf.writeUInt32LE(value >>> 0, this.at);
     return this;
   }
   u64(value: bigint): this {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(BigInt.asUintN(64, value));
-    this.chunks.push(b);
+    this.room(8);
+    this.at = this.buf.writeBigUInt64LE(BigInt.asUintN(64, value), this.at);
     return this;
   }
   bytes(value: Uint8Array): this {
     this.u32(value.length);
-    this.chunks.push(value);
+    this.room(value.length);
+    this.buf.set(value, this.at);
+    this.at += value.length;
     return this;
   }
   finish(): Uint8Array {
-    return new Uint8Array(Buffer.concat(this.chunks));
+    return new Uint8Array(this.buf.subarray(0, this.at));
   }
 }
 

@@ -70,6 +70,21 @@ describe('compile', () => {
     expect(decodeRuleset(out.ruleset).rules[0]).toMatchObject({ path: target, dev: st.dev, ino: st.ino, identity: true });
   });
 
+  it('resolves many paths through their parents alike: a symlinked directory on the way, a symlink at the end, a file in the way', () => {
+    const real = join(dir, 'real-tree');
+    mkdirSync(join(real, 'sub'), { recursive: true });
+    for (const name of ['a.js', 'b.js', 'sub/c.js']) writeFileSync(join(real, name), '');
+    symlinkSync(real, join(dir, 'tree-link'));
+    symlinkSync(join(real, 'a.js'), join(real, 'alias.js'));
+    const given = ['tree-link/a.js', 'tree-link/b.js', 'tree-link/sub/c.js', 'tree-link/alias.js', 'real-tree/a.js', 'tree-link/sub'].map((p) => join(dir, p));
+    const out = compile({ fs: { rules: given.map((path) => ({ path, access: ['read-file'] })) } }, kernel(7));
+    expect(out.paths.map((p) => p.path)).toEqual(['a.js', 'b.js', 'sub/c.js', 'a.js', 'a.js', 'sub'].map((p) => join(real, p)));
+    expect(decodeRuleset(out.ruleset).rules.map((r) => r.ino)).toEqual(out.paths.map((p) => statSync(p.path, { bigint: true }).ino));
+    const inFile = join(real, 'a.js', 'x');
+    expect(() => compile({ fs: { read: [inFile] } }, kernel(7))).toThrow(expect.objectContaining({ details: expect.objectContaining({ errnoName: 'ENOTDIR' }) }));
+    expect(() => compile({ fs: { read: [join(dir, 'no-dir', 'x')] } }, kernel(7))).toThrow(expect.objectContaining({ details: expect.objectContaining({ errnoName: 'ENOENT' }) }));
+  });
+
   it('a missing path throws naming the spec entry, or is skipped and reported with missingPaths: ignore', () => {
     const gone = join(dir, 'gone');
     expect(() => compile({ fs: { read: [gone] } }, kernel(7))).toThrow(expect.objectContaining({ code: 'ERR_EXILE_INVALID_POLICY', details: expect.objectContaining({ path: 'fs.read[0]' }) }));
