@@ -4,11 +4,15 @@
 // - single use, calls arriving at 20/s: latency of `() => 1` under a full policy, and of a
 //   markdown render (marked) against the same render in this process; a call waits when
 //   workers start slower than calls arrive (size / start time < 20/s);
-// - maxUses 1000: calls per second against a worker_threads pool running the same function unsandboxed.
+// - single use at 20/s again with every worker forked from this process (EXILE_POOL_DIRECT=1, as
+//   before the spawner), with this process's event-loop delay in both runs;
+// - maxUses 1000: calls per second against a worker_threads pool running the same function
+//   unsandboxed, and the render on workers kept warm.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { marked } from 'marked';
 import { createPool } from '@exile/core';
@@ -59,12 +63,28 @@ for (let i = 0; i < 9; i++) {
   await pool.close();
 }
 
+/** `fn()` with the caller's event-loop delay recorded (ms): what the caller's other work waits meanwhile. */
+async function loopDelay(fn) {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const result = await fn();
+  histogram.disable();
+  return { ...result, delay: { p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 } };
+}
+
 const size = 4;
 const one = createPool(full, { module: here('./one.mjs'), size });
 const idle = await whenIdle(one, size, 50, 'one');
 await warm(one, size);
-const single = await arrivals(one, 100, 50, 'one');
+const single = await loopDelay(() => arrivals(one, 100, 50, 'one'));
 await one.close();
+// The same with every worker forked from this process (before the spawner): its thread waits for each fork and exec.
+process.env.EXILE_POOL_DIRECT = '1';
+const direct = createPool(full, { module: here('./one.mjs'), size });
+await warm(direct, size);
+const singleDirect = await loopDelay(() => arrivals(direct, 100, 50, 'one'));
+await direct.close();
+delete process.env.EXILE_POOL_DIRECT;
 
 // marked lives outside this package: the render pool reads it too.
 const markedRoot = dirname(realpathSync(fileURLToPath(import.meta.resolve('marked'))));
@@ -73,6 +93,12 @@ const renderedIdle = await whenIdle(render, size, 30, 'render', markdown);
 await warm(render, size);
 const rendered = await arrivals(render, 100, 50, 'render', markdown);
 await render.close();
+// Workers kept for many calls: the renderer warm from earlier calls (what single use gives up).
+const kept = createPool({ ...full, fs: { read: [dirname(markedRoot)] } }, { module: here('./render.mjs'), size: 2, maxUses: 1000 });
+await warm(kept, 2);
+for (let i = 0; i < 50; i++) await kept.run('render', markdown);
+const renderedKept = await whenIdle(kept, 2, 100, 'render', markdown);
+await kept.close();
 // The same first render in a fresh unsandboxed process: what single use costs without any sandbox.
 const firstRender = Array.from({ length: 9 }, () => Number(execFileSync(process.execPath, [fileURLToPath(here('./render-cold.mjs')), readme], { encoding: 'utf8' })));
 const inProcess = [];
@@ -100,6 +126,6 @@ const threadRate = await throughput(viaThread, lanes, 2000);
 await Promise.all(threads.map((t) => t.terminate()));
 
 console.log(JSON.stringify({
-  start: quantile(starts, 0.5), idle, single, renderedIdle, rendered, firstRender: quantile(firstRender, 0.5), inProcess: quantile(inProcess, 0.5), markdownBytes: markdown.length,
+  start: quantile(starts, 0.5), idle, single, singleDirect, renderedIdle, rendered, renderedKept, firstRender: quantile(firstRender, 0.5), inProcess: quantile(inProcess, 0.5), markdownBytes: markdown.length,
   pooledRate, threadRate,
 }));

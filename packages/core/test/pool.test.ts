@@ -104,7 +104,9 @@ describe('createPool(): workers', () => {
     const pidFile = join(dir, 'pid');
     const { out, status } = child(`
       const { readFileSync, existsSync, readdirSync } = await import('node:fs');
-      const children = () => readdirSync('/proc').filter((p) => /^\\d+$/.test(p)).filter((p) => { try { return readFileSync('/proc/' + p + '/stat', 'utf8').split(') ')[1].split(' ')[1] === String(process.pid); } catch { return false; } }).map(Number);
+      // Every process below this one: the pool's spawner and the workers it started.
+      const parents = () => new Map(readdirSync('/proc').filter((p) => /^\\d+$/.test(p)).flatMap((p) => { try { return [[Number(p), Number(readFileSync('/proc/' + p + '/stat', 'utf8').split(') ')[1].split(' ')[1])]]; } catch { return []; } }));
+      const children = () => { const of = parents(); const below = (pid) => { for (let at = of.get(pid); at !== undefined && at > 1; at = of.get(at)) if (at === process.pid) return true; return false; }; return [...of.keys()].filter(below); };
       const pool = createPool({}, { module: ${JSON.stringify(mod)}, size: 2, maxUses: 5 });
       const running = settle(pool.run('pidThenHang', ${JSON.stringify(pidFile)}));
       while (!existsSync(${JSON.stringify(pidFile)}) || readFileSync(${JSON.stringify(pidFile)}, 'utf8') === '') await new Promise((r) => setTimeout(r, 20));

@@ -104,8 +104,9 @@ export class LaunchedChild {
   private quiet = false;
   private inflight: Inflight | undefined;
 
-  constructor(private readonly launch: PlannedLaunch) {
-    this.child = launch.pending.start();
+  /** `started`: the launcher already started elsewhere (the pool's spawner), instead of `launch.pending.start()` here. */
+  constructor(private readonly launch: PlannedLaunch, started?: ChildProcess) {
+    this.child = started ?? launch.pending.start();
     this.report = launch.pending.report;
     this.exited = new Promise((resolve) => this.child.once('close', () => resolve()));
     this.channel = this.child.stdio[3] as Writable & Readable;

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { ErrorCodes, ExileError, ownData } from '@exile/common';
 import type { Report } from '../plan/types.js';
@@ -5,6 +6,7 @@ import { LaunchedChild, planLaunch, type PlannedLaunch } from '../launch/child.j
 import { limits, splitLimits, type LaunchPolicy } from '../launch/launch.js';
 import { moduleUrl } from '../launch/target.js';
 import { poolOptions, type PoolOptions } from './options.js';
+import { acquireSpawner, releaseSpawner, type Spawner } from './spawner.js';
 
 /** Per-call limits for `pool.runWith()`; `policy.timeoutMs` is the default. */
 export interface RunOptions {
@@ -67,10 +69,15 @@ class WorkerPool implements Pool {
   private drained: (() => void) | undefined;
   private closing: Promise<void> | undefined;
   private held = false;
+  /** Workers asked of the spawner and not here yet. */
+  private readonly requested = new Set<Promise<void>>();
+  private readonly spawner: Spawner | undefined;
   private readonly onAbort = () => void this.close({ force: true });
 
   constructor(private readonly launch: PlannedLaunch, private readonly options: Required<PoolOptions>, private readonly policy: PoolLimits) {
     this.report = launch.pending.report;
+    // EXILE_POOL_DIRECT=1 (benchmarks, debugging): workers forked from this process, as before the spawner.
+    this.spawner = launch.pending.launcher === undefined || process.env.EXILE_POOL_DIRECT === '1' ? undefined : acquireSpawner();
     this.fill();
     policy.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
@@ -111,21 +118,46 @@ class WorkerPool implements Pool {
     this.closing ??= new Promise<void>((resolve) => {
       this.drained = resolve;
     }).then(async () => {
+      while (this.requested.size > 0) await Promise.all(this.requested);
       const workers = [...this.all];
       for (const worker of workers) worker.kill();
       await Promise.all(workers.map((worker) => worker.exited));
+      if (this.spawner !== undefined) await releaseSpawner(this.spawner);
     });
     this.dispatch();
     return this.closing;
   }
 
   stats(): PoolStats {
-    return { idle: this.idle.length, busy: this.busy.size, starting: this.starting.size, queued: this.queue.length, started: this.started, failed: this.failed };
+    return { idle: this.idle.length, busy: this.busy.size, starting: this.starting.size + this.requested.size, queued: this.queue.length, started: this.started, failed: this.failed };
   }
 
-  /** Starts one worker; it joins `idle` once ready. */
-  private spawn(): LaunchedChild {
-    const worker = new LaunchedChild(this.launch);
+  /**
+   * Starts one worker; it joins `idle` once ready. Through the spawner when there is one, so this
+   * thread only sends a message: it never waits for a fork.
+   */
+  private spawn(): void {
+    const launcher = this.launch.pending.launcher;
+    if (this.spawner === undefined || launcher === undefined) {
+      this.adopt(new LaunchedChild(this.launch));
+      return;
+    }
+    const request: Promise<void> = this.spawner.start(launcher.command, launcher.args, launcher.options).then((child) => {
+      this.requested.delete(request);
+      this.adopt(new LaunchedChild(this.launch, Object.assign(child as unknown as ChildProcess, { report: this.report })));
+      child.deliver();
+    }, (error: Error) => {
+      this.requested.delete(request);
+      this.started++;
+      this.failed++;
+      // As a worker that cannot start: the calls waiting for one hear why.
+      for (const pending of this.queue.splice(0)) this.settle(pending, () => pending.reject(error));
+      this.dispatch();
+    });
+    this.requested.add(request);
+  }
+
+  private adopt(worker: LaunchedChild): LaunchedChild {
     this.started++;
     this.all.add(worker);
     this.starting.add(worker);
@@ -161,7 +193,7 @@ class WorkerPool implements Pool {
   private available(): number {
     let returning = 0;
     for (const worker of this.busy) if ((this.uses.get(worker) ?? 0) < this.options.maxUses) returning++;
-    return this.idle.length + this.starting.size + returning;
+    return this.idle.length + this.starting.size + this.requested.size + returning;
   }
 
   /** Keeps `size` workers ready (once closed, only as many as queued calls need). */

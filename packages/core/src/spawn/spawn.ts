@@ -90,6 +90,11 @@ function withExtraMounts(steps: Plan['steps'], extra: Extra): Plan['steps'] {
 export interface PendingChild {
   report: Report;
   start(): SandboxedChild;
+  /**
+   * A `launch` plan only (its start is exactly one launcher call: no supervisor, no exit hooks):
+   * that call's arguments, for a caller that starts the launcher from another process (the pool's spawner).
+   */
+  launcher?: { command: string; args: string[]; options: LaunchOptions };
 }
 
 /**
@@ -162,6 +167,7 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
   const report: Report = { mode: planned.mode, items: [...planned.items, ...programItems, ...(runtime?.items ?? []), ...landlock.items, ...startup, ...diagnoseItems], threads: 0, ms: performance.now() - start };
   return {
     report,
+    ...(planned.target === 'launch' ? { launcher: { command, args, options: launchWith } } : {}),
     start: () => {
       let supervisor: Supervisor | undefined;
       if (supervised && filterPolicy !== undefined) {
