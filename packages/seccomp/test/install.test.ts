@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,7 +191,10 @@ describe.runIf(process.arch === 'x64')('foreign ABIs on x86_64', () => {
   const helper = join(dir, 'foreign-abi');
   execFileSync('cc', ['-O1', '-o', helper, fileURLToPath(new URL('helpers/foreign-abi.c', import.meta.url))]);
 
-  it.each(['x32', 'i386'])('a %s syscall is killed by the filter (badArchAction)', (mode) => {
+  // A kernel built without IA32 emulation (or booted with ia32_emulation=0) answers int 0x80 with
+  // SIGSEGV before any filter sees it: there is nothing to filter, so that case does not run.
+  const abis = ['x32', 'i386'].filter((mode) => spawnSync(helper, [mode]).signal !== 'SIGSEGV');
+  it.each(abis)('a %s syscall is killed by the filter (badArchAction)', (mode) => {
     const result = runScript(`
       import { spawnSync } from 'node:child_process';
       import { install } from '@exile/seccomp';

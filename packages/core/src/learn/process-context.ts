@@ -21,8 +21,15 @@ function resolveMissing(path: string): string {
   }
 }
 
+/**
+ * The program's own /proc entries: resolved here they would name this process. Kept as written,
+ * as the launcher adds a rule on them (in the program's process, @exile/landlock's CHILD_ONLY).
+ */
+const OWN_PROC = /^\/proc\/(self|thread-self)(\/|$)/;
+
 /** Where a path argument leads, seen from this process (the same mount view as the sandbox's). */
 export function resolvePath(full: string, follow: boolean): ResolvedPath {
+  if (OWN_PROC.test(full)) return { path: full, exists: true, dir: full.split('/').length === 3 };
   try {
     const stats = follow ? statSync(full) : lstatSync(full);
     const path = follow ? realpathSync(full) : posix.join(resolveMissing(posix.dirname(full)), posix.basename(full));

@@ -57,9 +57,11 @@ export const PROFILES: Readonly<Record<ProfileName, ProfileDefinition>> = {
   node: {
     summary: 'Node.js: the node on the PATH with its libraries, OpenSSL\'s configuration, the CA bundle and NODE_EXTRA_CA_CERTS, time zones, user names',
     programs: ['node'],
-    read: ['/etc/ld.so.cache', ...TLS, ...TIME, ...NAMES],
+    // Heap sizing: libuv reads the process's cgroup and its memory limit (without them Node sizes
+    // its heap from the machine's memory and a container's limit can kill it), V8 its own maps.
+    read: ['/etc/ld.so.cache', ...TLS, ...TIME, ...NAMES, '/proc/meminfo', '/proc/self/cgroup', '/proc/self/maps', '/sys/fs/cgroup'],
     readFromEnv: ['NODE_EXTRA_CA_CERTS', 'OPENSSL_CONF', 'SSL_CERT_FILE'],
-    measured: 'node -e (https, tls.createSecureContext, Intl, os.userInfo, crypto) and node --use-openssl-ca under strace -f: node, libstdc++/libgcc_s/libm/libc, /etc/ld.so.cache, /etc/ssl/openssl.cnf, /etc/ssl/certs, /etc/localtime, /etc/passwd, /etc/nsswitch.conf (/proc/meminfo and cgroup limits are read too, and Node copes without them)',
+    measured: 'node -e (https, tls.createSecureContext, Intl, os.userInfo, crypto) and node --use-openssl-ca under strace -f, and exile run --profile node --diagnose: node, libstdc++/libgcc_s/libm/libc, /etc/ld.so.cache, /etc/ssl/openssl.cnf, /etc/ssl/certs, /etc/localtime, /etc/passwd, /etc/nsswitch.conf, /proc/meminfo, /proc/self/cgroup and the memory limits under /sys/fs/cgroup, /proc/self/maps',
   },
   python: {
     summary: 'CPython 3: the python3 on the PATH with its libraries, the standard library and site-packages, locales, time zones, the TLS trust store, user names',

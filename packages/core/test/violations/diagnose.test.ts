@@ -31,6 +31,18 @@ describe.each<User>(['current', 'nobody'])('exile run --diagnose (%s)', (user) =
     expect(fixed.stderr).toBe('');
   });
 
+  it('the program\'s own /proc/self files are named as /proc/self (not as exile\'s pid); that flag allows them, and --profile node has them', () => {
+    const read = 'process.stdout.write(String(require("fs").readFileSync("/proc/self/cgroup", "utf8").length > 0))';
+    const r = exile(user, 'run', '--diagnose', '--profile', 'system', '--', 'node', '-e', read);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(line('node', 'read /proc/self/cgroup denied by the file-system policy; add --ro /proc/self/cgroup'));
+    const fixed = exile(user, 'run', '--diagnose', '--profile', 'system', '--ro', '/proc/self/cgroup', '--', 'node', '-e', read);
+    expect([fixed.status, fixed.stdout]).toEqual([0, 'true']);
+    expect(fixed.stderr).not.toMatch(/\/proc\/self\/cgroup/);
+    const profile = exile(user, 'run', '--diagnose', '--profile', 'node', '--', 'node', '-e', read);
+    expect([profile.status, profile.stdout, profile.stderr]).toEqual([0, 'true', '']);
+  });
+
   it('a shell redirect into a directory outside the policy: create and overwrite named with --rw; the granted directory prints nothing', () => {
     const root = dirs();
     const script = `echo new > ${root}/no/new; echo over > ${root}/no/old; echo fine > ${root}/ok/out; cat ${root}/ok/out`;
