@@ -7,7 +7,8 @@
 //   node tools/kernels/kernels.mjs [--only NAME[|NAME…]] [--timeout MIN] [--write]
 // Each cell's result is kept in the cache (kernels-results/); --write updates KERNELS.md's table
 // with this run's cells and, for the cells --only left out, the last kept result (its date and
-// command shown beside it).
+// command shown beside it), and the README's summary of it. --rewrite runs nothing: it rewrites
+// both from the kept results.
 // --only picks the columns whose name contains one of the names (`host` is this machine's).
 // --timeout is each booted cell's limit in minutes (env EXILE_KERNELS_TIMEOUT_MIN): by default 20
 // with KVM and 90 in software emulation (TCG), which on a shared 2-core machine is many times slower.
@@ -23,7 +24,8 @@ const root = dirname(dirname(here));
 const cache = process.env.EXILE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'exile');
 const args = process.argv.slice(2);
 const flag = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const only = flag('--only')?.split('|');
+const rewrite = args.includes('--rewrite');
+const only = rewrite ? ['(none)'] : flag('--only')?.split('|');
 const picked = (name) => only === undefined || only.some((o) => name.includes(o));
 const timeoutMin = Number(flag('--timeout') ?? process.env.EXILE_KERNELS_TIMEOUT_MIN ?? NaN);
 if (flag('--timeout') !== undefined && !(timeoutMin > 0)) {
@@ -217,7 +219,11 @@ function bootWith(k, initrd, kvm) {
       clearTimeout(timer);
       const accel = kvm ? 'KVM' : k.arch === process.arch ? 'TCG' : 'TCG (other arch)';
       const result = { ...parse(out), accel, bootMs: up, ms: Date.now() - started, qemuError: err.trim().split('\n').slice(-2).join(' | ') };
-      if (signal === 'SIGKILL') result.error = `timed out after ${timeoutMs / 60000} min (--timeout MIN to allow more)`;
+      if (signal === 'SIGKILL') {
+        const where = up === undefined ? `the guest never came up; its console's last lines: ${out.trim().split('\n').slice(-3).join(' | ') || '(none)'}`
+          : `up after ${(up / 1000).toFixed(0)} s, ${result.checks.length} checks done${result.checks.length > 0 ? `, the last: ${result.checks.at(-1).check}` : ''}`;
+        result.error = `timed out after ${timeoutMs / 60000} min (--timeout MIN to allow more): ${where}`;
+      }
       else if (!result.done) result.error = `the suite did not finish (qemu exit ${code}): ${(out + err).trim().split('\n').slice(-8).join(' | ')}`;
       resolve(result);
     });
@@ -262,7 +268,7 @@ const started = Date.now();
 
 if (!existsSync(join(root, 'packages', 'core', 'dist', 'cli.js'))) die('build first: bash tools/run.sh setup');
 const trees = {};
-for (const arch of new Set(['x64', ...KERNELS.map((k) => k.arch)])) {
+for (const arch of rewrite ? [] : new Set(['x64', ...KERNELS.map((k) => k.arch)])) {
   trees[arch] = join(work, `tree-${arch}`);
   buildTree(trees[arch], arch);
 }
@@ -293,12 +299,25 @@ const failures = columns.flatMap((c) => [...(c.error ? [`${c.title}: ${c.error}`
 const md = table(columns);
 const times = (cs) => cs.map((c) => `- ${c.title}: ${c.kernel ? `Node ${c.kernel.node} ${c.kernel.arch}, ` : ''}${c.accel ? `${c.accel}, up after ${((c.bootMs ?? 0) / 1000).toFixed(1)} s, ` : ''}whole cell ${(c.ms / 1000).toFixed(0)} s${c.error ? ` (${c.error.slice(0, 200)})` : ''}; ${c.date}, \`${c.command}\``).join('\n');
 console.log(`\n${md}\n\n${times(columns)}\n\nwhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
-if (args.includes('--write')) {
+/** The README's short form of the table: one row per kernel, counts of each result, and times. */
+function summary(cs) {
+  const count = (c, result) => c.checks.filter((x) => x.result === result).length;
+  return [['kernel', 'Landlock ABI', 'enforced', 'refused as documented', 'FAILED or did not run', 'boot', 'whole cell'], ['---', '---', '---', '---', '---', '---', '---'],
+    ...cs.map((c) => [c.title, String(c.kernel?.abi ?? '?'), count(c, 'enforced'), count(c, 'refused as documented'),
+      count(c, 'FAILED') + (c.error ? ' (' + c.error.slice(0, 80) + ')' : ''), c.accel ? `${((c.bootMs ?? 0) / 1000).toFixed(0)} s (${c.accel.split(' (')[0]})` : '—', `${(c.ms / 1000).toFixed(0)} s`])]
+    .map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+if (args.includes('--write') || rewrite) {
+  const readme = join(root, 'README.md');
+  const all = allColumns(columns);
+  const short = /<!-- kernels-summary:begin -->[\s\S]*<!-- kernels-summary:end -->/;
+  writeFileSync(readme, readFileSync(readme, 'utf8').replace(short, () => `<!-- kernels-summary:begin -->\n${summary(all)}\n\n(${[...new Set(all.map((c) => c.date.slice(0, 10)))].join(', ')}; each check and its detail in [\`KERNELS.md\`](KERNELS.md))\n<!-- kernels-summary:end -->`));
   const file = join(root, 'KERNELS.md');
   const text = readFileSync(file, 'utf8');
   const marker = /<!-- kernels:begin -->[\s\S]*<!-- kernels:end -->/;
-  const all = allColumns(columns);
-  writeFileSync(file, text.replace(marker, () => `<!-- kernels:begin -->\n${table(all)}\n\n${times(all)}\n\nThis run (\`${command}\`, ${new Date().toISOString().slice(0, 10)}): ${((Date.now() - started) / 60000).toFixed(1)} min.\n<!-- kernels:end -->`));
+  const previous = /^This run .*$/m.exec(text.match(marker)?.[0] ?? '')?.[0] ?? '';
+  const runLine = rewrite ? previous : `This run (\`${command}\`, ${new Date().toISOString().slice(0, 10)}): ${((Date.now() - started) / 60000).toFixed(1)} min.`;
+  writeFileSync(file, text.replace(marker, () => `<!-- kernels:begin -->\n${table(all)}\n\n${times(all)}\n\n${runLine}\n<!-- kernels:end -->`));
 }
 if (failures.length > 0) {
   console.log(`\n${failures.length} failed:\n${failures.map((f) => `- ${f}`).join('\n')}`);
