@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError, ownData } from '@exile/common';
+import { ErrorCodes, ExileError, invalid, ownData } from '@exile/common';
 import type { ThreadOp } from '@exile/threads';
 import { capBit, type CapName } from './names.js';
 import { LOCKED_SECUREBITS, UNSET_BY_LOCK } from './securebits.js';
@@ -32,10 +32,6 @@ export interface DropPlan {
 const CAP_SETPCAP = 8n;
 const bit = (n: number | bigint): bigint => 1n << BigInt(n);
 
-function invalid(path: string, message: string, details: Record<string, unknown> = {}): ExileError {
-  return new ExileError(ErrorCodes.INVALID_POLICY, `${path}: ${message}`, { path, ...details });
-}
-
 function flag(value: unknown, path: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw invalid(path, `must be a boolean, got ${JSON.stringify(value)}`);
@@ -45,12 +41,12 @@ function flag(value: unknown, path: string, fallback: boolean): boolean {
 /** `keep` names → mask; unknown names are an error naming the bad entry. */
 export function keepMask(keep: unknown): bigint {
   if (keep === undefined) return 0n;
-  if (!Array.isArray(keep)) throw invalid('opts.keep', 'must be an array of capability names');
+  if (!Array.isArray(keep)) throw invalid('$.keep', 'must be an array of capability names');
   let mask = 0n;
   keep.forEach((name: unknown, i) => {
     const n = typeof name === 'string' ? capBit(name) : undefined;
     if (n === undefined) {
-      throw invalid(`opts.keep[${i}]`, `unknown capability ${JSON.stringify(name)} (use e.g. 'CAP_NET_BIND_SERVICE' or 'net_bind_service')`, { name });
+      throw invalid(`$.keep[${i}]`, `unknown capability ${JSON.stringify(name)} (use e.g. 'CAP_NET_BIND_SERVICE' or 'net_bind_service')`, { name });
     }
     mask |= bit(n);
   });
@@ -64,12 +60,12 @@ export function keepMask(keep: unknown): bigint {
  * up CAP_SETPCAP).
  */
 export function planDrop(state: RawCapState, opts: DropOptions = {}): DropPlan {
-  if (typeof opts !== 'object' || opts === null) throw invalid('opts', 'must be an object');
+  if (typeof opts !== 'object' || opts === null) throw invalid('$', 'must be an object');
   opts = ownData(opts);
   const keep = keepMask(opts.keep);
-  const ambient = flag(opts.ambient, 'opts.ambient', true);
-  const boundingRequested = flag(opts.bounding, 'opts.bounding', true);
-  const lock = flag(opts.lockSecurebits, 'opts.lockSecurebits', false);
+  const ambient = flag(opts.ambient, '$.ambient', true);
+  const boundingRequested = flag(opts.bounding, '$.bounding', true);
+  const lock = flag(opts.lockSecurebits, '$.lockSecurebits', false);
 
   const all = bit(state.lastCap + 1) - 1n;
   const permitted = state.permitted & keep;

@@ -159,7 +159,7 @@ describe.each(['current', 'nobody'] as const)('as %s', (user) => {
     `, { from: import.meta.url, user });
     expect(r.stderr).toBe('');
     const out = lastJson<{ error: unknown; afterError: Task[]; after: Task[] }>(r.stdout);
-    expect(out.error).toEqual({ code: 'ERR_EXILE_INVALID_POLICY', path: 'opts.keep[1]' });
+    expect(out.error).toEqual({ code: 'ERR_EXILE_INVALID_POLICY', path: '$.keep[1]' });
     expect(out.afterError.every((t) => t.nnp === '0')).toBe(true);
     expect(out.after.every((t) => t.nnp === '1')).toBe(true);
   });

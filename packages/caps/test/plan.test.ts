@@ -71,12 +71,12 @@ describe('planDrop', () => {
   });
 
   it.each([
-    [{ keep: ['chown', 'cap_root'] }, 'opts.keep[1]'],
-    [{ keep: 'chown' }, 'opts.keep'],
-    [{ keep: [7] }, 'opts.keep[0]'],
-    [{ bounding: 'yes' }, 'opts.bounding'],
-    [{ ambient: 1 }, 'opts.ambient'],
-    [{ lockSecurebits: null }, 'opts.lockSecurebits'],
+    [{ keep: ['chown', 'cap_root'] }, '$.keep[1]'],
+    [{ keep: 'chown' }, '$.keep'],
+    [{ keep: [7] }, '$.keep[0]'],
+    [{ bounding: 'yes' }, '$.bounding'],
+    [{ ambient: 1 }, '$.ambient'],
+    [{ lockSecurebits: null }, '$.lockSecurebits'],
   ])('rejects %j naming %s', (opts, path) => {
     expect(error(() => planDrop(root, opts as never))).toEqual({ code: 'ERR_EXILE_INVALID_POLICY', path });
   });

@@ -69,6 +69,53 @@ export class ExileError extends Error {
   }
 }
 
+/**
+ * JSON paths, one style in every package's `details.path`: `$` is the value a function checks (a
+ * policy, a Landlock spec, an options object, a list of ops), `.name` one of its properties, `[2]`
+ * an index, `["a b"]` a key that is not an identifier: `$.fs.read[0]`, `$.rules[2].args[0].width`,
+ * `$[1].op`. A function's other arguments are named by their parameter name instead of `$` (`arch`,
+ * `args[1]`, `opts.timeoutMs`).
+ */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** `base` with one more step: `jsonPath('$.fs', 'read')` is `$.fs.read`, `jsonPath('$.fs.read', 0)` `$.fs.read[0]`. */
+export function jsonPath(base: string, key: string | number): string {
+  if (typeof key === 'number') return `${base}[${key}]`;
+  return IDENTIFIER.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
+}
+
+export interface InvalidOptions {
+  /** Default `ERR_EXILE_INVALID_POLICY`. */
+  code?: ErrorCode;
+  /** What was being read, first in the message: `invalid policy`, `landlock spec`. */
+  context?: string;
+  cause?: unknown;
+}
+
+/**
+ * The error for a bad part of an input, in every package: the message is `[context: ]path: problem`
+ * and `details` has `path` (see `jsonPath`) and `problem` (the message without the path) beside `details`.
+ */
+export function invalid(path: string, problem: string, details: Record<string, unknown> = {}, options: InvalidOptions = {}): ExileError {
+  const message = `${options.context === undefined ? '' : `${options.context}: `}${path}: ${problem}`;
+  return new ExileError(options.code ?? ErrorCodes.INVALID_POLICY, message, { ...details, path, problem },
+    options.cause === undefined ? undefined : { cause: options.cause });
+}
+
+/**
+ * An `invalid()` error of a part seen from what holds it: `@exile/seccomp`'s `$.rules[2].syscall`
+ * is a policy's `$.syscalls[2].syscall` with `reroot(error, '$.rules', '$.syscalls', …)`. Any other
+ * error (no path, or one outside `from`) is returned as it is.
+ */
+export function reroot(error: unknown, from: string, to: string, options: { context?: string; details?: Record<string, unknown> } = {}): unknown {
+  if (!(error instanceof ExileError)) return error;
+  const { path, problem } = error.details;
+  if (typeof path !== 'string' || typeof problem !== 'string') return error;
+  if (path !== from && !path.startsWith(`${from}.`) && !path.startsWith(`${from}[`)) return error;
+  return invalid(`${to}${path.slice(from.length)}`, problem, { ...error.details, ...options.details },
+    { code: error.code, ...(options.context === undefined ? {} : { context: options.context }), cause: error });
+}
+
 /** Shape of the plain errors thrown by the native addons (see include/exile/napi.h). */
 interface NativeErrno {
   errno: number;

@@ -1,4 +1,4 @@
-export { ExileError, ErrorCodes, callNative, type ErrorCode } from './errors.js';
+export { ExileError, ErrorCodes, callNative, invalid, jsonPath, reroot, type ErrorCode, type InvalidOptions } from './errors.js';
 export { ownData } from './own-data.js';
 export { errnoName, errnoNumber } from './errno.js';
 export { loadAddon, executablePath, ensureExecutable } from './native.js';

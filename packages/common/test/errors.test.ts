@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExileError, ErrorCodes, callNative, errnoName, errnoNumber } from '../src/index.js';
+import { ExileError, ErrorCodes, callNative, errnoName, errnoNumber, invalid, jsonPath, reroot } from '../src/index.js';
 
 describe('ExileError', () => {
   it('carries a stable code and details', () => {
@@ -50,5 +50,40 @@ describe('errno names', () => {
     expect(errnoNumber('EBOGUS')).toBeUndefined();
     expect(errnoNumber(4096)).toBeUndefined();
     expect(errnoNumber(38)).toBe(38);
+  });
+});
+
+describe('invalid(), jsonPath(), reroot(): one JSON-path error style', () => {
+  it('builds paths from $ with .name, [index] and ["odd key"]', () => {
+    expect(jsonPath(jsonPath(jsonPath('$', 'fs'), 'read'), 0)).toBe('$.fs.read[0]');
+    expect(jsonPath('$', 1)).toBe('$[1]');
+    expect(jsonPath('$.env', 'A B')).toBe('$.env["A B"]');
+  });
+
+  it('names the path and the problem in the message and in details', () => {
+    const e = invalid('$.fs.read[0]', 'must not contain a NUL byte', { value: 'x' }, { context: 'invalid policy' });
+    expect(e).toBeInstanceOf(ExileError);
+    expect([e.code, e.message, e.details]).toEqual([ErrorCodes.INVALID_POLICY, 'invalid policy: $.fs.read[0]: must not contain a NUL byte',
+      { value: 'x', path: '$.fs.read[0]', problem: 'must not contain a NUL byte' }]);
+    expect(invalid('$', 'must be an object').message).toBe('$: must be an object');
+    expect(invalid('$.rules[0].syscall', 'unknown', {}, { code: ErrorCodes.UNKNOWN_SYSCALL }).code).toBe(ErrorCodes.UNKNOWN_SYSCALL);
+  });
+
+  it('reroots the error of a part under what holds it, keeping code, details and cause', () => {
+    const inner = invalid('$.rules[2].syscall', 'lists no syscall', { name: 'x' }, { code: ErrorCodes.UNKNOWN_SYSCALL });
+    const outer = reroot(inner, '$.rules', '$.syscalls', { context: 'invalid policy' }) as ExileError;
+    expect([outer.code, outer.message, outer.details, outer.cause]).toEqual([ErrorCodes.UNKNOWN_SYSCALL,
+      'invalid policy: $.syscalls[2].syscall: lists no syscall', { name: 'x', path: '$.syscalls[2].syscall', problem: 'lists no syscall' }, inner]);
+    expect((reroot(invalid('$', 'a profile is an object'), '$', '$.seccompProfile') as ExileError).details.path).toBe('$.seccompProfile');
+    expect((reroot(invalid('$.syscalls[3]', 'x'), '$', '$.seccompProfile') as ExileError).details.path).toBe('$.seccompProfile.syscalls[3]');
+  });
+
+  it('leaves other errors alone: no path, a path outside from, not an ExileError', () => {
+    const plain = new TypeError('x');
+    expect(reroot(plain, '$', '$.a')).toBe(plain);
+    const noProblem = new ExileError(ErrorCodes.INVALID_POLICY, 'bad', { path: '$.rules' });
+    expect(reroot(noProblem, '$.rules', '$.syscalls')).toBe(noProblem);
+    const elsewhere = invalid('$.rulesets[0]', 'x');
+    expect(reroot(elsewhere, '$.rules', '$.syscalls')).toBe(elsewhere);
   });
 });

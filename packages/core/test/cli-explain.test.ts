@@ -69,7 +69,7 @@ describe('exile explain', () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ net: { connect: ['https'] } }));
     const bad = run('explain', '--policy', join(dir, 'bad.json'));
     expect(bad.status).toBe(125);
-    expect(bad.stderr).toBe('exile: invalid policy: $.net.connect[0] must be integer, got string [ERR_EXILE_INVALID_POLICY]\n');
+    expect(bad.stderr).toBe('exile: invalid policy: $.net.connect[0]: must be integer, got string [ERR_EXILE_INVALID_POLICY]\n');
     const vow = run('explain', '--vows', 'stdio teleport');
     expect(vow.status).toBe(125);
     expect(vow.stderr).toContain('unknown vow "teleport" [ERR_EXILE_UNKNOWN_VOW]');

@@ -125,7 +125,7 @@ describe.each<User>(['current', 'nobody'])('exile run flags as %s', (user) => {
     const system = ['--rox', '/usr', '--rox', '/lib', '--rox', '/bin', ...(existsSync('/lib64') ? ['--rox', '/lib64'] : [])];
     const refused = sh(user, [...system, '--tmpfs', d], 'true');
     expect(refused.status).toBe(125);
-    expect(refused.stderr).toContain(`$.mounts[0].target ${d} is under no fs path`);
+    expect(refused.stderr).toContain(`$.mounts[0].target: ${d} is under no fs path`);
     for (const env of [process.env, { ...process.env, EXILE_LANDLOCK_ABI_MAX: '0' }]) {
       expect(out(user, [...system, '--rw', d, '--tmpfs', d], `echo x > ${d}/f && ls ${d}`, env)).toBe('f\n');
       expect(existsSync(join(d, 'f'))).toBe(false);

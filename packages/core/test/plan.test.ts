@@ -345,7 +345,7 @@ describe('plan: defaults for started programs', () => {
     const e = thrown(() => planFor({ fs: { exec: ['/usr'], write: ['/tmp', '/usr/local/out'] } }, 'child'));
     expect(e).toBeInstanceOf(ExileError);
     expect((e as ExileError).code).toBe(ErrorCodes.INVALID_POLICY);
-    expect(e.message).toContain('$.fs.write[1] and $.fs.exec[0]: /usr/local/out is writable inside the executable tree /usr');
+    expect(e.message).toContain('$.fs.write[1]: overlaps $.fs.exec[0]: /usr/local/out is writable inside the executable tree /usr');
     expect(e.message).toContain('"allowWriteExec": true');
     expect((e as ExileError).details).toMatchObject({ path: '$.fs.write[1]', write: '/usr/local/out', exec: '/usr' });
     expect(thrown(() => planFor({ fs: { exec: ['/home/me/bin'], write: ['/home'] } }, 'process')).message)

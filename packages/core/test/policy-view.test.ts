@@ -1,4 +1,6 @@
-import { basename, dirname } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { debianFile, thrown } from '@exile/test-utils';
 import { ErrorCodes, loadPolicy, type Policy } from '../src/index.js';
@@ -53,7 +55,7 @@ describe('policy view', () => {
     [{ fs: false, mounts: [{ type: 'tmpfs', target: '/tmp' }] }, '$.mounts[0].target', '/tmp is under no fs path: add it to fs.read or fs.write (--ro/--rw) to reach it'],
   ])('%j is refused at %s', (policy, path, message) => {
     const e = thrown(() => validatePolicy(policy));
-    expect([e.code, e.details.path, e.message]).toEqual([ErrorCodes.INVALID_POLICY, path, `invalid policy: ${path} ${message}`]);
+    expect([e.code, e.details.path, e.message]).toEqual([ErrorCodes.INVALID_POLICY, path, `invalid policy: ${path}: ${message}`]);
   });
 
   it('a bind source resolves against the base; loadPolicy keeps the view', () => {
@@ -81,7 +83,12 @@ describe('policy seccompProfile', () => {
 
   it('a bad profile names its part under $.seccompProfile', () => {
     const e = thrown(() => validatePolicy({ seccompProfile: { defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['read'], action: 'SCMP_ACT_FLY' }] } }));
-    expect(e.details.path).toMatch(/^\$\.seccompProfile\.syscalls\[0\]\.action/);
+    expect([e.details.path, e.message]).toEqual(['$.seccompProfile.syscalls[0].action', 'invalid policy: $.seccompProfile.syscalls[0].action: unknown action "SCMP_ACT_FLY"']);
+    const dir = mkdtempSync(join(tmpdir(), 'exile-profile-'));
+    writeFileSync(join(dir, 'p.json'), JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', flags: ['SECCOMP_FILTER_FLAG_LOG'] }));
+    const inFile = thrown(() => validatePolicy({ seccompProfile: 'p.json' }, dir));
+    expect([inFile.details.path, inFile.details.file, inFile.message]).toEqual(['$.seccompProfile.flags[0]', join(dir, 'p.json'),
+      `invalid policy (${join(dir, 'p.json')}): $.seccompProfile.flags[0]: SECCOMP_FILTER_FLAG_LOG is not supported (use install()'s options)`]);
     expect(thrown(() => validatePolicy({ seccompProfile: '/does/not/exist.json' })).message).toContain('$.seccompProfile: cannot read /does/not/exist.json');
   });
 });

@@ -57,7 +57,7 @@ describe.each<User>(['current', 'nobody'])('profiles, as %s', (user) => {
     expect(result(report)).toEqual([0, `${user === 'nobody' ? 'nobody' : 'root'}\n`]);
     expect(report.stderr).toMatch(/exile: enforced: file system: profile sh \[landlock[^\]]*\] read and execute \S+, .*\/bin, \/usr\/bin, .*\/usr\/lib\/[^,;]*-linux-gnu; read \/etc\/ld\.so\.cache, /);
     const bad = exile(user, 'run', '--policy', join(dir, 'bad.json'), '--', '/bin/true');
-    expect([bad.status, bad.stderr]).toEqual([125, expect.stringContaining('invalid policy: $.profiles grant files, but "fs" is false')]);
+    expect([bad.status, bad.stderr]).toEqual([125, expect.stringContaining('invalid policy: $.profiles: grant files, but "fs" is false')]);
     const unknown = exile(user, 'run', '--profile', 'ruby', '--', '/bin/true');
     expect([unknown.status, unknown.stderr]).toEqual([2, expect.stringContaining('--profile: unknown profile "ruby" (use system, sh, node, python, go')]);
   });

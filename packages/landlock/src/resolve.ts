@@ -1,6 +1,6 @@
 import { lstatSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ErrorCodes, ExileError } from '@exile/common';
+import { ErrorCodes, invalid, type ExileError } from '@exile/common';
 import type { PathKind } from './rules.js';
 import type { PathGrant } from './spec.js';
 
@@ -23,10 +23,8 @@ export interface ResolvedPath {
 
 /** ERR_EXILE_INVALID_POLICY for a spec path that does not exist. */
 export function missingPath(grant: PathGrant, errno: string, cause: unknown): ExileError {
-  const where = grant.where[0] ?? 'fs';
-  return new ExileError(ErrorCodes.INVALID_POLICY,
-    `landlock spec: ${where}: ${grant.path} does not exist (${errno}); create it first or set missingPaths: 'ignore'`,
-    { path: where, file: grant.path, errnoName: errno }, { cause });
+  return invalid(grant.where[0] ?? '$.fs', `${grant.path} does not exist (${errno}); create it first or set missingPaths: 'ignore'`,
+    { file: grant.path, errnoName: errno }, { context: 'landlock spec', cause });
 }
 
 function beneath(path: string, prefixes: readonly string[]): boolean {
@@ -48,8 +46,8 @@ export function resolvePath(grant: PathGrant, missing: 'error' | 'ignore', asIs:
   } catch (error) {
     const errno = (error as NodeJS.ErrnoException).code ?? String(error);
     if (!MISSING.includes(errno)) {
-      throw new ExileError(ErrorCodes.SYSCALL, `landlock spec: ${grant.where[0] ?? 'fs'}: cannot resolve ${grant.path} (${errno})`,
-        { path: grant.where[0] ?? 'fs', file: grant.path, errnoName: errno }, { cause: error });
+      throw invalid(grant.where[0] ?? '$.fs', `cannot resolve ${grant.path} (${errno})`, { file: grant.path, errnoName: errno },
+        { code: ErrorCodes.SYSCALL, context: 'landlock spec', cause: error });
     }
     if (missing === 'error') throw missingPath(grant, errno, error);
     return { grant, path: grant.path, kind: { missing: errno } };

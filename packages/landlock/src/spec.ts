@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ErrorCodes, ExileError, ownData } from '@exile/common';
+import { invalid as invalidPart, jsonPath, ownData, type ExileError } from '@exile/common';
 import { EXEC, FS_ACCESS_NAMES, FS_RIGHTS, MAKE_DEVICES, NET_ACCESS_NAMES, READ, SCOPE_NAMES, WRITE, maskOf, type FsAccess, type NetAccess, type Scope } from './rights.js';
 import type { LogFlag } from './uapi.js';
 
@@ -40,7 +40,7 @@ export interface LandlockSpec {
 export interface PathGrant {
   path: string;
   access: number;
-  /** JSON paths of the spec entries that named it, e.g. `fs.read[0]`. */
+  /** JSON paths of the spec entries that named it, e.g. `$.fs.read[0]`. */
   where: string[];
   /** Named in `quiet.paths`. */
   quiet?: true;
@@ -80,23 +80,16 @@ const NET_KEYS: Readonly<Record<string, NetAccess>> = {
   bindTcp: 'bind-tcp', connectTcp: 'connect-tcp', bindUdp: 'bind-udp', connectUdp: 'connect-send-udp',
 };
 
-function invalid(path: string, message: string): ExileError {
-  return new ExileError(ErrorCodes.INVALID_POLICY, `landlock spec: ${path === '' ? 'the spec' : path} ${message}`, { path });
-}
+const invalid = (path: string, problem: string): ExileError => invalidPart(path, problem, {}, { context: 'landlock spec' });
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function join(base: string, key: string | number): string {
-  if (typeof key === 'number') return `${base}[${key}]`;
-  return base === '' ? key : `${base}.${key}`;
-}
-
 function object(value: unknown, path: string, keys: readonly string[]): Record<string, unknown> {
   if (!isRecord(value)) throw invalid(path, 'must be an object');
   for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) throw invalid(join(path, key), `is not a known key (expected one of ${keys.join(', ')})`);
+    if (!keys.includes(key)) throw invalid(jsonPath(path, key), `is not a known key (expected one of ${keys.join(', ')})`);
   }
   return value;
 }
@@ -119,7 +112,7 @@ function oneOf<T extends string>(value: unknown, path: string, allowed: readonly
 }
 
 function normalizeFs(value: unknown): PathGrant[] {
-  const fs = object(value, 'fs', ['read', 'write', 'exec', 'makeDevices', 'rules']);
+  const fs = object(value, '$.fs', ['read', 'write', 'exec', 'makeDevices', 'rules']);
   const grants = new Map<string, PathGrant>();
   const grant = (raw: unknown, where: string, access: readonly FsAccess[]): void => {
     const path = filePath(raw, where);
@@ -131,35 +124,35 @@ function normalizeFs(value: unknown): PathGrant[] {
   const groups: [string, readonly FsAccess[]][] = [['read', READ], ['write', WRITE], ['exec', EXEC], ['makeDevices', MAKE_DEVICES]];
   for (const [key, access] of groups) {
     if (fs[key] === undefined) continue;
-    array(fs[key], join('fs', key)).forEach((raw, i) => grant(raw, join(join('fs', key), i), access));
+    array(fs[key], jsonPath('$.fs', key)).forEach((raw, i) => grant(raw, jsonPath(jsonPath('$.fs', key), i), access));
   }
   if (fs.rules !== undefined) {
-    array(fs.rules, 'fs.rules').forEach((raw, i) => {
-      const where = join('fs.rules', i);
+    array(fs.rules, '$.fs.rules').forEach((raw, i) => {
+      const where = jsonPath('$.fs.rules', i);
       const rule = object(raw, where, ['path', 'access']);
-      const access = array(rule.access, join(where, 'access')).map((name, j) => {
+      const access = array(rule.access, jsonPath(where, 'access')).map((name, j) => {
         if (typeof name !== 'string' || !(FS_ACCESS_NAMES as string[]).includes(name)) {
-          throw invalid(join(join(where, 'access'), j), `must be one of ${FS_ACCESS_NAMES.join(', ')}`);
+          throw invalid(jsonPath(jsonPath(where, 'access'), j), `must be one of ${FS_ACCESS_NAMES.join(', ')}`);
         }
         return name as FsAccess;
       });
-      if (access.length === 0) throw invalid(join(where, 'access'), 'must name at least one right');
-      grant(rule.path, join(where, 'path'), access);
+      if (access.length === 0) throw invalid(jsonPath(where, 'access'), 'must name at least one right');
+      grant(rule.path, jsonPath(where, 'path'), access);
     });
   }
   return [...grants.values()];
 }
 
 function normalizeNet(value: unknown): { ports: PortGrant[]; named: NetAccess[] } {
-  const net = object(value, 'net', Object.keys(NET_KEYS));
+  const net = object(value, '$.net', Object.keys(NET_KEYS));
   const ports = new Map<number, PortGrant>();
   const named: NetAccess[] = [];
   for (const [key, access] of Object.entries(NET_KEYS)) {
     if (net[key] === undefined) continue;
     named.push(access);
-    array(net[key], join('net', key)).forEach((port, i) => {
+    array(net[key], jsonPath('$.net', key)).forEach((port, i) => {
       if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-        throw invalid(join(join('net', key), i), 'must be a port number 0-65535');
+        throw invalid(jsonPath(jsonPath('$.net', key), i), 'must be a port number 0-65535');
       }
       const entry = ports.get(port) ?? { port, access: [] };
       if (!entry.access.includes(access)) entry.access.push(access);
@@ -173,7 +166,7 @@ function normalizeNet(value: unknown): { ports: PortGrant[]; named: NetAccess[] 
 function names<T extends string>(value: unknown, path: string, known: readonly T[]): T[] {
   const given = array(value, path).map((name, i) => {
     if (typeof name !== 'string' || !(known as readonly string[]).includes(name)) {
-      throw invalid(join(path, i), `must be one of ${known.join(', ')}`);
+      throw invalid(jsonPath(path, i), `must be one of ${known.join(', ')}`);
     }
     return name as T;
   });
@@ -181,7 +174,7 @@ function names<T extends string>(value: unknown, path: string, known: readonly T
 }
 
 function normalizeScope(value: unknown): Scope[] {
-  return value === undefined ? [] : names(value, 'scope', SCOPE_NAMES);
+  return value === undefined ? [] : names(value, '$.scope', SCOPE_NAMES);
 }
 
 /** The kernel's defaults, and the flag that changes each. */
@@ -193,11 +186,11 @@ const LOG_KEYS: Readonly<Record<string, { kernel: boolean; flag: LogFlag }>> = {
 
 function normalizeLog(value: unknown): LogFlag[] {
   if (value === undefined) return [];
-  const log = object(value, 'log', Object.keys(LOG_KEYS));
+  const log = object(value, '$.log', Object.keys(LOG_KEYS));
   const flags: LogFlag[] = [];
   for (const [key, { kernel, flag }] of Object.entries(LOG_KEYS)) {
     if (log[key] === undefined) continue;
-    if (typeof log[key] !== 'boolean') throw invalid(join('log', key), 'must be true or false');
+    if (typeof log[key] !== 'boolean') throw invalid(jsonPath('$.log', key), 'must be true or false');
     if (log[key] !== kernel) flags.push(flag);
   }
   return flags;
@@ -205,15 +198,15 @@ function normalizeLog(value: unknown): LogFlag[] {
 
 /** Validates `quiet` and marks its paths and ports on the grants (a quiet-only one grants nothing). */
 function normalizeQuiet(value: unknown, spec: Pick<NormalizedSpec, 'fs' | 'net' | 'scope'>): QuietSpec {
-  const quiet = object(value, 'quiet', ['paths', 'ports', 'fs', 'net', 'scope']);
-  const paths = quiet.paths === undefined ? [] : array(quiet.paths, 'quiet.paths');
-  const ports = quiet.ports === undefined ? [] : array(quiet.ports, 'quiet.ports');
-  if (paths.length > 0 && spec.fs === undefined) throw invalid('quiet.paths', 'needs fs: only a handled right is denied, and only a denial is logged');
-  if (ports.length > 0 && spec.net === undefined) throw invalid('quiet.ports', 'needs net: only a handled right is denied, and only a denial is logged');
-  if (quiet.fs !== undefined && paths.length === 0) throw invalid('quiet.fs', 'needs quiet.paths: the rights are quiet only on quiet paths');
-  if (quiet.net !== undefined && ports.length === 0) throw invalid('quiet.net', 'needs quiet.ports: the rights are quiet only on quiet ports');
+  const quiet = object(value, '$.quiet', ['paths', 'ports', 'fs', 'net', 'scope']);
+  const paths = quiet.paths === undefined ? [] : array(quiet.paths, '$.quiet.paths');
+  const ports = quiet.ports === undefined ? [] : array(quiet.ports, '$.quiet.ports');
+  if (paths.length > 0 && spec.fs === undefined) throw invalid('$.quiet.paths', 'needs fs: only a handled right is denied, and only a denial is logged');
+  if (ports.length > 0 && spec.net === undefined) throw invalid('$.quiet.ports', 'needs net: only a handled right is denied, and only a denial is logged');
+  if (quiet.fs !== undefined && paths.length === 0) throw invalid('$.quiet.fs', 'needs quiet.paths: the rights are quiet only on quiet paths');
+  if (quiet.net !== undefined && ports.length === 0) throw invalid('$.quiet.net', 'needs quiet.ports: the rights are quiet only on quiet ports');
   paths.forEach((raw, i) => {
-    const where = join('quiet.paths', i);
+    const where = jsonPath('$.quiet.paths', i);
     const path = filePath(raw, where);
     let grant = spec.fs?.find((g) => g.path === path);
     if (grant === undefined) {
@@ -224,7 +217,7 @@ function normalizeQuiet(value: unknown, spec: Pick<NormalizedSpec, 'fs' | 'net' 
     grant.where.push(where);
   });
   ports.forEach((port, i) => {
-    const where = join('quiet.ports', i);
+    const where = jsonPath('$.quiet.ports', i);
     if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw invalid(where, 'must be a port number 0-65535');
     let grant = spec.net?.ports.find((g) => g.port === port);
     if (grant === undefined) {
@@ -233,13 +226,13 @@ function normalizeQuiet(value: unknown, spec: Pick<NormalizedSpec, 'fs' | 'net' 
     }
     grant.quiet = true;
   });
-  const scope = quiet.scope === undefined ? [] : names(quiet.scope, 'quiet.scope', SCOPE_NAMES);
+  const scope = quiet.scope === undefined ? [] : names(quiet.scope, '$.quiet.scope', SCOPE_NAMES);
   scope.forEach((name) => {
-    if (!spec.scope.includes(name)) throw invalid('quiet.scope', `names ${name}, which is not in scope: only a scope's own denials can be quiet`);
+    if (!spec.scope.includes(name)) throw invalid('$.quiet.scope', `names ${name}, which is not in scope: only a scope's own denials can be quiet`);
   });
   return {
-    ...(quiet.fs === undefined ? {} : { fs: names(quiet.fs, 'quiet.fs', FS_ACCESS_NAMES) }),
-    ...(quiet.net === undefined ? {} : { net: names(quiet.net, 'quiet.net', NET_ACCESS_NAMES) }),
+    ...(quiet.fs === undefined ? {} : { fs: names(quiet.fs, '$.quiet.fs', FS_ACCESS_NAMES) }),
+    ...(quiet.net === undefined ? {} : { net: names(quiet.net, '$.quiet.net', NET_ACCESS_NAMES) }),
     scope,
   };
 }
@@ -250,7 +243,7 @@ function normalizeQuiet(value: unknown, spec: Pick<NormalizedSpec, 'fs' | 'net' 
  */
 export function normalizeSpec(spec: unknown): NormalizedSpec {
   // Own data only: a polluted Object.prototype must not add rules.
-  const root = object(ownData(spec), '', ['fs', 'net', 'scope', 'log', 'quiet', 'compat', 'missingPaths']);
+  const root = object(ownData(spec), '$', ['fs', 'net', 'scope', 'log', 'quiet', 'compat', 'missingPaths']);
   const fs = root.fs === undefined ? undefined : normalizeFs(root.fs);
   const net = root.net === undefined ? undefined : normalizeNet(root.net);
   const scope = normalizeScope(root.scope);
@@ -258,11 +251,11 @@ export function normalizeSpec(spec: unknown): NormalizedSpec {
     fs, net, scope,
     log: normalizeLog(root.log),
     quiet: root.quiet === undefined ? undefined : normalizeQuiet(root.quiet, { fs, net, scope }),
-    compat: oneOf(root.compat, 'compat', ['hard', 'best-effort'], 'hard'),
-    missingPaths: oneOf(root.missingPaths, 'missingPaths', ['error', 'ignore'], 'error'),
+    compat: oneOf(root.compat, '$.compat', ['hard', 'best-effort'], 'hard'),
+    missingPaths: oneOf(root.missingPaths, '$.missingPaths', ['error', 'ignore'], 'error'),
   };
   if (normalized.fs === undefined && normalized.net === undefined && normalized.scope.length === 0) {
-    throw invalid('', 'restricts nothing: give fs, net or scope');
+    throw invalid('$', 'restricts nothing: give fs, net or scope');
   }
   return normalized;
 }

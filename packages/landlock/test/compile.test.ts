@@ -65,7 +65,7 @@ describe('compile', () => {
     mkdirSync(target);
     symlinkSync(target, join(dir, 'link'));
     const out = compile({ fs: { read: [join(dir, 'link')] } }, kernel(7));
-    expect(out.paths).toEqual([{ given: join(dir, 'link'), path: target, where: ['fs.read[0]'] }]);
+    expect(out.paths).toEqual([{ given: join(dir, 'link'), path: target, where: ['$.fs.read[0]'] }]);
     const st = statSync(target, { bigint: true });
     expect(decodeRuleset(out.ruleset).rules[0]).toMatchObject({ path: target, dev: st.dev, ino: st.ino, identity: true });
   });
@@ -87,10 +87,10 @@ describe('compile', () => {
 
   it('a missing path throws naming the spec entry, or is skipped and reported with missingPaths: ignore', () => {
     const gone = join(dir, 'gone');
-    expect(() => compile({ fs: { read: [gone] } }, kernel(7))).toThrow(expect.objectContaining({ code: 'ERR_EXILE_INVALID_POLICY', details: expect.objectContaining({ path: 'fs.read[0]' }) }));
+    expect(() => compile({ fs: { read: [gone] } }, kernel(7))).toThrow(expect.objectContaining({ code: 'ERR_EXILE_INVALID_POLICY', details: expect.objectContaining({ path: '$.fs.read[0]' }) }));
     const out = compile({ fs: { read: ['/etc', gone] }, missingPaths: 'ignore' }, kernel(7));
     expect(out.paths.map((p) => p.path)).toEqual(['/etc']);
-    expect(out.notEnforced.map((n) => n.what)).toContain(`rule fs.read[1] (${gone})`);
+    expect(out.notEnforced.map((n) => n.what)).toContain(`rule $.fs.read[1] (${gone})`);
   });
 
   it('takes the child-only paths as written, without the identity check', () => {

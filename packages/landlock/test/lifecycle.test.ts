@@ -8,7 +8,7 @@ fs.writeFileSync(dir + '/f', 'x', { mode: 0o666 });
 const outcome = errorOf(() => restrict({ fs: { read: [dir, dir + '/nope'] } }));
 print({ outcome, write: attempt(() => fs.writeFileSync(dir + '/f', 'y')) });
 `, { user });
-    expect(r.outcome).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'fs.read[1]', file: expect.stringMatching(/\/nope$/), errnoName: 'ENOENT' } });
+    expect(r.outcome).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: '$.fs.read[1]', file: expect.stringMatching(/\/nope$/), errnoName: 'ENOENT' } });
     expect((r.outcome as { message: string }).message).toMatch(/fs\.read\[1\]: .*\/nope does not exist/);
     expect(r.write).toBe('ok');
   });
@@ -145,7 +145,7 @@ print({ create: attempt(() => fs.writeFileSync(dir + '/test', 'x')), read: attem
 
   it('failflags: a rule on a path that does not exist fails the whole call', () => {
     const r = child(`print(errorOf(() => restrict({ fs: { read: ['/nosuchpathexists'] } })));`, { user });
-    expect(r).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'fs.read[0]', file: '/nosuchpathexists' } });
+    expect(r).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: '$.fs.read[0]', file: '/nosuchpathexists' } });
   });
 });
 

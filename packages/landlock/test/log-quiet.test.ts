@@ -49,16 +49,16 @@ describe('log: the audit-log flags (ABI 7)', () => {
   });
 
   it('bad values name their JSON path', () => {
-    expect(invalidAt({ fs: {}, log: { newExec: 'yes' } })).toBe('log.newExec');
-    expect(invalidAt({ fs: {}, log: { everything: true } })).toBe('log.everything');
+    expect(invalidAt({ fs: {}, log: { newExec: 'yes' } })).toBe('$.log.newExec');
+    expect(invalidAt({ fs: {}, log: { everything: true } })).toBe('$.log.everything');
   });
 });
 
 describe('quiet: denials left out of the audit log (ABI 10)', () => {
   it('marks quiet paths and ports on the grants; a quiet-only one grants nothing', () => {
     const spec = normalizeSpec({ fs: { read: ['/etc'] }, net: { connectTcp: [443] }, quiet: { paths: ['/etc', '/home'], ports: [53] } });
-    expect(spec.fs).toEqual([{ path: '/etc', access: maskOf(FS_RIGHTS, ['read-file', 'read-dir']), where: ['fs.read[0]', 'quiet.paths[0]'], quiet: true },
-      { path: '/home', access: 0, where: ['quiet.paths[1]'], quiet: true }]);
+    expect(spec.fs).toEqual([{ path: '/etc', access: maskOf(FS_RIGHTS, ['read-file', 'read-dir']), where: ['$.fs.read[0]', '$.quiet.paths[0]'], quiet: true },
+      { path: '/home', access: 0, where: ['$.quiet.paths[1]'], quiet: true }]);
     expect(spec.net!.ports).toEqual([{ port: 443, access: ['connect-tcp'] }, { port: 53, access: [], quiet: true }]);
   });
 
@@ -91,12 +91,12 @@ describe('quiet: denials left out of the audit log (ABI 10)', () => {
   });
 
   it('refuses what the kernel would (EINVAL) or what could never be quiet, naming the JSON path', () => {
-    expect(invalidAt({ net: {}, quiet: { paths: ['/a'] } })).toBe('quiet.paths');
-    expect(invalidAt({ fs: {}, quiet: { ports: [1] } })).toBe('quiet.ports');
-    expect(invalidAt({ fs: {}, quiet: { fs: ['read-file'] } })).toBe('quiet.fs');
-    expect(invalidAt({ fs: {}, quiet: { paths: ['/a'], fs: ['read'] } })).toBe('quiet.fs[0]');
-    expect(invalidAt({ fs: {}, scope: ['signal'], quiet: { scope: ['abstract-unix-socket'] } })).toBe('quiet.scope');
-    expect(invalidAt({ net: {}, quiet: { ports: [70000] } })).toBe('quiet.ports[0]');
+    expect(invalidAt({ net: {}, quiet: { paths: ['/a'] } })).toBe('$.quiet.paths');
+    expect(invalidAt({ fs: {}, quiet: { ports: [1] } })).toBe('$.quiet.ports');
+    expect(invalidAt({ fs: {}, quiet: { fs: ['read-file'] } })).toBe('$.quiet.fs');
+    expect(invalidAt({ fs: {}, quiet: { paths: ['/a'], fs: ['read'] } })).toBe('$.quiet.fs[0]');
+    expect(invalidAt({ fs: {}, scope: ['signal'], quiet: { scope: ['abstract-unix-socket'] } })).toBe('$.quiet.scope');
+    expect(invalidAt({ net: {}, quiet: { ports: [70000] } })).toBe('$.quiet.ports[0]');
   });
 
   it('planSpec reports quiet and log like the rights, without refusing', () => {

@@ -38,14 +38,14 @@ describe('planRules', () => {
   it('skips and reports a rule with only directory rights on a file', () => {
     const { paths, notEnforced } = rulesFor({ fs: { rules: [{ path: '/f', access: ['make-reg', 'read-dir'] }] } }, 7, { '/f': 'file' });
     expect(paths).toEqual([]);
-    expect(notEnforced[0]).toEqual({ what: 'rule fs.rules[0].path (/f)', reason: expect.stringContaining('not a directory') });
+    expect(notEnforced[0]).toEqual({ what: 'rule $.fs.rules[0].path (/f)', reason: expect.stringContaining('not a directory') });
   });
 
   it('skips and reports missing paths', () => {
     const { paths, notEnforced } = rulesFor({ fs: { read: ['/gone', '/here'] }, missingPaths: 'ignore' }, 7,
       { '/gone': { missing: 'ENOENT' }, '/here': 'dir' });
     expect(paths.map((rule) => rule.path)).toEqual(['/here']);
-    expect(notEnforced).toEqual([{ what: 'rule fs.read[0] (/gone)', reason: expect.stringContaining('does not exist (ENOENT)') }]);
+    expect(notEnforced).toEqual([{ what: 'rule $.fs.read[0] (/gone)', reason: expect.stringContaining('does not exist (ENOENT)') }]);
   });
 
   it('silently drops grants of rights the kernel does not handle (they are allowed anyway)', () => {

@@ -8,7 +8,7 @@ const kernel = (abi: number) => ({ abi, errata: 7, status: 'available' as const 
 describe('statusOf', () => {
   it('full: everything required is enforced; notes and newer rights do not downgrade it', () => {
     const plan = planRuleset(normalizeSpec({ fs: { read: ['/'] } }), kernel(7));
-    const note = { what: 'rule fs.read[1] (/gone)', reason: 'skipped' };
+    const note = { what: 'rule $.fs.read[1] (/gone)', reason: 'skipped' };
     expect(statusOf(plan, 12, [note])).toEqual({
       abi: 7, enforced: 'full', mechanism: 'broadcast', threads: 12,
       handled: { fs: plan.handled.fs, net: [], scope: [] }, log: [], quiet: { fs: [], net: [], scope: [] },

@@ -1,11 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ownData } from '@exile/common';
+import { invalid, jsonPath, ownData } from '@exile/common';
 import { mountOps, procOps } from './mounts.js';
 import type { LaunchOptions } from './options.js';
 import { CloneFlags, type MountOp, type NamespaceName, type LaunchPlan } from './plan.js';
 import { preExecSteps } from './pre-exec.js';
-import { absolutePath, cString, integer, invalid, isRecord, knownKeys, optionalBoolean } from './validate.js';
+import { absolutePath, cString, integer, isRecord, knownKeys, optionalBoolean } from './validate.js';
 
 const NAMESPACES = Object.keys(CloneFlags) as NamespaceName[];
 const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -20,19 +20,19 @@ const OPTION_KEYS = [
 /** The namespaces asked for; `fs` implies mount, `hostname` uts, and any of them user (unless `user: false`). */
 function namespaces(options: LaunchOptions): Set<NamespaceName> {
   const given = options.namespaces ?? {};
-  if (given !== 'all' && !isRecord(given)) return invalid('namespaces', "must be 'all' or an object");
+  if (given !== 'all' && !isRecord(given)) throw invalid('$.namespaces', "must be 'all' or an object");
   const wanted = new Set<NamespaceName>(given === 'all' ? NAMESPACES : []);
   if (given !== 'all') {
-    knownKeys(given, NAMESPACES, 'namespaces');
-    for (const name of NAMESPACES) if (optionalBoolean(given[name], `namespaces.${name}`) === true) wanted.add(name);
+    knownKeys(given, NAMESPACES, '$.namespaces');
+    for (const name of NAMESPACES) if (optionalBoolean(given[name], `$.namespaces.${name}`) === true) wanted.add(name);
   }
   const implied = (name: NamespaceName, why: boolean, path: string): void => {
     if (!why) return;
-    if (given !== 'all' && given[name] === false) invalid(path, `needs the ${name} namespace, which namespaces.${name} turns off`);
+    if (given !== 'all' && given[name] === false) throw invalid(path, `needs the ${name} namespace, which namespaces.${name} turns off`);
     wanted.add(name);
   };
-  implied('mount', options.fs !== undefined, 'fs');
-  implied('uts', options.hostname !== undefined, 'hostname');
+  implied('mount', options.fs !== undefined, '$.fs');
+  implied('uts', options.hostname !== undefined, '$.hostname');
   // Without a user namespace only root can create the others; `user: false` keeps that choice.
   if (wanted.size > 0 && (given === 'all' || given.user !== false)) wanted.add('user');
   return wanted;
@@ -40,12 +40,12 @@ function namespaces(options: LaunchOptions): Set<NamespaceName> {
 
 function environment(options: LaunchOptions): string[] {
   const env = options.env ?? (options.clearEnv === true ? {} : process.env);
-  if (!isRecord(env)) return invalid('env', 'must be an object');
+  if (!isRecord(env)) throw invalid('$.env', 'must be an object');
   const out: string[] = [];
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) continue;
-    if (key === '' || key.includes('=') || key.includes('\0')) invalid(`env.${key}`, 'is not a valid variable name');
-    out.push(`${key}=${cString(String(value), `env.${key}`, { empty: true })}`);
+    if (key === '' || key.includes('=') || key.includes('\0')) throw invalid(jsonPath('$.env', key), 'is not a valid variable name');
+    out.push(`${key}=${cString(String(value), jsonPath('$.env', key), { empty: true })}`);
   }
   return out;
 }
@@ -59,9 +59,9 @@ export function execCandidates(command: string, env: string[]): string[] {
 
 function stdioCount(stdio: LaunchOptions['stdio']): number {
   if (stdio === undefined || typeof stdio === 'string') return 3;
-  if (!Array.isArray(stdio)) return invalid('stdio', 'must be a string or an array');
+  if (!Array.isArray(stdio)) throw invalid('$.stdio', 'must be a string or an array');
   stdio.forEach((s, i) => {
-    if (s === 'ipc') invalid(`stdio[${i}]`, "'ipc' is not supported through the launcher");
+    if (s === 'ipc') throw invalid(`$.stdio[${i}]`, "'ipc' is not supported through the launcher");
   });
   return Math.max(3, stdio.length);
 }
@@ -84,21 +84,21 @@ export const LISTENER_HANDOVER_FLAGS = 0x4040;
 function workingDirectory(options: LaunchOptions, emptyRoot: boolean): string {
   const cwd = options.cwd instanceof URL ? fileURLToPath(options.cwd) : options.cwd;
   if (cwd === undefined) return emptyRoot ? '/' : process.cwd();
-  cString(cwd, 'cwd');
-  if (emptyRoot) return absolutePath(cwd, 'cwd');
+  cString(cwd, '$.cwd');
+  if (emptyRoot) return absolutePath(cwd, '$.cwd');
   return isAbsolute(cwd) ? cwd : resolve(cwd);
 }
 
 function fileSystem(options: LaunchOptions, ns: Set<NamespaceName>): { ops: MountOp[]; emptyRoot: boolean } {
   const fs = options.fs ?? {};
-  if (!isRecord(fs)) return invalid('fs', 'must be an object');
-  knownKeys(fs, ['root', 'mounts'], 'fs');
-  if (fs.root !== undefined && fs.root !== 'host' && fs.root !== 'empty') invalid('fs.root', "must be 'host' or 'empty'");
+  if (!isRecord(fs)) throw invalid('$.fs', 'must be an object');
+  knownKeys(fs, ['root', 'mounts'], '$.fs');
+  if (fs.root !== undefined && fs.root !== 'host' && fs.root !== 'empty') throw invalid('$.fs.root', "must be 'host' or 'empty'");
   const emptyRoot = fs.root === 'empty';
   const mounts = fs.mounts ?? [];
-  if (!Array.isArray(mounts)) return invalid('fs.mounts', 'must be an array');
+  if (!Array.isArray(mounts)) throw invalid('$.fs.mounts', 'must be an array');
   const context = { emptyRoot, hostRoot: (process.geteuid?.() ?? 0) === 0 };
-  const ops = mounts.flatMap((m, i) => mountOps(m, `fs.mounts[${i}]`, context));
+  const ops = mounts.flatMap((m, i) => mountOps(m, `$.fs.mounts[${i}]`, context));
   // On the host's tree a pid namespace needs its own /proc, or `ps` would show the host.
   if (!emptyRoot && ns.has('pid') && ns.has('mount') && !ops.some((op) => op.op === 'proc' && op.target === '/proc')) {
     ops.push(...procOps('/proc', context.hostRoot));
@@ -108,7 +108,7 @@ function fileSystem(options: LaunchOptions, ns: Set<NamespaceName>): { ops: Moun
 
 function id(value: unknown, path: string, ns: Set<NamespaceName>, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!ns.has('user')) return invalid(path, 'needs the user namespace');
+  if (!ns.has('user')) throw invalid(path, 'needs the user namespace');
   return integer(value, path, 0, MAX_ID);
 }
 
@@ -118,24 +118,24 @@ function id(value: unknown, path: string, ns: Set<NamespaceName>, fallback: numb
  */
 export function buildPlan(command: string, args: readonly string[], input: LaunchOptions = {}): LaunchPlan {
   cString(command, 'command');
-  if (!Array.isArray(args)) invalid('args', 'must be an array of strings');
+  if (!Array.isArray(args)) throw invalid('args', 'must be an array of strings');
   const argv = ownData(args).map((a, i) => cString(a, `args[${i}]`, { empty: true }));
   // Own data only: a polluted Object.prototype must not add namespaces, mounts or steps.
   const options = ownData(input);
   const record: unknown = options;
-  if (!isRecord(record)) return invalid('options', 'must be an object');
-  knownKeys(record, OPTION_KEYS, 'options');
+  if (!isRecord(record)) throw invalid('$', 'must be an object');
+  knownKeys(record, OPTION_KEYS, '$');
   const ns = namespaces(options);
   const { ops, emptyRoot } = fileSystem(options, ns);
   const euid = process.geteuid?.() ?? 0;
   const egid = process.getegid?.() ?? 0;
-  const uid = id(options.uid, 'uid', ns, euid);
-  const gid = id(options.gid, 'gid', ns, egid);
+  const uid = id(options.uid, '$.uid', ns, euid);
+  const gid = id(options.gid, '$.gid', ns, egid);
   const env = environment(options);
   const keepFds = stdioCount(options.stdio);
   const plan: LaunchPlan = {
-    dieWithParent: optionalBoolean(options.dieWithParent, 'dieWithParent') ?? false,
-    newSession: optionalBoolean(options.newSession, 'newSession') ?? false,
+    dieWithParent: optionalBoolean(options.dieWithParent, '$.dieWithParent') ?? false,
+    newSession: optionalBoolean(options.newSession, '$.newSession') ?? false,
     cloneFlags: [...ns].reduce((flags, name) => flags | CloneFlags[name], 0),
     setgroupsDeny: ns.has('user'),
     uidMap: ns.has('user') ? [{ inside: uid, outside: euid, count: 1 }] : [],
@@ -145,17 +145,17 @@ export function buildPlan(command: string, args: readonly string[], input: Launc
     createTargets: emptyRoot,
     mounts: ops,
     cwd: workingDirectory(options, emptyRoot),
-    steps: preExecSteps(options.preExec, 'preExec'),
-    argv: [options.argv0 === undefined ? command : cString(options.argv0, 'argv0', { empty: true }), ...argv],
+    steps: preExecSteps(options.preExec, '$.preExec'),
+    argv: [options.argv0 === undefined ? command : cString(options.argv0, '$.argv0', { empty: true }), ...argv],
     env,
     exec: execCandidates(command, env),
     keepFds,
     planFd: keepFds,
     parentPid: process.pid,
   };
-  optionalBoolean(options.clearEnv, 'clearEnv');
-  if (options.hostname !== undefined) plan.hostname = cString(options.hostname, 'hostname');
-  if (plan.hostname !== undefined && Buffer.byteLength(plan.hostname) > 64) invalid('hostname', 'must be at most 64 bytes');
+  optionalBoolean(options.clearEnv, '$.clearEnv');
+  if (options.hostname !== undefined) plan.hostname = cString(options.hostname, '$.hostname');
+  if (plan.hostname !== undefined && Buffer.byteLength(plan.hostname) > 64) throw invalid('$.hostname', 'must be at most 64 bytes');
   if (emptyRoot) plan.staging = STAGING;
   return plan;
 }

@@ -1,6 +1,7 @@
 import type { Mount } from './options.js';
 import type { MountOp } from './plan.js';
-import { absolutePath, cString, integer, invalid, isRecord, knownKeys, optionalBoolean } from './validate.js';
+import { invalid } from '@exile/common';
+import { absolutePath, cString, integer, isRecord, knownKeys, optionalBoolean } from './validate.js';
 
 /** Corners of a fresh /proc that act on the whole host (sysctls, SysRq, IRQ affinity, PCI/USB
  * config). They belong to the host's root, so only a sandbox whose ids map to the host's root can
@@ -29,7 +30,7 @@ const KEYS: Record<Mount['type'], readonly string[]> = {
 
 function target(value: unknown, path: string): string {
   const t = absolutePath(value, path);
-  if (t === '/') invalid(path, 'cannot mount over the root itself');
+  if (t === '/') throw invalid(path, 'cannot mount over the root itself');
   return t;
 }
 
@@ -67,13 +68,13 @@ function devOps(root: string): MountOp[] {
 
 /** Validates one public `Mount` (at JSON path `path`) and expands it into launcher operations. */
 export function mountOps(mount: unknown, path: string, { emptyRoot, hostRoot }: MountContext): MountOp[] {
-  if (!isRecord(mount)) return invalid(path, 'must be an object');
+  if (!isRecord(mount)) throw invalid(path, 'must be an object');
   const type = mount.type as Mount['type'];
   const keys = KEYS[type];
-  if (keys === undefined) return invalid(`${path}.type`, `must be one of ${Object.keys(KEYS).join(', ')}`);
+  if (keys === undefined) throw invalid(`${path}.type`, `must be one of ${Object.keys(KEYS).join(', ')}`);
   knownKeys(mount, keys, path);
   if (!emptyRoot && (type === 'dir' || type === 'symlink' || type === 'file')) {
-    return invalid(`${path}.type`, `'${type}' needs fs.root 'empty' (it would change the host's file system)`);
+    throw invalid(`${path}.type`, `'${type}' needs fs.root 'empty' (it would change the host's file system)`);
   }
   const flag = (key: string): boolean | undefined => optionalBoolean(mount[key], `${path}.${key}`);
   switch (type) {
@@ -103,9 +104,9 @@ export function mountOps(mount: unknown, path: string, { emptyRoot, hostRoot }: 
       return [{ op: 'symlink', target: target(mount.target, `${path}.target`), linkTo: cString(mount.linkTo, `${path}.linkTo`) }];
     case 'file': {
       const content = mount.content;
-      if (typeof content !== 'string' && !(content instanceof Uint8Array)) return invalid(`${path}.content`, 'must be a string or Uint8Array');
+      if (typeof content !== 'string' && !(content instanceof Uint8Array)) throw invalid(`${path}.content`, 'must be a string or Uint8Array');
       const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-      if (bytes.length > MAX_FILE) return invalid(`${path}.content`, 'must be at most 64 KiB');
+      if (bytes.length > MAX_FILE) throw invalid(`${path}.content`, 'must be at most 64 KiB');
       return [{ op: 'file', target: target(mount.target, `${path}.target`), mode: mode(mount.mode, 0o644, `${path}.mode`), content: bytes }];
     }
   }

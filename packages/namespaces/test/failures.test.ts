@@ -27,7 +27,7 @@ describe.each(USERS)('failures before execve as %s', (user) => {
 import { spawn } from '@exile/namespaces';
 try { spawn('true', [], { namespaces: 'all', uid: 4294967295 }); console.log('{}'); }
 catch (e) { console.log(JSON.stringify({ code: e.code, details: e.details })); }`;
-    expect(runOutcome(code, user)).toEqual({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'uid' } });
+    expect(runOutcome(code, user)).toEqual({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: '$.uid', problem: 'must be an integer from 0 to 4294967294' } });
   });
 
   it('a uid map the kernel refuses → uid-map step error', () => {

@@ -103,8 +103,8 @@ describe('listener validation', () => {
   });
   it('refuses a second listener, naming it, and a bad fd', () => {
     expect(() => buildPlan('true', [], { preExec: [{ type: 'seccomp', filter, listener: 7 }, { type: 'seccomp', filter, listener: 8 }] }))
-      .toThrow(/preExec\[1\]\.listener: only one seccomp step can have a listener/);
-    expect(() => buildPlan('true', [], { preExec: [{ type: 'seccomp', filter, listener: -1 }] })).toThrow(/preExec\[0\]\.listener/);
+      .toThrow(/\$\.preExec\[1\]\.listener: only one seccomp step can have a listener/);
+    expect(() => buildPlan('true', [], { preExec: [{ type: 'seccomp', filter, listener: -1 }] })).toThrow(/\$\.preExec\[0\]\.listener/);
   });
   it('exile-launch refuses a plan with two listeners on its own too', () => {
     const plan = buildPlan('true', [], { preExec: [{ type: 'seccomp', filter, listener: 7 }] });

@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError, ownData } from '@exile/common';
+import { invalid, ownData } from '@exile/common';
 import type { ArgCheck, Rule } from './types.js';
 import WIDTHS from './tables/arg-widths.js';
 
@@ -19,9 +19,6 @@ export function argWidth(syscall: string, index: number): 32 | 64 {
   return bitsOf(syscall, index) <= 32 ? 32 : 64;
 }
 
-function invalid(path: string, message: string): ExileError {
-  return new ExileError(ErrorCodes.INVALID_POLICY, `${path} ${message}`, { path });
-}
 
 const LOW16 = 0xffffn;
 
@@ -46,7 +43,7 @@ function sixteenBit(check: ArgCheck, at: string, which: string): ArgCheck {
  * Rules with every argument check's width taken from the syscalls' signatures: a check without
  * `width` gets the argument's own (32 for `ioctl`'s request and other `int` arguments), and a
  * 64-bit check of a 32-bit argument is refused with `ERR_EXILE_INVALID_POLICY` (`details.path`
- * `rules[i].args[j].width`): the kernel would never see the upper half it compares. A 16-bit
+ * `$[i].args[j].width`): the kernel would never see the upper half it compares. A 16-bit
  * argument (a mode) is compared on its 16 bits: `eq` as `masked-eq` with mask 0xffff, other
  * comparisons refused. A rule naming syscalls whose argument differs between 16 bits and wider
  * is refused (give each its own rule). For rules a caller writes; `compile()` itself keeps
@@ -57,11 +54,11 @@ export function withArgWidths(rules: readonly Rule[]): Rule[] {
     if (rule.args === undefined) return rule;
     const names = Array.isArray(rule.syscall) ? rule.syscall : [rule.syscall];
     const args = rule.args.map((check, j): ArgCheck => {
-      const at = `rules[${i}].args[${j}]`;
+      const at = `$[${i}].args[${j}]`;
       const bits = new Set(names.map((name) => bitsOf(name, check.index)));
       const narrow = (b: number) => names.filter((name) => bitsOf(name, check.index) === b).join(', ');
       if (bits.has(16) && bits.size > 1) {
-        throw invalid(`rules[${i}].syscall`, `names syscalls whose argument ${check.index} is 16 bits wide (${narrow(16)}) with ones where it is wider: give each its own rule`);
+        throw invalid(`$[${i}].syscall`, `names syscalls whose argument ${check.index} is 16 bits wide (${narrow(16)}) with ones where it is wider: give each its own rule`);
       }
       if (check.width === 64 && (bits.has(32) || bits.has(16))) {
         throw invalid(`${at}.width`, `compares 64 bits, but argument ${check.index} of ${narrow(bits.has(16) ? 16 : 32)} is ${bits.has(16) ? 16 : 32} bits wide (the kernel truncates it): use width 32`);

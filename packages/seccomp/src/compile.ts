@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError } from '@exile/common';
+import { ErrorCodes, ExileError, invalid } from '@exile/common';
 import { ARCHES, isArch, nativeArch } from './arches.js';
 import { MAX_INSNS, decode, encode } from './bpf.js';
 import { generate } from './codegen.js';
@@ -26,7 +26,7 @@ export function program(arch: Arch, instructions: Uint8Array): BpfProgram {
 export function targetArch(arch: Arch | undefined): Arch {
   if (arch !== undefined) {
     if (!isArch(arch)) {
-      throw new ExileError(ErrorCodes.INVALID_POLICY, `arch: unknown architecture ${JSON.stringify(arch)} (one of ${Object.keys(ARCHES).join(', ')})`, { path: 'arch' });
+      throw invalid('arch', `unknown architecture ${JSON.stringify(arch)} (one of ${Object.keys(ARCHES).join(', ')})`);
     }
     return arch;
   }
@@ -44,9 +44,8 @@ export function compile(policy: SeccompPolicy, opts: CompileOptions = {}): BpfPr
   const arch = targetArch(opts.arch);
   const insns = generate(normalize(policy, arch));
   if (insns.length > MAX_INSNS) {
-    throw new ExileError(ErrorCodes.INVALID_POLICY,
-      `the compiled filter has ${insns.length} instructions; the kernel accepts at most ${MAX_INSNS}`,
-      { path: 'rules', length: insns.length, max: MAX_INSNS });
+    throw invalid('$.rules', `the compiled filter has ${insns.length} instructions; the kernel accepts at most ${MAX_INSNS}`,
+      { length: insns.length, max: MAX_INSNS });
   }
   return program(arch, encode(insns));
 }

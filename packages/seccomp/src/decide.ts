@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError } from '@exile/common';
+import { ErrorCodes, invalid } from '@exile/common';
 import { decodeAction } from './actions.js';
 import { ARCHES } from './arches.js';
 import type { Action, Arch, ArgCheck, SeccompPolicy } from './types.js';
@@ -60,7 +60,7 @@ export function decide(policy: SeccompPolicy, arch: Arch, syscall: string | numb
   else {
     const found = ARCHES[arch].table[syscall];
     if (found === undefined || !Object.hasOwn(ARCHES[arch].table, syscall)) {
-      throw new ExileError(ErrorCodes.UNKNOWN_SYSCALL, `${arch} has no syscall ${JSON.stringify(syscall)}`, { syscall, arch });
+      throw invalid('syscall', `${arch} has no syscall ${JSON.stringify(syscall)}`, { syscall, arch }, { code: ErrorCodes.UNKNOWN_SYSCALL });
     }
     nr = found;
   }
@@ -72,5 +72,5 @@ export function decide(policy: SeccompPolicy, arch: Arch, syscall: string | numb
  * filter's own semantics: unsigned, `width`-bit comparisons. Throws on a malformed check.
  */
 export function argsHold(checks: readonly ArgCheck[], args: readonly bigint[]): boolean {
-  return checks.every((raw, i) => checkHolds(normalizeCheck(raw, `args[${i}]`), args));
+  return checks.every((raw, i) => checkHolds(normalizeCheck(raw, `$[${i}]`), args));
 }

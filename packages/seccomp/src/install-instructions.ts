@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError, callNative } from '@exile/common';
+import { ErrorCodes, ExileError, callNative, invalid } from '@exile/common';
 import { native } from './native.js';
 
 // A process that installs a filter compiled elsewhere for a placeholder fills its slots first.
@@ -20,7 +20,7 @@ export type InstallFlag = keyof typeof INSTALL_FLAGS;
  */
 export function installInstructions(instructions: Uint8Array, flags: readonly InstallFlag[] = ['TSYNC']): number {
   if (!(instructions instanceof Uint8Array) || instructions.length === 0 || instructions.length % 8 !== 0) {
-    throw new ExileError(ErrorCodes.INVALID_POLICY, 'instructions: must be a non-empty Uint8Array of 8-byte sock_filter instructions', { path: 'instructions' });
+    throw invalid('instructions', 'must be a non-empty Uint8Array of 8-byte sock_filter instructions');
   }
   const value = flags.reduce((sum, name) => sum | INSTALL_FLAGS[name], 0);
   const tid = callNative('installing the seccomp filter', () => native.install(instructions, value));

@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError } from '@exile/common';
+import { ErrorCodes, ExileError, invalid } from '@exile/common';
 import { compile, targetArch } from './compile.js';
 import { installInstructions, type InstallFlag } from './install-instructions.js';
 import { verifiedInstructions } from './interpreter.js';
@@ -18,7 +18,7 @@ function isProgram(value: SeccompPolicy | BpfProgram): value is BpfProgram {
 
 function flag(value: unknown, name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new ExileError(ErrorCodes.INVALID_POLICY, `${name}: must be a boolean`, { path: name });
+  if (typeof value !== 'boolean') throw invalid(name, 'must be a boolean');
   return value;
 }
 

@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError } from '@exile/common';
+import { invalid, type ExileError } from '@exile/common';
 import { decodeAction } from './actions.js';
 import { ARCHES } from './arches.js';
 import { BPF, DATA, MAX_INSNS, decode, type Insn } from './bpf.js';
@@ -20,7 +20,7 @@ const ALLOWED: ReadonlySet<number> = new Set([
 ]);
 
 function reject(index: number, why: string): ExileError {
-  return new ExileError(ErrorCodes.INVALID_POLICY, `BPF instruction ${index}: ${why}`, { path: `instructions[${index}]` });
+  return invalid(`$.instructions[${index}]`, why, {}, { context: `BPF instruction ${index}` });
 }
 
 /**
@@ -31,8 +31,7 @@ function reject(index: number, why: string): ExileError {
  */
 function verify(insns: readonly Insn[]): void {
   if (insns.length === 0 || insns.length > MAX_INSNS) {
-    throw new ExileError(ErrorCodes.INVALID_POLICY, `a BPF program has 1..${MAX_INSNS} instructions, this one ${insns.length}`,
-      { path: 'instructions', length: insns.length });
+    throw invalid('$.instructions', `a BPF program has 1..${MAX_INSNS} instructions, this one ${insns.length}`, { length: insns.length });
   }
   insns.forEach((insn, i) => {
     const { code, k } = insn;
@@ -166,7 +165,7 @@ export function verifiedInstructions(program: BpfProgram): Insn[] {
   let insns = verified.get(program);
   if (insns === undefined) {
     if (!(program.instructions instanceof Uint8Array) || program.instructions.byteLength % 8 !== 0) {
-      throw new ExileError(ErrorCodes.INVALID_POLICY, 'instructions must be a Uint8Array of 8-byte struct sock_filter entries', { path: 'instructions' });
+      throw invalid('$.instructions', 'must be a Uint8Array of 8-byte struct sock_filter entries');
     }
     insns = decode(program.instructions);
     verify(insns);

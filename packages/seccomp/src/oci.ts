@@ -1,5 +1,5 @@
 import { release } from 'node:os';
-import { ErrorCodes, ExileError, errnoName, errnoNumber } from '@exile/common';
+import { ErrorCodes, errnoName, errnoNumber, invalid, jsonPath } from '@exile/common';
 import { ARCHES } from './arches.js';
 import { decodeAction } from './actions.js';
 import { covers, disjoint } from './disjoint.js';
@@ -54,16 +54,12 @@ const OCI_OPS = Object.fromEntries(Object.entries(OPS).map(([oci, op]) => [op, o
 
 const EPERM = 1;
 
-function invalid(path: string, message: string): ExileError {
-  return new ExileError(ErrorCodes.INVALID_POLICY, `${path}: ${message}`, { path });
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function onlyKeys(value: Record<string, unknown>, keys: readonly string[], path: string): void {
-  for (const key of Object.keys(value)) if (!keys.includes(key)) throw invalid(`${path}.${key}`, 'unknown or unsupported field');
+  for (const key of Object.keys(value)) if (!keys.includes(key)) throw invalid(jsonPath(path, key), 'unknown or unsupported field');
 }
 
 function strings(value: unknown, path: string): string[] {
@@ -196,27 +192,27 @@ export function fromOCI(profile: object, opts: FromOCIOptions = {}): SeccompPoli
   onlyKeys(raw, ['defaultAction', 'defaultErrnoRet', 'defaultErrno', 'architectures', 'archMap', 'syscalls', 'flags'], '$');
   const aliases: readonly string[] = ARCHES[arch].oci;
   const listed = [
-    ...strings(raw.architectures, 'architectures'),
+    ...strings(raw.architectures, '$.architectures'),
     ...(Array.isArray(raw.archMap) ? raw.archMap as unknown[] : raw.archMap === undefined || raw.archMap === null ? [] : [null]).flatMap((entry, i) => {
-      if (!isObject(entry) || typeof entry.architecture !== 'string') throw invalid(`archMap[${i}]`, 'must be { architecture, subArchitectures }');
-      return [entry.architecture, ...strings(entry.subArchitectures, `archMap[${i}].subArchitectures`)];
+      if (!isObject(entry) || typeof entry.architecture !== 'string') throw invalid(`$.archMap[${i}]`, 'must be { architecture, subArchitectures }');
+      return [entry.architecture, ...strings(entry.subArchitectures, `$.archMap[${i}].subArchitectures`)];
     }),
   ];
   if (listed.length > 0 && !listed.some((a) => aliases.includes(a))) {
-    throw new ExileError(ErrorCodes.UNSUPPORTED, `the profile's architectures (${listed.join(', ')}) do not include ${arch}`, { path: 'archMap', arch });
+    throw invalid('$.archMap', `the profile's architectures (${listed.join(', ')}) do not include ${arch}`, { arch }, { code: ErrorCodes.UNSUPPORTED });
   }
-  for (const [i, flag] of strings(raw.flags, 'flags').entries()) {
+  for (const [i, flag] of strings(raw.flags, '$.flags').entries()) {
     // exile installs with TSYNC anyway; other flags change behaviour and are not supported.
-    if (flag !== 'SECCOMP_FILTER_FLAG_TSYNC') throw invalid(`flags[${i}]`, `${flag} is not supported (use install()'s options)`);
+    if (flag !== 'SECCOMP_FILTER_FLAG_TSYNC') throw invalid(`$.flags[${i}]`, `${flag} is not supported (use install()'s options)`);
   }
   const ctx: Context = { aliases, caps: new Set(opts.capabilities ?? []), kernel: opts.kernel ?? release() };
-  const defaultAction = action(raw.defaultAction, raw.defaultErrnoRet, raw.defaultErrno, 'defaultAction', 'defaultErrnoRet', 'defaultErrno');
-  if (raw.syscalls !== undefined && raw.syscalls !== null && !Array.isArray(raw.syscalls)) throw invalid('syscalls', 'must be an array');
+  const defaultAction = action(raw.defaultAction, raw.defaultErrnoRet, raw.defaultErrno, '$.defaultAction', '$.defaultErrnoRet', '$.defaultErrno');
+  if (raw.syscalls !== undefined && raw.syscalls !== null && !Array.isArray(raw.syscalls)) throw invalid('$.syscalls', 'must be an array');
   const table = ARCHES[arch].table;
   const rules: Rule[] = [];
   const origin: string[] = [];
   ((raw.syscalls ?? []) as unknown[]).forEach((entry, i) => {
-    const path = `syscalls[${i}]`;
+    const path = `$.syscalls[${i}]`;
     if (!isObject(entry)) throw invalid(path, 'must be an object');
     onlyKeys(entry, ['names', 'name', 'action', 'errnoRet', 'errno', 'args', 'comment', 'includes', 'excludes'], path);
     const names = entry.names !== undefined ? strings(entry.names, `${path}.names`) : typeof entry.name === 'string' ? [entry.name] : [];
@@ -311,11 +307,11 @@ function deciding(rules: readonly Rule[]): { rule: Rule; index: number }[] {
  * comparisons other than eq/masked-eq. `badArchAction` has no OCI field and is left out.
  */
 export function toOCI(policy: SeccompPolicy): OCIProfile {
-  const def = ociAction(policy.defaultAction, 'defaultAction');
+  const def = ociAction(policy.defaultAction, '$.defaultAction');
   const live = deciding(policy.rules);
-  checkConflicts(live.map(({ rule }) => rule), (j) => `rules[${live[j]!.index}]`);
+  checkConflicts(live.map(({ rule }) => rule), (j) => `$.rules[${live[j]!.index}]`);
   const syscalls = live.map(({ rule, index }): OCISyscall => {
-    const path = `rules[${index}]`;
+    const path = `$.rules[${index}]`;
     const act = ociAction(rule.action, `${path}.action`);
     const out: OCISyscall = { names: [...ruleNames(rule)], action: act.action };
     if (act.errnoRet !== undefined) out.errnoRet = act.errnoRet;

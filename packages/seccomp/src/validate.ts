@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError, errnoNumber, ownData } from '@exile/common';
+import { ErrorCodes, errnoNumber, invalid, jsonPath, ownData } from '@exile/common';
 import { ACTION_VALUES } from './actions.js';
 import { ARCHES, isArch } from './arches.js';
 import type { Arch, ArgOp, SeccompPolicy } from './types.js';
@@ -28,10 +28,6 @@ export interface NormalizedPolicy {
 
 const OPS: ReadonlySet<string> = new Set<ArgOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'masked-eq']);
 const SIMPLE_ACTIONS: ReadonlySet<string> = new Set(['allow', 'kill-process', 'kill-thread', 'trap', 'log', 'notify']);
-
-function invalid(path: string, message: string, extra: Record<string, unknown> = {}): ExileError {
-  return new ExileError(ErrorCodes.INVALID_POLICY, `${path}: ${message}`, { path, ...extra });
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -98,14 +94,14 @@ export function normalizeCheck(raw: unknown, path: string): NormalizedCheck {
     throw invalid(`${path}.mask`, `a mask only goes with masked-eq, not ${op}`);
   }
   for (const key of Object.keys(raw)) {
-    if (!['index', 'op', 'value', 'mask', 'width'].includes(key)) throw invalid(`${path}.${key}`, 'unknown field');
+    if (!['index', 'op', 'value', 'mask', 'width'].includes(key)) throw invalid(jsonPath(path, key), 'unknown field');
   }
   return { index, op: op as ArgOp, value, mask, width };
 }
 
 /**
  * Validates `policy` and resolves it for `arch`. Every problem is an ExileError with the JSON path
- * of the bad part (`rules[2].args[0].op`); unknown syscall names use ERR_EXILE_UNKNOWN_SYSCALL.
+ * of the bad part (`$.rules[2].args[0].op`); unknown syscall names use ERR_EXILE_UNKNOWN_SYSCALL.
  */
 export function normalize(policy: SeccompPolicy, arch: Arch): NormalizedPolicy {
   if (!isArch(arch)) throw invalid('arch', `unknown architecture ${JSON.stringify(arch)}`);
@@ -113,19 +109,19 @@ export function normalize(policy: SeccompPolicy, arch: Arch): NormalizedPolicy {
   const raw: unknown = ownData(policy);
   if (!isObject(raw)) throw invalid('$', 'a policy is an object { defaultAction, rules }');
   for (const key of Object.keys(raw)) {
-    if (!['defaultAction', 'rules', 'badArchAction', 'unknownSyscalls'].includes(key)) throw invalid(key, 'unknown field');
+    if (!['defaultAction', 'rules', 'badArchAction', 'unknownSyscalls'].includes(key)) throw invalid(jsonPath('$', key), 'unknown field');
   }
-  const defaultAction = actionValue(raw.defaultAction, 'defaultAction');
-  const badArchAction = raw.badArchAction === undefined ? ACTION_VALUES['kill-process'] : actionValue(raw.badArchAction, 'badArchAction');
+  const defaultAction = actionValue(raw.defaultAction, '$.defaultAction');
+  const badArchAction = raw.badArchAction === undefined ? ACTION_VALUES['kill-process'] : actionValue(raw.badArchAction, '$.badArchAction');
   const unknown = raw.unknownSyscalls ?? 'error';
-  if (unknown !== 'error' && unknown !== 'ignore') throw invalid('unknownSyscalls', `must be "error" or "ignore", got ${JSON.stringify(unknown)}`);
-  if (!Array.isArray(raw.rules)) throw invalid('rules', 'must be an array');
+  if (unknown !== 'error' && unknown !== 'ignore') throw invalid('$.unknownSyscalls', `must be "error" or "ignore", got ${JSON.stringify(unknown)}`);
+  if (!Array.isArray(raw.rules)) throw invalid('$.rules', 'must be an array');
   const table = ARCHES[arch].table;
   const rules = (raw.rules as unknown[]).map((rule, i): NormalizedRule => {
-    const path = `rules[${i}]`;
+    const path = `$.rules[${i}]`;
     if (!isObject(rule)) throw invalid(path, 'a rule is an object { syscall, action, args? }');
     for (const key of Object.keys(rule)) {
-      if (!['syscall', 'action', 'args'].includes(key)) throw invalid(`${path}.${key}`, 'unknown field');
+      if (!['syscall', 'action', 'args'].includes(key)) throw invalid(jsonPath(path, key), 'unknown field');
     }
     const names = Array.isArray(rule.syscall) ? rule.syscall as unknown[] : [rule.syscall];
     if (names.length === 0) throw invalid(`${path}.syscall`, 'lists no syscall');
@@ -135,8 +131,7 @@ export function normalize(policy: SeccompPolicy, arch: Arch): NormalizedPolicy {
       if (typeof name !== 'string') throw invalid(namePath, `a syscall is named by a string, got ${JSON.stringify(name)}`);
       if (Object.hasOwn(table, name)) nrs.push(table[name] as number);
       else if (unknown === 'error') {
-        throw new ExileError(ErrorCodes.UNKNOWN_SYSCALL, `${namePath}: ${arch} has no syscall ${JSON.stringify(name)}`,
-          { path: namePath, syscall: name, arch });
+        throw invalid(namePath, `${arch} has no syscall ${JSON.stringify(name)}`, { syscall: name, arch }, { code: ErrorCodes.UNKNOWN_SYSCALL });
       }
     });
     const action = actionValue(rule.action, `${path}.action`);

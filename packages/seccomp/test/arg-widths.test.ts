@@ -28,7 +28,7 @@ describe('argument widths from the syscalls\' signatures', () => {
       { syscall: ['mmap', 'ioctl'], action: 'allow', args: [{ index: 1, op: 'eq', value: 1, width: 64 }] },
     ]));
     expect(e.code).toBe('ERR_EXILE_INVALID_POLICY');
-    expect(e.details.path).toBe('rules[1].args[0].width');
+    expect(e.details.path).toBe('$[1].args[0].width');
     expect(e.message).toContain('argument 1 of ioctl is 32 bits wide');
     expect(withArgWidths([{ syscall: 'mmap', action: 'allow', args: [{ index: 2, op: 'eq', value: 1, width: 64 }] }])[0]!.args![0]!.width).toBe(64);
   });
@@ -69,9 +69,9 @@ describe('16-bit arguments (modes)', () => {
     expect(kept[0]!.args![0]).toMatchObject({ op: 'masked-eq', width: 32 });
     const refused = (rule: Rule) => thrown(() => withArgWidths([rule]));
     expect(refused({ syscall: 'mkdir', action: 'allow', args: [{ index: 1, op: 'lt', value: 0o1000 }] }).message)
-      .toBe('rules[0].args[0] compares with lt 512, but argument 1 of mkdir is 16 bits wide (the kernel ignores the rest): use eq, or masked-eq with a mask within 0xffff');
-    expect(refused({ syscall: 'mkdir', action: 'allow', args: [{ index: 1, op: 'masked-eq', mask: 0x1_0000, value: 0 }] }).details.path).toBe('rules[0].args[0]');
-    expect(refused({ syscall: ['mkdir', 'chdir'], action: 'allow', args: [{ index: 1, op: 'eq', value: 0 }] }).details.path).toBe('rules[0].syscall');
+      .toBe('$[0].args[0]: compares with lt 512, but argument 1 of mkdir is 16 bits wide (the kernel ignores the rest): use eq, or masked-eq with a mask within 0xffff');
+    expect(refused({ syscall: 'mkdir', action: 'allow', args: [{ index: 1, op: 'masked-eq', mask: 0x1_0000, value: 0 }] }).details.path).toBe('$[0].args[0]');
+    expect(refused({ syscall: ['mkdir', 'chdir'], action: 'allow', args: [{ index: 1, op: 'eq', value: 0 }] }).details.path).toBe('$[0].syscall');
     expect(refused({ syscall: 'mkdir', action: 'allow', args: [{ index: 1, op: 'eq', value: 1, width: 64 }] }).message).toContain('argument 1 of mkdir is 16 bits wide');
   });
 });

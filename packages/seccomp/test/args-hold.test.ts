@@ -23,6 +23,6 @@ describe('argsHold', () => {
 
   it('refuses a malformed check, naming it', () => {
     expect(() => argsHold([{ index: 0, op: 'masked-eq', value: 1 }], [1n])).toThrow(ExileError);
-    expect(() => argsHold([{ index: 0, op: 'masked-eq', value: 1 }], [1n])).toThrow(/args\[0\]\.mask/);
+    expect(() => argsHold([{ index: 0, op: 'masked-eq', value: 1 }], [1n])).toThrow(/\$\[0\]\.mask/);
   });
 });

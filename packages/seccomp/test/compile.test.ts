@@ -130,19 +130,19 @@ describe('far jumps and size limits', () => {
 
 describe('bad input names the bad part', () => {
   const cases: [string, unknown, string, string][] = [
-    ['unknown syscall', { defaultAction: 'allow', rules: [{ syscall: ['read', 'nosuch'], action: 'allow' }] }, 'ERR_EXILE_UNKNOWN_SYSCALL', 'rules[0].syscall[1]'],
-    ['bad arg index', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 6, op: 'eq', value: 0 }] }] }, 'ERR_EXILE_INVALID_POLICY', 'rules[0].args[0].index'],
-    ['bad op', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'like', value: 0 }] }] }, 'ERR_EXILE_INVALID_POLICY', 'rules[0].args[0].op'],
-    ['value out of range', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'eq', value: 1n << 32n, width: 32 }] }] }, 'ERR_EXILE_INVALID_POLICY', 'rules[0].args[0].value'],
-    ['unsafe number', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'eq', value: 2 ** 60 }] }] }, 'ERR_EXILE_INVALID_POLICY', 'rules[0].args[0].value'],
-    ['unknown action', { defaultAction: 'permit', rules: [] }, 'ERR_EXILE_INVALID_POLICY', 'defaultAction'],
-    ['unknown errno', { defaultAction: 'allow', rules: [{ syscall: 'read', action: { errno: 'ENOTHING' } }] }, 'ERR_EXILE_INVALID_POLICY', 'rules[0].action.errno'],
-    ['errno too big', { defaultAction: { errno: 4096 }, rules: [] }, 'ERR_EXILE_INVALID_POLICY', 'defaultAction.errno'],
-    ['mask without masked-eq', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'eq', value: 0, mask: 1 }] }] }, 'ERR_EXILE_INVALID_POLICY', 'rules[0].args[0].mask'],
-    ['masked-eq value outside its mask', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'masked-eq', value: 3, mask: 1 }] }] }, 'ERR_EXILE_INVALID_POLICY', 'rules[0].args[0].value'],
-    ['empty syscall list', { defaultAction: 'allow', rules: [{ syscall: [], action: 'allow' }] }, 'ERR_EXILE_INVALID_POLICY', 'rules[0].syscall'],
-    ['unknown rule field', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', arg: [] }] }, 'ERR_EXILE_INVALID_POLICY', 'rules[0].arg'],
-    ['rules not an array', { defaultAction: 'allow', rules: {} }, 'ERR_EXILE_INVALID_POLICY', 'rules'],
+    ['unknown syscall', { defaultAction: 'allow', rules: [{ syscall: ['read', 'nosuch'], action: 'allow' }] }, 'ERR_EXILE_UNKNOWN_SYSCALL', '$.rules[0].syscall[1]'],
+    ['bad arg index', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 6, op: 'eq', value: 0 }] }] }, 'ERR_EXILE_INVALID_POLICY', '$.rules[0].args[0].index'],
+    ['bad op', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'like', value: 0 }] }] }, 'ERR_EXILE_INVALID_POLICY', '$.rules[0].args[0].op'],
+    ['value out of range', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'eq', value: 1n << 32n, width: 32 }] }] }, 'ERR_EXILE_INVALID_POLICY', '$.rules[0].args[0].value'],
+    ['unsafe number', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'eq', value: 2 ** 60 }] }] }, 'ERR_EXILE_INVALID_POLICY', '$.rules[0].args[0].value'],
+    ['unknown action', { defaultAction: 'permit', rules: [] }, 'ERR_EXILE_INVALID_POLICY', '$.defaultAction'],
+    ['unknown errno', { defaultAction: 'allow', rules: [{ syscall: 'read', action: { errno: 'ENOTHING' } }] }, 'ERR_EXILE_INVALID_POLICY', '$.rules[0].action.errno'],
+    ['errno too big', { defaultAction: { errno: 4096 }, rules: [] }, 'ERR_EXILE_INVALID_POLICY', '$.defaultAction.errno'],
+    ['mask without masked-eq', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'eq', value: 0, mask: 1 }] }] }, 'ERR_EXILE_INVALID_POLICY', '$.rules[0].args[0].mask'],
+    ['masked-eq value outside its mask', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', args: [{ index: 0, op: 'masked-eq', value: 3, mask: 1 }] }] }, 'ERR_EXILE_INVALID_POLICY', '$.rules[0].args[0].value'],
+    ['empty syscall list', { defaultAction: 'allow', rules: [{ syscall: [], action: 'allow' }] }, 'ERR_EXILE_INVALID_POLICY', '$.rules[0].syscall'],
+    ['unknown rule field', { defaultAction: 'allow', rules: [{ syscall: 'read', action: 'allow', arg: [] }] }, 'ERR_EXILE_INVALID_POLICY', '$.rules[0].arg'],
+    ['rules not an array', { defaultAction: 'allow', rules: {} }, 'ERR_EXILE_INVALID_POLICY', '$.rules'],
   ];
   it.each(cases)('%s', (_name, bad, code, path) => {
     const error = thrown(() => compile(bad as SeccompPolicy, { arch: 'x86_64' }));

@@ -161,7 +161,7 @@ describe('install() refuses bad input before touching the process', () => {
       const status = readFileSync('/proc/self/status', 'utf8');
       console.log(JSON.stringify({ code, seccomp: status.match(/^Seccomp:\\s+(\\d)/m)[1], nnp: status.match(/^NoNewPrivs:\\s+(\\d)/m)[1] }));
     `, { from });
-    expect(lastJson(result.stdout)).toEqual({ code: 'ERR_EXILE_UNKNOWN_SYSCALL rules[0].syscall', seccomp: '0', nnp: '0' });
+    expect(lastJson(result.stdout)).toEqual({ code: 'ERR_EXILE_UNKNOWN_SYSCALL $.rules[0].syscall', seccomp: '0', nnp: '0' });
   });
 
   it('a program the kernel would refuse is refused before no_new_privs', () => {

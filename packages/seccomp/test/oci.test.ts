@@ -48,7 +48,7 @@ describe("Docker's default profile", () => {
     expect(normalize(arm, 'aarch64').rules.length).toBeGreaterThan(5);
     expect(decide(arm, 'aarch64', 'read')).toBe('allow');
     // This Docker release's archMap has no riscv64: refused, not guessed.
-    expect(thrown(() => fromOCI(docker, { arch: 'riscv64', kernel: '6.18.0' }))).toMatchObject({ code: 'ERR_EXILE_UNSUPPORTED', details: { path: 'archMap', arch: 'riscv64' } });
+    expect(thrown(() => fromOCI(docker, { arch: 'riscv64', kernel: '6.18.0' }))).toMatchObject({ code: 'ERR_EXILE_UNSUPPORTED', details: { path: '$.archMap', arch: 'riscv64' } });
     expect(on('ptrace')).toBe('allow');
     expect(on('ptrace', [], fromOCI(docker, { arch: 'x86_64', kernel: '4.4.0' }))).toEqual({ errno: 1 });
   });
@@ -127,8 +127,8 @@ describe("Podman's default profile", () => {
   });
 
   it('refuses an errno name that disagrees with its number, or that is unknown, naming the field', () => {
-    expect(thrown(() => fromOCI({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1, defaultErrno: 'ENOSYS' }))).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'defaultErrno' } });
-    expect(thrown(() => fromOCI({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ERRNO', errno: 'ENOPE' }] }))).toMatchObject({ details: { path: 'syscalls[0].errno' } });
+    expect(thrown(() => fromOCI({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1, defaultErrno: 'ENOSYS' }))).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: '$.defaultErrno' } });
+    expect(thrown(() => fromOCI({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ERRNO', errno: 'ENOPE' }] }))).toMatchObject({ details: { path: '$.syscalls[0].errno' } });
     expect(fromOCI({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrno: 'eacces' }).defaultAction).toEqual({ errno: 13 });
   });
 
@@ -136,7 +136,7 @@ describe("Podman's default profile", () => {
     const overlapping = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [
       { names: ['socket'], action: 'SCMP_ACT_ERRNO', args: [{ index: 0, value: 16, op: 'SCMP_CMP_EQ' }] },
       { names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [{ index: 2, value: 9, op: 'SCMP_CMP_NE' }] }] };
-    expect(thrown(() => fromOCI(overlapping, { arch: 'x86_64' }))).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'syscalls[1]' } });
+    expect(thrown(() => fromOCI(overlapping, { arch: 'x86_64' }))).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: '$.syscalls[1]' } });
   });
 });
 
@@ -147,14 +147,14 @@ describe('OCI edge cases', () => {
   });
 
   it.each([
-    [{ defaultAction: 'SCMP_ACT_PERMIT' }, 'defaultAction'],
-    [{ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: -1 }, 'defaultErrnoRet'],
-    [{ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ERRNO', args: [{ index: 7, value: 0, op: 'SCMP_CMP_EQ' }] }] }, 'syscalls[0].args[0].index'],
-    [{ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ERRNO', args: [{ index: 0, value: 0, op: 'SCMP_CMP_LIKE' }] }] }, 'syscalls[0].args[0].op'],
-    [{ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ERRNO', args: [{ index: 0, value: 2 ** 60, op: 'SCMP_CMP_EQ' }] }] }, 'syscalls[0].args[0].value'],
-    [{ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ERRNO', includes: { minKernel: 'new' } }] }, 'syscalls[0].includes.minKernel'],
+    [{ defaultAction: 'SCMP_ACT_PERMIT' }, '$.defaultAction'],
+    [{ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: -1 }, '$.defaultErrnoRet'],
+    [{ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ERRNO', args: [{ index: 7, value: 0, op: 'SCMP_CMP_EQ' }] }] }, '$.syscalls[0].args[0].index'],
+    [{ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ERRNO', args: [{ index: 0, value: 0, op: 'SCMP_CMP_LIKE' }] }] }, '$.syscalls[0].args[0].op'],
+    [{ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ERRNO', args: [{ index: 0, value: 2 ** 60, op: 'SCMP_CMP_EQ' }] }] }, '$.syscalls[0].args[0].value'],
+    [{ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ERRNO', includes: { minKernel: 'new' } }] }, '$.syscalls[0].includes.minKernel'],
     [{ defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/run/x' }, '$.listenerPath'],
-    [{ defaultAction: 'SCMP_ACT_ALLOW', flags: ['SECCOMP_FILTER_FLAG_LOG'] }, 'flags[0]'],
+    [{ defaultAction: 'SCMP_ACT_ALLOW', flags: ['SECCOMP_FILTER_FLAG_LOG'] }, '$.flags[0]'],
   ])('refuses %j at %s', (profile, path) => {
     const error = thrown(() => fromOCI(profile, { arch: 'x86_64' }));
     expect(error.code).toBe('ERR_EXILE_INVALID_POLICY');
@@ -178,11 +178,11 @@ describe('OCI edge cases', () => {
       { names: ['close'], action: 'SCMP_ACT_TRACE', errnoRet: 5, args: [{ index: 0, value: 0xffffffff, valueTwo: 0xffffff9c, op: 'SCMP_CMP_MASKED_EQ' }] },
       { names: ['read'], action: 'SCMP_ACT_NOTIFY' },
     ] });
-    expect(thrown(() => toOCI({ defaultAction: { trap: 3 }, rules: [] })).details.path).toBe('defaultAction');
-    expect(thrown(() => toOCI({ defaultAction: 'allow', rules: [{ syscall: 'read', action: 'log', args: [{ index: 0, op: 'lt', value: 1, width: 32 }] }] })).details.path).toBe('rules[0].args[0].width');
+    expect(thrown(() => toOCI({ defaultAction: { trap: 3 }, rules: [] })).details.path).toBe('$.defaultAction');
+    expect(thrown(() => toOCI({ defaultAction: 'allow', rules: [{ syscall: 'read', action: 'log', args: [{ index: 0, op: 'lt', value: 1, width: 32 }] }] })).details.path).toBe('$.rules[0].args[0].width');
     expect(thrown(() => toOCI({ defaultAction: 'allow', rules: [
       { syscall: 'read', action: 'log', args: [{ index: 0, op: 'eq', value: 1 }] }, { syscall: ['read'], action: 'trap' },
-    ] })).details.path).toBe('rules[1]');
+    ] })).details.path).toBe('$.rules[1]');
   });
 
   it('leaves out a rule an earlier one wholly covers (it never fires under first match), and only that', () => {

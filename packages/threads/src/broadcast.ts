@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError, ownData } from '@exile/common';
+import { ErrorCodes, ExileError, invalid, ownData } from '@exile/common';
 import { engine } from './native.js';
 import { encodeOps, type ThreadOp } from './ops.js';
 import { describeFailures, interpret, type BroadcastReport } from './report.js';
@@ -15,8 +15,7 @@ export const DEFAULT_TIMEOUT_MS = 1000;
 function timeout(value: unknown): number {
   if (value === undefined) return DEFAULT_TIMEOUT_MS;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 3_600_000) {
-    throw new ExileError(ErrorCodes.INVALID_POLICY, `opts.timeoutMs: must be a number of milliseconds in (0, 3600000], got ${JSON.stringify(value) ?? typeof value}`,
-      { path: 'opts.timeoutMs' });
+    throw invalid('opts.timeoutMs', `must be a number of milliseconds in (0, 3600000], got ${JSON.stringify(value) ?? typeof value}`);
   }
   return value;
 }

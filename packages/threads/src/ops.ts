@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError, ownData } from '@exile/common';
+import { invalid, ownData } from '@exile/common';
 
 /** A per-thread operation. Each runs on every thread, in the order given. */
 export type ThreadOp =
@@ -26,10 +26,6 @@ const KIND: Record<ThreadOpName, bigint> = {
 };
 
 const U64_MAX = (1n << 64n) - 1n;
-
-function invalid(path: string, message: string): ExileError {
-  return new ExileError(ErrorCodes.INVALID_POLICY, `${path}: ${message}`, { path });
-}
 
 function uint(value: unknown, path: string, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
@@ -77,14 +73,14 @@ function encodeOne(op: ThreadOp, path: string): bigint[] {
 
 /** Validates `ops` (naming the bad part by JSON path) and encodes them for the engine. */
 export function encodeOps(ops: readonly ThreadOp[]): BigInt64Array {
-  if (!Array.isArray(ops)) throw invalid('ops', 'must be an array');
+  if (!Array.isArray(ops)) throw invalid('$', 'must be an array');
   ops = ownData(ops);
-  if (ops.length > MAX_OPS) throw invalid('ops', `at most ${MAX_OPS} ops per broadcast, got ${ops.length}`);
+  if (ops.length > MAX_OPS) throw invalid('$', `at most ${MAX_OPS} ops per broadcast, got ${ops.length}`);
   const words = new BigInt64Array(ops.length * 5);
   for (let i = 0; i < ops.length; i++) {
     const op: unknown = ops[i];
-    if (typeof op !== 'object' || op === null) throw invalid(`ops[${i}]`, 'must be an object');
-    words.set(encodeOne(op as ThreadOp, `ops[${i}]`), i * 5);
+    if (typeof op !== 'object' || op === null) throw invalid(`$[${i}]`, 'must be an object');
+    words.set(encodeOne(op as ThreadOp, `$[${i}]`), i * 5);
   }
   return words;
 }

@@ -36,19 +36,19 @@ describe('encodeOps', () => {
   });
 
   it.each([
-    [[{ op: 'nope' }], 'ops[0].op'],
-    [[{ op: 'no-new-privs' }, { op: 'landlock-restrict' }], 'ops[1].rulesetFd'],
-    [[{ op: 'landlock-restrict', rulesetFd: -1 }], 'ops[0].rulesetFd'],
-    [[{ op: 'landlock-restrict', rulesetFd: 3, flags: 1.5 }], 'ops[0].flags'],
-    [[{ op: 'capset', effective: 1, permitted: 0n, inheritable: 0n }], 'ops[0].effective'],
-    [[{ op: 'capset', effective: 0n, permitted: 1n << 64n, inheritable: 0n }], 'ops[0].permitted'],
-    [[{ op: 'capset', effective: 0n, permitted: 0n, inheritable: -1n }], 'ops[0].inheritable'],
-    [[{ op: 'drop-bounding', caps: [64] }], 'ops[0].caps[0]'],
-    [[{ op: 'drop-bounding', caps: 'all' }], 'ops[0].caps'],
-    [[{ op: 'securebits', bits: -1 }], 'ops[0].bits'],
-    [[null], 'ops[0]'],
-    [Array.from({ length: 9 }, () => ({ op: 'no-new-privs' })), 'ops'],
-    ['no-new-privs', 'ops'],
+    [[{ op: 'nope' }], '$[0].op'],
+    [[{ op: 'no-new-privs' }, { op: 'landlock-restrict' }], '$[1].rulesetFd'],
+    [[{ op: 'landlock-restrict', rulesetFd: -1 }], '$[0].rulesetFd'],
+    [[{ op: 'landlock-restrict', rulesetFd: 3, flags: 1.5 }], '$[0].flags'],
+    [[{ op: 'capset', effective: 1, permitted: 0n, inheritable: 0n }], '$[0].effective'],
+    [[{ op: 'capset', effective: 0n, permitted: 1n << 64n, inheritable: 0n }], '$[0].permitted'],
+    [[{ op: 'capset', effective: 0n, permitted: 0n, inheritable: -1n }], '$[0].inheritable'],
+    [[{ op: 'drop-bounding', caps: [64] }], '$[0].caps[0]'],
+    [[{ op: 'drop-bounding', caps: 'all' }], '$[0].caps'],
+    [[{ op: 'securebits', bits: -1 }], '$[0].bits'],
+    [[null], '$[0]'],
+    [Array.from({ length: 9 }, () => ({ op: 'no-new-privs' })), '$'],
+    ['no-new-privs', '$'],
   ])('rejects bad input (case %#)', (ops, path) => {
     expect(codeOf(() => encodeOps(ops as never))).toEqual({ code: 'ERR_EXILE_INVALID_POLICY', path });
   });

@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError, errnoName, errnoNumber, ownData } from '@exile/common';
+import { ErrorCodes, errnoName, errnoNumber, invalid, ownData } from '@exile/common';
 import { syscalls } from '@exile/seccomp';
 import { VOW_ARCHES, type Rule } from './policy-types.js';
 
@@ -18,7 +18,7 @@ export interface VowOptions {
   /**
    * Extra `@exile/seccomp` rules, tried before every vow rule in the same filter: they can widen
    * (`action: 'allow'`) as well as narrow (`{ errno: 'EPERM' }`, `'kill-process'`). Checked when
-   * the filter is compiled; errors name the index in this array (`$.rules[N].syscall`, `rules[N].action`).
+   * the filter is compiled; errors name the index in this array (`$.rules[N].syscall`, `$.rules[N].action`).
    */
   rules?: readonly Rule[];
 }
@@ -33,10 +33,6 @@ export interface ResolvedOptions {
   rules: readonly Rule[];
 }
 
-function bad(path: string, message: string, value: unknown): ExileError {
-  return new ExileError(ErrorCodes.INVALID_POLICY, `${path}: ${message}`, { path, value });
-}
-
 /**
  * The vow filter skips names an architecture lacks (`open` on aarch64), so a misspelt name in
  * the caller's rules would vanish silently: refuse names neither supported architecture knows.
@@ -48,7 +44,7 @@ function checkRuleNames(rules: readonly Rule[]): void {
     names.forEach((name, j) => {
       const path = `$.rules[${i}].syscall${Array.isArray(rule.syscall) ? `[${j}]` : ''}`;
       if (typeof name !== 'string' || VOW_ARCHES.every((arch) => syscalls.number(name, arch) === undefined)) {
-        throw new ExileError(ErrorCodes.UNKNOWN_SYSCALL, `${path}: unknown syscall ${JSON.stringify(name)}`, { path, syscall: name });
+        throw invalid(path, `unknown syscall ${JSON.stringify(name)}`, { syscall: name }, { code: ErrorCodes.UNKNOWN_SYSCALL });
       }
     });
   });
@@ -56,19 +52,19 @@ function checkRuleNames(rules: readonly Rule[]): void {
 
 /** Validates options (`errorToken`: the vow string carried OpenBSD's `error`). */
 export function resolveOptions(options: VowOptions | undefined, errorToken: boolean): ResolvedOptions {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) throw bad('$', 'options must be an object', options);
+  if (options !== undefined && (typeof options !== 'object' || options === null)) throw invalid('$', 'must be an object', { value: options });
   const o = ownData(options ?? {});
   const penalty = o.penalty ?? (errorToken ? 'errno' : 'kill');
-  if (penalty !== 'kill' && penalty !== 'errno') throw bad('$.penalty', 'must be "kill" or "errno"', penalty);
+  if (penalty !== 'kill' && penalty !== 'errno') throw invalid('$.penalty', 'must be "kill" or "errno"', { value: penalty });
   const runtime = o.runtime ?? 'node';
-  if (runtime !== 'node' && runtime !== 'program' && runtime !== 'none') throw bad('$.runtime', 'must be "node", "program" or "none"', runtime);
+  if (runtime !== 'node' && runtime !== 'program' && runtime !== 'none') throw invalid('$.runtime', 'must be "node", "program" or "none"', { value: runtime });
   const report = o.report ?? true;
-  if (typeof report !== 'boolean') throw bad('$.report', 'must be a boolean', report);
+  if (typeof report !== 'boolean') throw invalid('$.report', 'must be a boolean', { value: report });
   const rules = o.rules ?? [];
-  if (!Array.isArray(rules)) throw bad('$.rules', 'must be an array of @exile/seccomp rules', rules);
+  if (!Array.isArray(rules)) throw invalid('$.rules', 'must be an array of @exile/seccomp rules', { value: rules });
   checkRuleNames(rules);
   const name = o.errno ?? (errorToken ? 'ENOSYS' : 'EPERM');
   const errno = typeof name === 'string' ? errnoNumber(name) : undefined;
-  if (errno === undefined || errno === 0) throw bad('$.errno', `unknown errno name ${JSON.stringify(name)}`, name);
+  if (errno === undefined || errno === 0) throw invalid('$.errno', `unknown errno name ${JSON.stringify(name)}`, { value: name });
   return { penalty, errno, errnoName: errnoName(errno), report, runtime, rules };
 }

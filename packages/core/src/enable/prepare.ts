@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
-import { ErrorCodes, ExileError } from '@exile/common';
+import { invalid } from '@exile/common';
 import { prepareDrop, type PreparedDrop } from '@exile/caps';
 import { prepareRestrict, type LandlockStatus, type PreparedRestrict } from '@exile/landlock';
 import type { BpfProgram } from '@exile/seccomp';
 import type { PreparedVows } from '@exile/vows';
+import { IN_POLICY } from '../policy/invalid.js';
 import type { NormalizedPolicy } from '../policy/types.js';
 import { findStep, type Plan } from '../plan/types.js';
 import { prepareProcessFilter } from './process-filter.js';
@@ -30,8 +31,8 @@ export function checkPaths(fs: NormalizedPolicy['fs']): void {
       try {
         statSync(path);
       } catch (error) {
-        throw new ExileError(ErrorCodes.INVALID_POLICY, `invalid policy: $.fs.${key}[${i}]: ${path} cannot be used (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-          { path: `$.fs.${key}[${i}]`, file: path }, { cause: error });
+        throw invalid(`$.fs.${key}[${i}]`, `${path} cannot be used (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+          { file: path }, { ...IN_POLICY, cause: error });
       }
     });
   }

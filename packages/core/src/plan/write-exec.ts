@@ -1,4 +1,5 @@
-import { ErrorCodes, ExileError } from '@exile/common';
+import { invalid } from '@exile/common';
+import { IN_POLICY } from '../policy/invalid.js';
 import type { NormalizedPolicy } from '../policy/types.js';
 import type { PlannedItem } from './types.js';
 
@@ -39,10 +40,9 @@ export function planWriteExec(policy: NormalizedPolicy): PlannedItem[] {
   if (overlaps.length === 0) return [];
   if (policy.mode === 'strict') {
     const o = overlaps[0]!;
-    throw new ExileError(ErrorCodes.INVALID_POLICY,
-      `invalid policy: $.fs.write[${o.writeIndex}] and $.fs.exec[${o.execIndex}]: ${describe(o)}. `
+    throw invalid(`$.fs.write[${o.writeIndex}]`, `overlaps $.fs.exec[${o.execIndex}]: ${describe(o)}. `
       + 'Make them disjoint, or set "allowWriteExec": true in "fs" to accept it.',
-      { path: `$.fs.write[${o.writeIndex}]`, write: o.write, exec: o.exec, overlaps: overlaps.map(({ write, exec }) => ({ write, exec })) });
+      { write: o.write, exec: o.exec, overlaps: overlaps.map(({ write, exec }) => ({ write, exec })) }, IN_POLICY);
   }
   return overlaps.map((o) => ({ what: 'file system: no executing what was written', mechanism: 'landlock', enforced: false, required: false,
     detail: `warning: ${describe(o)}; "allowWriteExec": true in "fs" accepts it` }));

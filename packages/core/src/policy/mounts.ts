@@ -1,10 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import { ErrorCodes, ExileError } from '@exile/common';
+import { invalid, jsonPath } from '@exile/common';
+import { IN_POLICY } from './invalid.js';
 import type { NormalizedPolicy, PolicyMount } from './types.js';
-
-function invalid(path: string, message: string): ExileError {
-  return new ExileError(ErrorCodes.INVALID_POLICY, `invalid policy: ${path} ${message}`, { path });
-}
 
 /** Which fields each mount type takes besides `type` and `target` (the schema checked their types). */
 const FIELDS: Record<PolicyMount['type'], readonly string[]> = {
@@ -21,13 +18,13 @@ export function normalizeMounts(mounts: readonly PolicyMount[] | undefined, base
   return (mounts ?? []).map((m, i) => {
     const at = `$.mounts[${i}]`;
     for (const key of Object.keys(m)) {
-      if (key !== 'type' && key !== 'target' && !FIELDS[m.type].includes(key)) throw invalid(`${at}.${key}`, `is not allowed for a ${m.type} mount`);
+      if (key !== 'type' && key !== 'target' && !FIELDS[m.type].includes(key)) throw invalid(jsonPath(at, key), `is not allowed for a ${m.type} mount`, {}, IN_POLICY);
     }
-    if (!isAbsolute(m.target)) throw invalid(`${at}.target`, `must be an absolute path inside the sandbox, got ${JSON.stringify(m.target)}`);
+    if (!isAbsolute(m.target)) throw invalid(`${at}.target`, `must be an absolute path inside the sandbox, got ${JSON.stringify(m.target)}`, {}, IN_POLICY);
     const target = resolve(m.target);
-    if (target === '/') throw invalid(`${at}.target`, 'cannot be the root itself');
+    if (target === '/') throw invalid(`${at}.target`, 'cannot be the root itself', {}, IN_POLICY);
     if (m.type !== 'bind') return { type: m.type, target };
-    if (m.source === undefined) throw invalid(`${at}.source`, 'is required for a bind mount');
+    if (m.source === undefined) throw invalid(`${at}.source`, 'is required for a bind mount', {}, IN_POLICY);
     return { ...m, source: resolve(base, m.source), target };
   });
 }
@@ -44,7 +41,7 @@ export function checkMountsInFs(mounts: readonly PolicyMount[], fs: NormalizedPo
   const paths = fs === false ? [] : [...fs.read, ...fs.write, ...fs.exec];
   mounts.forEach((m, i) => {
     if (!paths.some((p) => beneath(m.target, p))) {
-      throw invalid(`$.mounts[${i}].target`, `${m.target} is under no fs path: add it to fs.read or fs.write (--ro/--rw) to reach it`);
+      throw invalid(`$.mounts[${i}].target`, `${m.target} is under no fs path: add it to fs.read or fs.write (--ro/--rw) to reach it`, {}, IN_POLICY);
     }
   });
 }

@@ -1,3 +1,5 @@
+import { jsonPath } from '@exile/common';
+
 /**
  * A small interpreter for the subset of JSON Schema that policy.schema.json uses, so the
  * shipped schema is the one source of truth for the shape of a policy. Returns the first
@@ -48,10 +50,6 @@ function describe(node: SchemaNode): string {
   return Array.isArray(node.type) ? node.type.join(' | ') : node.type ?? 'anything';
 }
 
-function key(path: string, name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
-}
-
 function resolve(root: SchemaNode, node: SchemaNode): SchemaNode {
   if (node.$ref === undefined) return node;
   const name = /^#\/\$defs\/(.+)$/.exec(node.$ref)?.[1];
@@ -78,7 +76,7 @@ function checkAnyOf(root: SchemaNode, branches: SchemaNode[], value: unknown, pa
 
 function checkObject(root: SchemaNode, node: SchemaNode, value: Record<string, unknown>, path: string): SchemaProblem | undefined {
   for (const name of node.required ?? []) {
-    if (value[name] === undefined) return { path: key(path, name), message: 'is required' };
+    if (value[name] === undefined) return { path: jsonPath(path, name), message: 'is required' };
   }
   for (const [name, child] of Object.entries(value)) {
     // Own properties only: `constructor`, `__proto__` and friends are unknown keys like any other.
@@ -86,12 +84,12 @@ function checkObject(root: SchemaNode, node: SchemaNode, value: Record<string, u
     if (childNode === undefined) {
       if (node.additionalProperties === false) {
         const known = Object.keys(node.properties ?? {}).filter((k) => k !== '$schema');
-        return { path: key(path, name), message: `is not allowed here (expected one of: ${known.join(', ')})` };
+        return { path: jsonPath(path, name), message: `is not allowed here (expected one of: ${known.join(', ')})` };
       }
       continue;
     }
     if (child === undefined) continue;
-    const problem = check(root, childNode, child, key(path, name));
+    const problem = check(root, childNode, child, jsonPath(path, name));
     if (problem !== undefined) return problem;
   }
   return undefined;
@@ -122,7 +120,7 @@ export function check(root: SchemaNode, node: SchemaNode, value: unknown, path =
     if (node.minItems !== undefined && value.length < node.minItems) return { path, message: `must have at least ${node.minItems} item(s)` };
     if (node.items === undefined) return undefined;
     for (let i = 0; i < value.length; i++) {
-      const problem = check(root, node.items, value[i], `${path}[${i}]`);
+      const problem = check(root, node.items, value[i], jsonPath(path, i));
       if (problem !== undefined) return problem;
     }
     return undefined;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ErrorCodes, ExileError } from '@exile/common';
+import { invalid, reroot } from '@exile/common';
 import { fromOCI, type SeccompPolicy } from '@exile/seccomp';
+import { IN_POLICY } from './invalid.js';
 
 const AT = '$.seccompProfile';
 
@@ -17,17 +18,12 @@ export function readSeccompProfile(profile: string | object | undefined, base: s
     try {
       json = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
-      throw new ExileError(ErrorCodes.INVALID_POLICY, `invalid policy: ${AT}: cannot read ${file} as JSON: ${(error as Error).message}`,
-        { path: AT, file }, { cause: error });
+      throw invalid(AT, `cannot read ${file} as JSON: ${(error as Error).message}`, { file }, { ...IN_POLICY, cause: error });
     }
   }
   try {
     return { source: file ?? profile, filter: fromOCI(json as object) };
   } catch (error) {
-    if (!(error instanceof ExileError)) throw error;
-    const inner = typeof error.details.path === 'string' ? error.details.path : '';
-    const path = inner === '' || inner === '$' ? AT : `${AT}.${inner.replace(/^\$\.?/, '')}`;
-    throw new ExileError(error.code, `invalid policy: ${AT}${file === undefined ? '' : ` (${file})`}: ${error.message}`,
-      { ...error.details, path, ...(file === undefined ? {} : { file }) }, { cause: error });
+    throw reroot(error, '$', AT, { context: file === undefined ? IN_POLICY.context : `${IN_POLICY.context} (${file})`, ...(file === undefined ? {} : { details: { file } }) });
   }
 }

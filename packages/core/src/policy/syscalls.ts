@@ -1,5 +1,6 @@
-import { ExileError } from '@exile/common';
+import { reroot } from '@exile/common';
 import { compile, withArgWidths, type ArgCheck, type Rule } from '@exile/seccomp';
+import { IN_POLICY } from './invalid.js';
 
 /** A rule as JSON can carry it: 64-bit values as decimal or `0x` strings. */
 type JsonRule = Omit<Rule, 'args'> & { args?: (Omit<ArgCheck, 'value' | 'mask'> & { value: number | bigint | string; mask?: number | bigint | string })[] };
@@ -18,14 +19,16 @@ export function normalizeSyscalls(rules: JsonRule[] | undefined): Rule[] {
     if (args === undefined) return rest;
     return { ...rest, args: args.map(({ value, mask, ...check }) => ({ ...check, value: big(value), ...(mask === undefined ? {} : { mask: big(mask) }) })) };
   });
+  let out: Rule[];
   try {
-    const out = withArgWidths(parsed);
-    compile({ defaultAction: 'allow', rules: out });
-    return out;
+    out = withArgWidths(parsed);
   } catch (error) {
-    if (!(error instanceof ExileError) || typeof error.details.path !== 'string') throw error;
-    const path = error.details.path.replace(/^rules/, '$.syscalls');
-    const message = error.message.replace(/^rules/, '$.syscalls');
-    throw new ExileError(error.code, `invalid policy: ${message}`, { ...error.details, path }, { cause: error });
+    throw reroot(error, '$', '$.syscalls', IN_POLICY);
   }
+  try {
+    compile({ defaultAction: 'allow', rules: out });
+  } catch (error) {
+    throw reroot(error, '$.rules', '$.syscalls', IN_POLICY);
+  }
+  return out;
 }

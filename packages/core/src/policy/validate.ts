@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { ErrorCodes, ExileError, ownData } from '@exile/common';
+import { ExileError, invalid, ownData } from '@exile/common';
 import { parseWithModifiers } from '@exile/vows';
 import type { Cap } from '@exile/caps';
 import { canonicalCap } from './capabilities.js';
+import { IN_POLICY } from './invalid.js';
 import { check } from './schema-check.js';
 import { checkMountsInFs, normalizeMounts } from './mounts.js';
 import { readSeccompProfile } from './seccomp-profile.js';
@@ -12,14 +13,10 @@ import { profileGrants, type ProfileGrant } from './profile-grants.js';
 import { profileHost } from './profile-host.js';
 import type { NormalizedPolicy, Policy } from './types.js';
 
-function invalid(path: string, message: string, extra: Record<string, unknown> = {}): ExileError {
-  return new ExileError(ErrorCodes.INVALID_POLICY, `invalid policy: ${path} ${message}`, { path, ...extra });
-}
-
 function paths(list: string[] | undefined, at: string, base: string): string[] {
   const out = new Set<string>();
   (list ?? []).forEach((p, i) => {
-    if (p.includes('\0')) throw invalid(`${at}[${i}]`, 'must not contain a NUL byte');
+    if (p.includes('\0')) throw invalid(`${at}[${i}]`, 'must not contain a NUL byte', {}, IN_POLICY);
     out.add(resolve(base, p));
   });
   return [...out];
@@ -38,7 +35,7 @@ function vows(input: Policy['vows']): { vows: NormalizedPolicy['vows']; error: b
     if (!(error instanceof ExileError)) throw error;
     const index = typeof input === 'string' ? undefined : (error.details.index as number | undefined);
     const path = index === undefined ? '$.vows' : `$.vows[${index}]`;
-    throw new ExileError(error.code, `invalid policy: ${path}: ${error.message}`, { ...error.details, path }, { cause: error });
+    throw invalid(path, error.message, error.details, { ...IN_POLICY, code: error.code, cause: error });
   }
 }
 
@@ -48,7 +45,7 @@ function capabilities(input: Policy['capabilities']): NormalizedPolicy['capabili
   const keep = new Set<Cap>();
   input.keep.forEach((name, i) => {
     const cap = canonicalCap(name);
-    if (cap === undefined) throw invalid(`$.capabilities.keep[${i}]`, `is not a known capability: ${JSON.stringify(name)}`);
+    if (cap === undefined) throw invalid(`$.capabilities.keep[${i}]`, `is not a known capability: ${JSON.stringify(name)}`, {}, IN_POLICY);
     keep.add(cap);
   });
   return { keep: [...keep] };
@@ -77,11 +74,11 @@ export function validatePolicy(policy: unknown, base: string = process.cwd()): N
   // Only the caller's own data, copied once: inherited keys (a polluted Object.prototype) never widen it.
   const own = ownData(policy);
   const problem = check(policySchema, policySchema, own);
-  if (problem !== undefined) throw invalid(problem.path, problem.message);
+  if (problem !== undefined) throw invalid(problem.path, problem.message, {}, IN_POLICY);
   const p = own as Policy;
   const parsed = vows(p.vows);
   const profiles = profileGrants(p.profiles ?? [], profileHost(base));
-  if (profiles.length > 0 && p.fs === false) throw invalid('$.profiles', 'grant files, but "fs" is false (no file-system access at all)');
+  if (profiles.length > 0 && p.fs === false) throw invalid('$.profiles', 'grant files, but "fs" is false (no file-system access at all)', {}, IN_POLICY);
   const fs = p.fs === false ? false : withProfiles(p.fs, profiles);
   const normalized: NormalizedPolicy = {
     fs: fs === undefined || fs === false ? fs : {

@@ -89,6 +89,6 @@ describe('JSON policy files: __proto__, constructor, hasOwnProperty are unknown 
     writeFileSync(file, text);
     const r = runAs('current', [process.execPath, CLI, 'run', '--policy', file, '--', '/bin/true']);
     expect(r.status).toBe(125);
-    expect(r.stderr).toContain(`invalid policy: ${path} is not allowed here`);
+    expect(r.stderr).toContain(`invalid policy: ${path}: is not allowed here`);
   });
 });
