@@ -19,7 +19,7 @@ fs.writeFileSync(dir + '/f', 'x', { mode: 0o666 });
 const status = restrict({ fs: { read: [dir, dir + '/nope'] }, missingPaths: 'ignore' });
 print({ status, read: attempt(() => fs.readFileSync(dir + '/f')), write: attempt(() => fs.writeFileSync(dir + '/f', 'y')) });
 `, { user });
-    expect(r.status).toMatchObject({ enforced: 'full', notEnforced: expect.arrayContaining([{ what: expect.stringMatching(/^rule fs\.read\[1\] \(.*\/nope\)$/), reason: expect.stringContaining('ENOENT') }]) });
+    expect(r.status).toMatchObject({ enforced: 'full', notEnforced: expect.arrayContaining([{ what: expect.stringMatching(/^rule \$\.fs\.read\[1\] \(.*\/nope\)$/), reason: expect.stringContaining('ENOENT') }]) });
     expect(r.read).toBe('ok');
     expect(r.write).toBe('EACCES');
   });
