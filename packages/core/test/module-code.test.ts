@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { moduleCode, packageRoot, type CodeFs } from '../src/launch/module-code.js';
-import { dependencyNames, isCodeFile, lookupPaths, walksInto } from '../src/launch/package-code.js';
+import { dependencyNames, isCodeFile, lookupPaths, MODULE_CODE_ITEM, walksInto } from '../src/launch/package-code.js';
+import { explain } from '../src/explain.js';
+import { fakeFeatures } from './fake-features.js';
 
 /** A file tree as nested objects: a string is a file (its content), an object a directory, `{ link: target }` a symlink. */
 type Tree = { [name: string]: string | Tree | { link: string } };
@@ -145,5 +147,16 @@ describe('moduleCode()', () => {
     const code = moduleCode('/a/i.js', fakeFs(cyclic), { covered: [], maxFiles: 100 });
     expect(code.packages.map((p) => p.name)).toEqual(['a', 'b']);
     expect(code.files.sort()).toEqual(['/a/i.js', '/a/node_modules/b/package.json', '/a/package.json']);
+  });
+});
+
+describe('explain() for launch()', () => {
+  it("says what a launched module reads, before any module is known; only where Landlock limits files, only for launch", () => {
+    const item = explain({ fs: false }, 'launch', fakeFeatures()).items.find((i) => i.what === MODULE_CODE_ITEM);
+    expect(item).toMatchObject({ enforced: true, mechanism: 'landlock ABI 7' });
+    expect(item!.detail).toBe('for { module }: the files package.json, *.js, *.mjs, *.cjs, *.json, *.node, *.wasm of its package (the nearest package.json above it) '
+      + 'and of the packages it depends on at run time, one rule a file, and listing of their directories; never dot-files or other files; the report of a launch names them');
+    expect(explain({ fs: false }, 'child', fakeFeatures()).items.map((i) => i.what)).not.toContain(MODULE_CODE_ITEM);
+    expect(explain({ vows: 'stdio' }, 'launch', fakeFeatures()).items.map((i) => i.what)).not.toContain(MODULE_CODE_ITEM);
   });
 });

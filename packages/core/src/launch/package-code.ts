@@ -19,6 +19,14 @@ const CODE_EXTENSIONS: ReadonlySet<string> = new Set(['.js', '.mjs', '.cjs', '.j
 /** The rule, as the report and the README say it. */
 export const CODE_FILES_TEXT = `${[...CODE_NAMES, ...[...CODE_EXTENSIONS].map((e) => `*${e}`)].join(', ')}`;
 
+/** The report's line on a launched module's code: planned here in general, made specific by the launch (runtime-paths.ts). */
+export const MODULE_CODE_ITEM = "file system: the launched module's code";
+
+/** What `explain()` says of it, before a module is known. */
+export const MODULE_CODE_DETAIL = `for { module }: the files ${CODE_FILES_TEXT} of its package (the nearest package.json above it) `
+  + 'and of the packages it depends on at run time, one rule a file, and listing of their directories; never dot-files or other files; '
+  + 'the report of a launch names them';
+
 /** Dot-files are never code a module loads, and are where secrets live (`.env`, `.npmrc`, `.git/`). */
 function hidden(name: string): boolean {
   return name.startsWith('.');

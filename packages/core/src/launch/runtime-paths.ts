@@ -7,7 +7,7 @@ import type { ReportItem } from '../plan/types.js';
 import type { RuntimeGrants } from '../spawn/spawn.js';
 import { codeFs } from './code-fs.js';
 import { moduleCode, type CodePackage, type ModuleCode } from './module-code.js';
-import { CODE_FILES_TEXT } from './package-code.js';
+import { CODE_FILES_TEXT, MODULE_CODE_ITEM } from './package-code.js';
 
 /** What Node itself may read (and execute) beyond a launched child's policy's paths. */
 interface RuntimePaths {
@@ -82,9 +82,11 @@ function resolved(path: string): string {
   }
 }
 
+const CODE_NONE = { what: MODULE_CODE_ITEM, mechanism: 'landlock', enforced: true };
+
 /** The report's line on a module's code: what was granted, file by file, and where. */
 function codeItem(code: ModuleCode): ReportItem {
-  const what = "file system: the launched module's code";
+  const what = MODULE_CODE_ITEM;
   if (code.packages.length === 0) {
     return { what, mechanism: 'landlock', enforced: true, detail: `read ${code.module} only: no package.json above it (give it one to let it import its own files)` };
   }
@@ -118,6 +120,8 @@ function moduleGrants(file: string, covered: readonly string[], api: string): Re
  */
 export function runtimePaths(targetModule: string | undefined, options: { policyPaths: readonly string[]; landlock: boolean; api: string }): RuntimeGrants {
   const base = nodeRuntime();
-  if (targetModule === undefined || !targetModule.startsWith('file:') || !options.landlock) return base;
+  if (!options.landlock) return base;
+  if (targetModule === undefined) return { ...base, items: [{ ...CODE_NONE, detail: 'none: a function sent by source loads no module' }] };
+  if (!targetModule.startsWith('file:')) return { ...base, items: [{ ...CODE_NONE, detail: `none: ${targetModule.split(':')[0]}: is no file` }] };
   return { ...base, ...moduleGrants(fileURLToPath(targetModule), [...base.read, ...options.policyPaths], options.api) };
 }

@@ -3,6 +3,7 @@ import type { NormalizedPolicy } from '../policy/types.js';
 import { canUnshare, unshareMissing } from './kernel.js';
 import { landlockMissing, landlockThreads, planLandlock, rightItems } from './landlock.js';
 import { DEVICE_RULES, DEVICES_DETAIL } from './devices.js';
+import { MODULE_CODE_DETAIL, MODULE_CODE_ITEM } from '../launch/package-code.js';
 import { startsChild, type LandlockStepSpec, type PlannedItem, type Step, type Target } from './types.js';
 
 type Fs = Exclude<NormalizedPolicy['fs'], undefined>;
@@ -65,8 +66,10 @@ export function planFs(fs: NormalizedPolicy['fs'], f: Features, target: Target):
   }
   const how = startsChild(target) ? ', applied before exec' : `, ${landlockThreads(ruleset)}`;
   const mechanism = `landlock ABI ${ruleset.abi}`;
+  // A launched module reads its code besides the policy's paths: which files, said before any module is known.
+  const moduleItem: PlannedItem[] = target === 'launch' ? [{ what: MODULE_CODE_ITEM, mechanism, enforced: true, required: false, detail: MODULE_CODE_DETAIL }] : [];
   return {
     landlock: spec,
-    items: [{ what, mechanism, enforced: true, required: true, detail: `${detail}${how}` }, ...deviceItem(mechanism), ...rightItems(ruleset)],
+    items: [{ what, mechanism, enforced: true, required: true, detail: `${detail}${how}` }, ...deviceItem(mechanism), ...moduleItem, ...rightItems(ruleset)],
   };
 }

@@ -164,7 +164,14 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
   if (extraSteps.length > 0) launchWith.preExec = [...extraSteps, ...(launchWith.preExec ?? [])];
   if (observing !== undefined) launchWith.preExec = [...(launchWith.preExec ?? []), { type: 'seccomp', filter: observing.program.instructions }];
   const diagnoseItems = diagnose === true ? [diagnoseItem(model !== undefined)] : [];
-  const report: Report = { mode: planned.mode, items: [...planned.items, ...programItems, ...(runtime?.items ?? []), ...landlock.items, ...startup, ...diagnoseItems], threads: 0, ms: performance.now() - start };
+  // A runtime item is the planned one of the same name made specific (the launched module's code).
+  const runtimeItems = runtime?.items ?? [];
+  const plannedItems = planned.items.map((item) => {
+    const specific = runtimeItems.find((r) => r.what === item.what);
+    return specific === undefined ? item : { ...specific, mechanism: item.mechanism };
+  });
+  const extraItems = runtimeItems.filter((r) => !planned.items.some((item) => item.what === r.what));
+  const report: Report = { mode: planned.mode, items: [...plannedItems, ...programItems, ...extraItems, ...landlock.items, ...startup, ...diagnoseItems], threads: 0, ms: performance.now() - start };
   return {
     report,
     ...(planned.target === 'launch' ? { launcher: { command, args, options: launchWith } } : {}),
