@@ -1,4 +1,5 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { sharedTempDir } from '@exile/test-utils';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { child, packageWithSecret } from './launch-child.js';
@@ -81,4 +82,25 @@ describe.each(['current', 'nobody'] as const)("launch({ module }) reads only the
     expect(item!.detail).toBe(`read 10 files (package.json, *.js, *.mjs, *.cjs, *.json, *.node, *.wasm; never dot-files) of ${pkg}, `
       + `and of its dependencies dep (2), linked (2), sub (2); list ${pkg}, ${join(store, 'linked')}, ${join(store, 'sub')}; anything else there denied`);
   });
+
+  it('a module with no package.json above it reads only itself: not the files beside it, not even code', () => {
+    const dir = sharedTempDir('exile-launch-loose-');
+    writeFileSync(join(dir, 'sibling.js'), 'export default 1;');
+    writeFileSync(join(dir, '.env'), 'SECRET=1');
+    const mod = join(dir, 'loose.mjs');
+    writeFileSync(mod, `import { readFileSync } from 'node:fs';
+      const read = (path) => { try { readFileSync(new URL(path, import.meta.url)); return 'ok'; } catch (e) { return e.code; } };
+      export const task = () => ({ self: read('./loose.mjs'), sibling: read('./sibling.js'), env: read('./.env') });`);
+    const { out, stderr } = child(`
+      const pool = createPool({ fs: false, vows: 'stdio rpath' }, { module: ${JSON.stringify(mod)}, size: 1 });
+      out.detail = { value: pool.report.items.find((i) => i.what === "file system: the launched module's code")?.detail };
+      out.run = await settle(pool.run('task'));
+      await pool.close();
+      out.unrestricted = await settle(launch({ vows: 'stdio rpath' }, { module: ${JSON.stringify(mod)}, export: 'task' }));
+    `, {}, user);
+    expect(out.run, stderr).toEqual({ value: { self: 'ok', sibling: 'EACCES', env: 'EACCES' } });
+    expect(out.unrestricted, stderr).toEqual({ value: { self: 'ok', sibling: 'ok', env: 'ok' } });
+    expect(out.detail!.value).toBe(`read ${mod} only: no package.json above it (give it one to let it import its own files)`);
+  });
 });
+
