@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { sharedTempDir } from '@exile/test-utils';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +101,28 @@ describe.each(['current', 'nobody'] as const)("launch({ module }) reads only the
     expect(out.run, stderr).toEqual({ value: { self: 'ok', sibling: 'EACCES', env: 'EACCES' } });
     expect(out.unrestricted, stderr).toEqual({ value: { self: 'ok', sibling: 'ok', env: 'ok' } });
     expect(out.detail!.value).toBe(`read ${mod} only: no package.json above it (give it one to let it import its own files)`);
+  });
+
+  it("a pool's next worker is planned again once the package's files change: a replaced file and a new one are read, not refused", () => {
+    const { pkg } = appPackage();
+    chmodSync(pkg, 0o777);
+    const mod = join(pkg, 'watch.js');
+    writeFileSync(mod, `import { readFileSync } from 'node:fs';
+      const read = (path) => { try { return readFileSync(new URL(path, import.meta.url), 'utf8'); } catch (e) { return e.code; } };
+      export const look = () => ({ data: read('./data.json'), fresh: read('./fresh.js'), env: read('./.env') });`);
+    const { out, stderr } = child(`
+      const { renameSync, writeFileSync } = await import('node:fs');
+      const pool = createPool({ fs: false, vows: 'stdio rpath' }, { module: ${JSON.stringify(mod)}, size: 1 });
+      out.before = await settle(pool.run('look'));
+      // As a build or an install does: a new file, and one replaced by rename (a new inode at the old path).
+      writeFileSync(${JSON.stringify(join(pkg, 'data.json.tmp'))}, '{ "answer": 43 }');
+      renameSync(${JSON.stringify(join(pkg, 'data.json.tmp'))}, ${JSON.stringify(join(pkg, 'data.json'))});
+      writeFileSync(${JSON.stringify(join(pkg, 'fresh.js'))}, 'export default 1;');
+      out.after = await settle(pool.run('look'));
+      await pool.close();
+    `, {}, user);
+    expect(out.before, stderr).toEqual({ value: { data: '{ "answer": 42 }', fresh: 'ENOENT', env: 'EACCES' } });
+    expect(out.after, stderr).toEqual({ value: { data: '{ "answer": 43 }', fresh: 'export default 1;', env: 'EACCES' } });
   });
 });
 

@@ -117,6 +117,9 @@ describe('moduleCode()', () => {
     // Listing is inherited: the app's root covers dep's; the store's packages are elsewhere.
     expect(code.dirs).toEqual(['/app', '/store/linked@1/node_modules/linked', '/store/sub@2/node_modules/sub']);
     expect(code.truncated).toBe(false);
+    // What tells a pool to plan again: every directory read, every manifest followed.
+    expect(code.watched.sort()).toEqual(['/app', '/app/lib', '/app/node_modules/dep', '/app/node_modules/dep/package.json', '/app/package.json',
+      '/store/linked@1/node_modules/linked', '/store/linked@1/node_modules/linked/package.json', '/store/sub@2/node_modules/sub', '/store/sub@2/node_modules/sub/package.json']);
   });
 
   it('does not walk what the child reads whole anyway, but follows its dependencies', () => {
@@ -129,7 +132,7 @@ describe('moduleCode()', () => {
     const fs = fakeFs({ ...app, loose: { 'task.js': '', 'other.js': '' }, link: { 'task.js': { link: '/app/lib/util.cjs' } } });
     expect(packageRoot('/app/lib', fs)).toBe('/app');
     expect(moduleCode('/link/task.js', fs, { covered: [], maxFiles: 100 }).packages[0]!.root).toBe('/app');
-    expect(moduleCode('/loose/task.js', fs, { covered: [], maxFiles: 100 })).toEqual({ module: '/loose/task.js', packages: [], files: ['/loose/task.js'], dirs: [], truncated: false });
+    expect(moduleCode('/loose/task.js', fs, { covered: [], maxFiles: 100 })).toEqual({ module: '/loose/task.js', packages: [], files: ['/loose/task.js'], dirs: [], truncated: false, watched: ['/loose'] });
   });
 
   it('grants the module itself whatever its name, and stops at maxFiles saying so', () => {

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -46,20 +47,42 @@ export function planLaunch(policy: Policy, target: Setup['target'], api: string,
   const newSession = startOptions.newSession ?? true;
   const planned = plan(normalized, probe(), 'launch', { newSession });
   const fs = normalized.fs;
-  const runtime = fs === undefined ? undefined : runtimePaths('module' in target ? target.module : undefined, {
-    policyPaths: fs === false ? [] : [...fs.read, ...fs.write, ...fs.exec], landlock: findStep(planned.steps, 'landlock') !== undefined, api,
-  });
-  const pending = preparePlanned(planned, normalized, process.execPath, ['--disable-warning=ExperimentalWarning', bootstrap], {
-    // fd 3: the protocol's messages; fd 4: the violation record (see protocol.ts). exile-launch passes both through.
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'], newSession,
-  }, start, runtime);
+  const prepare = (at: number) => {
+    const runtime = fs === undefined ? undefined : runtimePaths('module' in target ? target.module : undefined, {
+      policyPaths: fs === false ? [] : [...fs.read, ...fs.write, ...fs.exec], landlock: findStep(planned.steps, 'landlock') !== undefined, api,
+    });
+    const pending = preparePlanned(planned, normalized, process.execPath, ['--disable-warning=ExperimentalWarning', bootstrap], {
+      // fd 3: the protocol's messages; fd 4: the violation record (see protocol.ts). exile-launch passes both through.
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'], newSession,
+    }, at, runtime);
+    return { runtime, pending };
+  };
+  let prepared = prepare(start);
   const seccomp = findStep(planned.steps, 'seccomp');
   let filter: CompiledVows | undefined;
-  return { pending, filter: () => (seccomp === undefined ? undefined : (filter ??= childSeccomp(seccomp))), target, api, remoteError: (sent) => {
-    // Worked out here from what the function's error says (its call and path): advice, never a verdict.
-    const denial = denialOf(sent, normalized);
-    return new ExileRemoteError(sent, denial === undefined ? {} : { denial });
-  } };
+  return {
+    // A module's code is granted file by file, each rule on the file found when planned: once its
+    // files change (a rebuild, an install replaces them), a child started on the old rules would
+    // fail (ESTALE) and new files would be unreadable, so a pool's next worker is planned again.
+    get pending() {
+      if (prepared.runtime?.current?.() === false) {
+        try {
+          prepared = prepare(performance.now());
+        } catch {
+          // Planning failed now (a file gone mid-walk, too many files): the old rules stay, and the start says which file changed.
+        }
+      }
+      return prepared.pending;
+    },
+    filter: () => (seccomp === undefined ? undefined : (filter ??= childSeccomp(seccomp))),
+    target,
+    api,
+    remoteError: (sent) => {
+      // Worked out here from what the function's error says (its call and path): advice, never a verdict.
+      const denial = denialOf(sent, normalized);
+      return new ExileRemoteError(sent, denial === undefined ? {} : { denial });
+    },
+  };
 }
 
 /** How much of the child's stderr, and of its violation record channel, is kept for the error that says why it ended. */
@@ -106,8 +129,9 @@ export class LaunchedChild {
 
   /** `started`: the launcher already started elsewhere (the pool's spawner), instead of `launch.pending.start()` here. */
   constructor(private readonly launch: PlannedLaunch, started?: ChildProcess) {
-    this.child = started ?? launch.pending.start();
-    this.report = launch.pending.report;
+    const pending = launch.pending;
+    this.child = started ?? pending.start();
+    this.report = pending.report;
     this.exited = new Promise((resolve) => this.child.once('close', () => resolve()));
     this.channel = this.child.stdio[3] as Writable & Readable;
     const [, stdout, stderr, , record] = this.child.stdio as Readable[];

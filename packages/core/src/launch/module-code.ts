@@ -35,6 +35,8 @@ export interface ModuleCode {
   dirs: string[];
   /** The walk stopped at `maxFiles`: `files` is incomplete. */
   truncated: boolean;
+  /** The directories read and the manifests followed: when one of them changes, the files may have (runtime-paths.ts plans again). */
+  watched: string[];
 }
 
 /** The nearest directory at or above `dir` holding a package.json: the package root Node's own lookup (`type`, `imports`) finds. */
@@ -97,7 +99,7 @@ function walkPackage(root: string, fs: CodeFs, budget: number, seenDirs: Set<str
 export function moduleCode(module: string, fs: CodeFs, options: { covered: readonly string[]; maxFiles: number }): ModuleCode {
   const real = fs.realpath(module) ?? module;
   const root = packageRoot(dirname(real), fs);
-  if (root === undefined) return { module: real, packages: [], files: [real], dirs: [], truncated: false };
+  if (root === undefined) return { module: real, packages: [], files: [real], dirs: [], truncated: false, watched: [dirname(real)] };
   const packages: CodePackage[] = [];
   const files = new Set<string>();
   const seenDirs = new Set<string>();
@@ -130,5 +132,6 @@ export function moduleCode(module: string, fs: CodeFs, options: { covered: reado
   const roots = packages.filter((p) => !p.covered).map((p) => p.root);
   // Listing is inherited: one rule per outermost root.
   const dirs = roots.filter((dir) => !roots.some((other) => other !== dir && within(dir, other)));
-  return { module: real, packages, files: [...files], dirs, truncated };
+  const watched = [...new Set([dirname(real), ...seenDirs, ...packages.map((p) => join(p.root, 'package.json'))])];
+  return { module: real, packages, files: [...files], dirs, truncated, watched };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ExileError } from '@exile/common';
@@ -97,8 +97,26 @@ function codeItem(code: ModuleCode): ReportItem {
     detail: `read ${code.files.length} files (${CODE_FILES_TEXT}; never dot-files) of ${own!.root}${depText}; list ${code.dirs.join(', ') || 'nothing more'}; anything else there denied` };
 }
 
+/** What a launched child reads besides its policy's paths, and for a module's code whether the grants still fit the files. */
+export type LaunchRuntime = RuntimeGrants & {
+  /** False once a directory walked or a manifest followed has changed (a file replaced, added, removed): the rules may name files no longer there. */
+  current?: () => boolean;
+};
+
+/** The identity and change time of each path ('-' when gone): equal snapshots, the same files to grant. */
+function snapshot(paths: readonly string[]): string {
+  return paths.map((path) => {
+    try {
+      const st = statSync(path, { bigint: true });
+      return `${st.ino}:${st.mtimeNs}:${st.ctimeNs}`;
+    } catch {
+      return '-';
+    }
+  }).join(' ');
+}
+
 /** The Landlock rules and report line for a module's code, refused past MAX_CODE_FILES. `covered`: paths the child reads whole anyway. */
-function moduleGrants(file: string, covered: readonly string[], api: string): Required<Pick<RuntimeGrants, 'rules' | 'items'>> {
+function moduleGrants(file: string, covered: readonly string[], api: string): Required<Pick<LaunchRuntime, 'rules' | 'items' | 'current'>> {
   const code = moduleCode(file, codeFs, { covered: covered.map(resolved), maxFiles: MAX_CODE_FILES });
   if (code.truncated) {
     throw new ExileError(ErrorCodes.INVALID_POLICY,
@@ -106,9 +124,11 @@ function moduleGrants(file: string, covered: readonly string[], api: string): Re
       + 'each granted by its own Landlock rule; grant the largest directories whole with fs.read (they are then not walked), or launch a module of a smaller package',
     { path: 'target.module', packages: code.packages.map((p) => p.root) });
   }
+  const taken = snapshot(code.watched);
   return {
     rules: [...code.files.map((path) => ({ path, access: ['read-file' as const] })), ...code.dirs.map((path) => ({ path, access: ['read-dir' as const] }))],
     items: [codeItem(code)],
+    current: () => snapshot(code.watched) === taken,
   };
 }
 
@@ -118,7 +138,7 @@ function moduleGrants(file: string, covered: readonly string[], api: string): Re
  * key beside package.json stays unreadable). `policyPaths`: what the policy lets it read anyway
  * (not walked); `landlock`: whether any rule will be applied (else nothing is walked).
  */
-export function runtimePaths(targetModule: string | undefined, options: { policyPaths: readonly string[]; landlock: boolean; api: string }): RuntimeGrants {
+export function runtimePaths(targetModule: string | undefined, options: { policyPaths: readonly string[]; landlock: boolean; api: string }): LaunchRuntime {
   const base = nodeRuntime();
   if (!options.landlock) return base;
   if (targetModule === undefined) return { ...base, items: [{ ...CODE_NONE, detail: 'none: a function sent by source loads no module' }] };
