@@ -72,13 +72,17 @@ class WorkerPool implements Pool {
   /** Workers asked of the spawner and not here yet. */
   private readonly requested = new Set<Promise<void>>();
   private readonly spawner: Spawner | undefined;
+  private filling = false;
   private readonly onAbort = () => void this.close({ force: true });
 
   constructor(private readonly launch: PlannedLaunch, private readonly options: Required<PoolOptions>, private readonly policy: PoolLimits) {
     this.report = launch.pending.report;
     // EXILE_POOL_DIRECT=1 (benchmarks, debugging): workers forked from this process, as before the spawner.
     this.spawner = launch.pending.launcher === undefined || process.env.EXILE_POOL_DIRECT === '1' ? undefined : acquireSpawner();
+    // The first workers are forked here: createPool() is synchronous anyway, and the spawner is still starting.
+    this.filling = true;
     this.fill();
+    this.filling = false;
     policy.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
@@ -133,12 +137,12 @@ class WorkerPool implements Pool {
   }
 
   /**
-   * Starts one worker; it joins `idle` once ready. Through the spawner when there is one, so this
-   * thread only sends a message: it never waits for a fork.
+   * Starts one worker; it joins `idle` once ready. Through the spawner when there is one (after the
+   * first fill), so this thread only sends a message: it never waits for a fork.
    */
   private spawn(): void {
     const launcher = this.launch.pending.launcher;
-    if (this.spawner === undefined || launcher === undefined) {
+    if (this.spawner === undefined || launcher === undefined || this.filling) {
       this.adopt(new LaunchedChild(this.launch));
       return;
     }

@@ -16,7 +16,9 @@ import type { SpawnerReply, SpawnerRequest } from './spawner.js';
 const workers = new Map<number, ChildProcess>();
 
 function send(message: SpawnerReply, handle?: Socket): void {
-  if (process.connected) process.send!(message, handle);
+  // Once a pipe is sent its handle has left this process: the stream is let go, so that Node does
+  // not try to read or flush it when the worker exits.
+  if (process.connected) process.send!(message, handle, {}, () => handle?.destroy());
 }
 
 function plain(error: unknown): { code?: string; message: string; details?: unknown } {
