@@ -210,7 +210,9 @@ export class LaunchedChild {
 
   /** Keeps this process alive while the child lives (true), or not. */
   ref(on: boolean): void {
-    for (const handle of [this.child, ...this.child.stdio] as ({ ref?: () => void; unref?: () => void } | null)[]) {
+    for (const handle of [this.child, ...this.child.stdio] as ({ ref?: () => void; unref?: () => void; destroyed?: boolean } | null)[]) {
+      // A destroyed socket (the channel, once the child is ended) would only queue the call for a 'connect' that never comes.
+      if (handle?.destroyed === true) continue;
       if (on) handle?.ref?.();
       else handle?.unref?.();
     }

@@ -71,15 +71,17 @@ class WorkerPool implements Pool {
   private held = false;
   /** Workers asked of the spawner and not here yet. */
   private readonly requested = new Set<Promise<void>>();
-  private readonly spawner: Spawner | undefined;
+  /** Started with the first worker after the first fill (then it does not compete with those for the CPU). */
+  private spawner: Spawner | undefined;
+  private readonly useSpawner: boolean;
   private filling = false;
   private readonly onAbort = () => void this.close({ force: true });
 
   constructor(private readonly launch: PlannedLaunch, private readonly options: Required<PoolOptions>, private readonly policy: PoolLimits) {
     this.report = launch.pending.report;
     // EXILE_POOL_DIRECT=1 (benchmarks, debugging): workers forked from this process, as before the spawner.
-    this.spawner = launch.pending.launcher === undefined || process.env.EXILE_POOL_DIRECT === '1' ? undefined : acquireSpawner();
-    // The first workers are forked here: createPool() is synchronous anyway, and the spawner is still starting.
+    this.useSpawner = launch.pending.launcher !== undefined && process.env.EXILE_POOL_DIRECT !== '1';
+    // The first workers are forked here: createPool() is synchronous anyway.
     this.filling = true;
     this.fill();
     this.filling = false;
@@ -142,10 +144,11 @@ class WorkerPool implements Pool {
    */
   private spawn(): void {
     const launcher = this.launch.pending.launcher;
-    if (this.spawner === undefined || launcher === undefined || this.filling) {
+    if (!this.useSpawner || launcher === undefined || this.filling) {
       this.adopt(new LaunchedChild(this.launch));
       return;
     }
+    this.spawner ??= acquireSpawner();
     const request: Promise<void> = this.spawner.start(launcher.command, launcher.args, launcher.options).then((child) => {
       this.requested.delete(request);
       this.adopt(new LaunchedChild(this.launch, Object.assign(child as unknown as ChildProcess, { report: this.report })));

@@ -107,8 +107,8 @@ interface Starting {
 
 /**
  * The pool's spawner: one small Node process (spawner-child.ts) per process that uses pools,
- * started with the first pool and ended with the last one closed. The caller's thread forks once,
- * for the spawner; every worker is forked from there.
+ * started when a pool first needs another worker, ended with the last pool closed. The caller forks once,
+ * for the spawner; every worker after the first fill is forked from there.
  */
 class Spawner {
   private readonly helper: ChildProcess;
