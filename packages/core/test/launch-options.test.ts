@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dropOpsBeforeExec } from '@exile/caps';
-import { launchOptions } from '../src/spawn/launch-options.js';
+import { launchOptions } from '../src/start/launch-options.js';
 import type { Plan } from '../src/index.js';
 
 const base: Plan = { target: 'child', mode: 'strict', items: [], steps: [] };

@@ -6,7 +6,7 @@ import { debianFile, thrown } from '@exile/test-utils';
 import { ErrorCodes, loadPolicy, type Policy } from '../src/index.js';
 import { plan } from '../src/plan/plan.js';
 import { findStep, type Target } from '../src/plan/types.js';
-import { launchOptions } from '../src/spawn/launch-options.js';
+import { launchOptions } from '../src/start/launch-options.js';
 import { validatePolicy } from '../src/policy/validate.js';
 import { fakeFeatures } from './fake-features.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Step } from '../src/plan/types.js';
-import { prepareProcessFilter } from '../src/enable/process-filter.js';
+import { prepareProcessFilter } from '../src/filters/process-filter.js';
 
 type SeccompStep = Extract<Step, { step: 'seccomp' }>;
 const step = (over: Partial<SeccompStep> = {}): SeccompStep => ({ step: 'seccomp', rules: [], vows: ['stdio'], penalty: 'kill', errno: 'EPERM', ...over });

@@ -1,7 +1,7 @@
 import { compile, type BpfProgram } from '@exile/seccomp';
-import { processFilter } from '../enable/process-filter.js';
+import { processFilter } from '../filters/process-filter.js';
 import { findStep, type Plan } from '../plan/types.js';
-import { childFilter } from '../spawn/child-filter.js';
+import { childFilter } from '../filters/child-filter.js';
 
 /** The seccomp filter a plan installs, labelled, for `exile explain --bpf` (one filter on either side). */
 export function planFilters(plan: Plan): { label: string; program: BpfProgram }[] {

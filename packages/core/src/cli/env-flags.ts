@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { SpawnOptions } from '../spawn/spawn.js';
+import type { SpawnOptions } from '../start/planned.js';
 import type { OptionSpec, ParsedOptions } from './options.js';
 import { UsageError } from './usage-error.js';
 

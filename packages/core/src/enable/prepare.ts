@@ -1,13 +1,11 @@
-import { statSync } from 'node:fs';
-import { invalid } from '@exile/common';
 import { prepareDrop, type PreparedDrop } from '@exile/caps';
 import { prepareRestrict, type LandlockStatus, type PreparedRestrict } from '@exile/landlock';
 import type { BpfProgram } from '@exile/seccomp';
 import type { PreparedVows } from '@exile/vows';
-import { IN_POLICY } from '../policy/invalid.js';
+import { checkPaths } from '../policy/check-paths.js';
 import type { NormalizedPolicy } from '../policy/types.js';
 import { findStep, type Plan } from '../plan/types.js';
-import { prepareProcessFilter } from './process-filter.js';
+import { prepareProcessFilter } from '../filters/process-filter.js';
 
 /** Everything checked and built before the point of no return. */
 export interface PreparedSteps {
@@ -21,21 +19,6 @@ export interface PreparedSteps {
   landlock?: PreparedRestrict;
   /** Set by apply when the caps step enforced the ruleset too, in the same round over the threads. */
   landlockDone?: LandlockStatus;
-}
-
-/** Every fs path must exist, said with its place in the policy: a started program's launcher opens them when failing is too late. */
-export function checkPaths(fs: NormalizedPolicy['fs']): void {
-  if (!fs) return;
-  for (const key of ['read', 'write', 'exec', 'makeDevices'] as const) {
-    fs[key].forEach((path, i) => {
-      try {
-        statSync(path);
-      } catch (error) {
-        throw invalid(`$.fs.${key}[${i}]`, `${path} cannot be used (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-          { file: path }, { ...IN_POLICY, cause: error });
-      }
-    });
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { NO_PID, type CompiledVows } from '@exile/vows';
 import type { Step } from '../plan/types.js';
-import { prepareProcessFilter } from '../enable/process-filter.js';
+import { prepareProcessFilter } from '../filters/process-filter.js';
 
 /**
  * The filter a launched child installs on itself: the one `enable()` would install, as plain

@@ -10,7 +10,7 @@ import { findStep, type Report } from '../plan/types.js';
 import type { NormalizedPolicy, Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
 import { probe } from '../probe.js';
-import { preparePlanned, type PendingChild } from '../spawn/spawn.js';
+import { preparePlanned, type PendingChild } from '../start/planned.js';
 import { childSeccomp } from './child-seccomp.js';
 import { childMessage, deframer, frame, recordedViolation, type Call, type SentError, type Setup } from './protocol.js';
 import { ExileRemoteError } from './remote-error.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ExileError } from '@exile/common';
 import { OPENSSL_CONF_FILES } from '../policy/profiles.js';
 import type { ReportItem } from '../plan/types.js';
-import type { RuntimeGrants } from '../spawn/spawn.js';
+import type { RuntimeGrants } from '../start/planned.js';
 import { codeFs } from './code-fs.js';
 import { moduleCode, type CodePackage, type ModuleCode } from './module-code.js';
 import { CODE_FILES_TEXT, MODULE_CODE_ITEM } from './package-code.js';

@@ -9,7 +9,7 @@ import { plan } from '../plan/plan.js';
 import type { Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
 import { probe } from '../probe.js';
-import { startPlanned, type SpawnOptions } from '../spawn/spawn.js';
+import { startPlanned, type SpawnOptions } from '../start/planned.js';
 import { decodeCall } from './decode.js';
 import { runFlags } from './flags.js';
 import { learnedPolicy } from './learned-policy.js';

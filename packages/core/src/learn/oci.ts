@@ -1,7 +1,7 @@
 import { toOCI, type OCIProfile } from '@exile/seccomp';
 import type { Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
-import { childSeccompPolicy } from '../spawn/child-filter.js';
+import { childSeccompPolicy } from '../filters/child-filter.js';
 
 /**
  * The OCI seccomp profile (Docker, Kubernetes, runc) of a policy's `vows` and `syscalls`: the

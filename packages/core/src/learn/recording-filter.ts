@@ -1,7 +1,7 @@
 import type { LaunchOptions } from '@exile/namespaces';
 import { compile } from '@exile/seccomp';
 import { seccompPolicy, NO_PID } from '@exile/vows';
-import { handoverRules } from '../spawn/listener-handover.js';
+import { handoverRules } from '../filters/listener-handover.js';
 
 /**
  * The filter a learning run gets on top of its base policy: what `stdio` and `prot_exec` allow runs

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { programGrants } from '../spawn/program-grants.js';
+import { programGrants } from '../program/grants.js';
 import type { ProfileHost } from './profile-grants.js';
 
 /** This machine as profiles see it: programs are looked up on the PATH exile itself runs with, from `cwd`. */

@@ -2,7 +2,7 @@ import type { LaunchOptions } from '@exile/namespaces';
 import type { Action, Rule, SeccompPolicy } from '@exile/seccomp';
 import type { Vow } from '@exile/vows';
 import { terminalRules } from '../plan/guard-rules.js';
-import { handoverRules } from '../spawn/listener-handover.js';
+import { handoverRules } from '../filters/listener-handover.js';
 
 /** Actions that refuse a call: under a supervisor they notify it instead, and it applies them. */
 const DENIALS = new Set(['kill-process', 'kill-thread', 'trap']);

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execCandidates } from '@exile/namespaces';
-import { hostFs, LD_CACHE, readLink } from '../program/host.js';
-import { programFiles, type ProgramFile } from '../program/needs.js';
-import { spellings } from '../program/spellings.js';
+import { hostFs, LD_CACHE, readLink } from './host.js';
+import { programFiles, type ProgramFile } from './needs.js';
+import { spellings } from './spellings.js';
 
 /** What a started program gets on top of its policy so that it can start at all. */
 export interface ProgramGrants {
