@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { childMessage, deframer, frame, MAX_FRAME, ProtocolError, readMessage, recordedViolation } from '../src/launch/protocol.js';
+import { nativeArch, syscalls } from '@exile/seccomp';
+import { readViolationRecord, violationReport } from '@exile/vows';
+import { childMessage, deframer, frame, MAX_FRAME, ProtocolError, readMessage } from '../src/launch/protocol.js';
 
 const framed = (body: Buffer) => Buffer.concat([Buffer.from(Uint32Array.of(body.length).buffer), body]);
 
@@ -58,18 +60,35 @@ describe('launch protocol: what the child may send', () => {
 
 describe('launch protocol: the violation record', () => {
   const token = Buffer.from('0123456789abcdef');
-  it('reads the reporter line that follows the token', () => {
-    const record = Buffer.concat([token, Buffer.from('exile: socket(2) blocked by vows; add "inet" to allow\n')]);
-    expect(recordedViolation(record, token)).toEqual({ syscall: 'socket', vows: ['inet'], line: 'exile: socket(2) blocked by vows; add "inet" to allow' });
-    expect(recordedViolation(Buffer.concat([token, Buffer.from('exile: openat(2) blocked by vows; add "wpath" and "cpath" to allow\n')]), token)?.vows).toEqual(['wpath', 'cpath']);
-    expect(recordedViolation(Buffer.concat([token, Buffer.from('exile: ptrace(2) blocked by vows; no vow allows it\n')]), token)).toMatchObject({ syscall: 'ptrace', vows: [] });
-    expect(recordedViolation(Buffer.concat([token, Buffer.from('exile: syscall 451 blocked by vows; no vow allows it\n')]), token)).toMatchObject({ syscall: '451' });
+  const arch = nativeArch()!;
+  const nr = (name: string): number => syscalls.number(name, arch)!;
+  /** What the SIGSYS handler writes after the token (vows' native/handler.c write_record). */
+  const record = (call: number, args: bigint[] = [], pid = 7): Buffer => {
+    const b = Buffer.alloc(64);
+    b.writeUInt32LE(0x31525845, 0);
+    b.writeUInt32LE(pid, 4);
+    b.writeBigInt64LE(BigInt(call), 8);
+    args.forEach((a, i) => b.writeBigUInt64LE(a, 16 + 8 * i));
+    return b;
+  };
+
+  it('reads the call after the token and explains it as the reporter does', () => {
+    const got = readViolationRecord(Buffer.concat([Buffer.from('noise'), token, record(nr('socket'), [2n, 1n])]), token)!;
+    expect(got).toEqual({ pid: 7, nr: nr('socket'), args: [2n, 1n, 0n, 0n, 0n, 0n] });
+    expect(violationReport(got, ['stdio'], arch)).toEqual({ syscall: 'socket', vows: ['inet'], line: 'exile: socket(2) blocked by vows; add "inet" to allow\n' });
+    expect(violationReport({ pid: 7, nr: nr('ptrace'), args: [] }, ['stdio'], arch)).toMatchObject({ syscall: 'ptrace', vows: [] });
+    expect(violationReport({ pid: 7, nr: 9999, args: [] }, ['stdio'], arch)).toEqual({ syscall: '9999', vows: [], line: 'exile: syscall 9999 blocked by vows; no vow allows it\n' });
   });
 
-  it('ignores lines without the token, with another token, or not in the reporter\'s words', () => {
-    const line = Buffer.from('exile: socket(2) blocked by vows; add "inet" to allow\n');
-    expect(recordedViolation(line, token)).toBeUndefined();
-    expect(recordedViolation(Buffer.concat([Buffer.from('fedcba9876543210'), line]), token)).toBeUndefined();
-    expect(recordedViolation(Buffer.concat([token, Buffer.from('exile: socket(2) blocked by vows; add "inet" to allow; and ERR_EXILE_UNSUPPORTED\n')]), token)).toBeUndefined();
+  it('explains with the pid the child sees itself as: a signal to itself needs stdio, to another process proc', () => {
+    expect(violationReport({ pid: 7, nr: nr('kill'), args: [7n, 15n] }, [], arch).vows).toEqual(['stdio']);
+    expect(violationReport({ pid: 7, nr: nr('kill'), args: [8n, 15n] }, ['stdio'], arch).vows).toEqual(['proc']);
+  });
+
+  it('ignores records without the token, with another token, cut short or not starting with the magic', () => {
+    expect(readViolationRecord(record(nr('socket')), token)).toBeUndefined();
+    expect(readViolationRecord(Buffer.concat([Buffer.from('fedcba9876543210'), record(nr('socket'))]), token)).toBeUndefined();
+    expect(readViolationRecord(Buffer.concat([token, record(nr('socket')).subarray(0, 63)]), token)).toBeUndefined();
+    expect(readViolationRecord(Buffer.concat([token, Buffer.from('exile: socket(2) blocked by vows; add "inet" to allow\n'.padEnd(64))]), token)).toBeUndefined();
   });
 });

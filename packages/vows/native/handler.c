@@ -9,9 +9,9 @@
  * A SIGSYS that the filter did not raise (kill(2), tgkill(2): si_code is not SYS_SECCOMP) reports
  * nothing and ends the process (see die_by_sigsys), so no one can make the reporter describe a
  * violation that did not happen.
- * Record fd (launch()): before dying, the line also goes, after a token only the parent and this
- * static memory know, to a channel the parent reads, so it learns the syscall without trusting
- * the child's stderr. */
+ * Record fd (launch()): before dying, a record of the call (not the line: data the parent explains
+ * itself) goes, after a token only the parent and this static memory know, to a channel the
+ * parent reads, so it learns the syscall and its arguments without parsing the child's stderr. */
 #define _GNU_SOURCE
 #include "reporter.h"
 
@@ -31,6 +31,7 @@ static _Alignas(8) unsigned char g_slots[2][EXILE_VOWS_TABLE_CAPACITY];
 static int g_active = -1; /* read with acquire in the handler */
 static uint64_t g_seen[4096 / 64];
 static int g_record_fd = -1;
+static uint32_t g_record_pid;
 static unsigned char g_token[EXILE_VOWS_TOKEN_MAX];
 static size_t g_token_len;
 
@@ -101,7 +102,23 @@ static const char* message(long nr, const uint64_t* args) {
   return strings + u32(row);
 }
 
-/* Writes the line for this call to stderr and, when `record` and a record fd is set, to that fd after the token. */
+static void put_u32(unsigned char* p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i)); }
+static void put_u64(unsigned char* p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i)); }
+
+/* Writes the record of a call after the token: little-endian u32 EXILE_VOWS_RECORD_MAGIC, u32 pid
+ * (this process as it sees itself, given with the record fd), i64 syscall number, u64 args[6]
+ * (EXILE_VOWS_RECORD_SIZE bytes; @exile/core's launch/protocol.ts reads it). */
+static void write_record(long nr, const uint64_t* args) {
+  unsigned char record[EXILE_VOWS_RECORD_SIZE];
+  put_u32(record, EXILE_VOWS_RECORD_MAGIC);
+  put_u32(record + 4, g_record_pid);
+  put_u64(record + 8, (uint64_t)nr);
+  for (int i = 0; i < 6; i++) put_u64(record + 16 + 8 * i, args[i]);
+  write_all(g_record_fd, (const char*)g_token, g_token_len);
+  write_all(g_record_fd, (const char*)record, sizeof record);
+}
+
+/* Writes the line for this call to stderr and, when `record` and a record fd is set, its record to that fd. */
 static void report(long nr, const uint64_t* args, bool record) {
   const char* found = message(nr, args);
   const char* line;
@@ -124,10 +141,7 @@ static void report(long nr, const uint64_t* args, bool record) {
     len = at;
   }
   write_all(2, line, len);
-  if (record && g_record_fd >= 0) {
-    write_all(g_record_fd, (const char*)g_token, g_token_len);
-    write_all(g_record_fd, line, len);
-  }
+  if (record && g_record_fd >= 0) write_record(nr, args);
 }
 
 static bool first_time(long nr) {
@@ -180,10 +194,11 @@ bool exile_vows_set_table(const unsigned char* data, size_t size) {
   return true;
 }
 
-bool exile_vows_set_record(int fd, const unsigned char* token, size_t size) {
+bool exile_vows_set_record(int fd, const unsigned char* token, size_t size, uint32_t pid) {
   if (fd < 0 || size > EXILE_VOWS_TOKEN_MAX) return false;
   memcpy(g_token, token, size);
   g_token_len = size;
+  g_record_pid = pid;
   __atomic_store_n(&g_record_fd, fd, __ATOMIC_RELEASE);
   return true;
 }

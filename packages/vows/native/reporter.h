@@ -3,6 +3,7 @@
 #define EXILE_VOWS_REPORTER_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -18,8 +19,13 @@ bool exile_vows_set_table(const unsigned char* data, size_t size);
 /* Longest token a record may start with. */
 #define EXILE_VOWS_TOKEN_MAX 64u
 
-/* Also write each kill-penalty line to `fd`, after `token`. False if the token is too long. */
-bool exile_vows_set_record(int fd, const unsigned char* token, size_t size);
+/* The record of a kill-penalty call written to the record fd after the token (layout: handler.c write_record). */
+#define EXILE_VOWS_RECORD_MAGIC 0x31525845u /* "EXR1" */
+#define EXILE_VOWS_RECORD_SIZE 64u
+
+/* Also write a record of each kill-penalty call to `fd`, after `token`; `pid`: this process as it
+   sees itself (a pid namespace's number). False if the token is too long. */
+bool exile_vows_set_record(int fd, const unsigned char* token, size_t size, uint32_t pid);
 
 /* Installs the SIGSYS handler (once). Returns 0 or an errno. */
 int exile_vows_install_handler(void);

@@ -22,9 +22,11 @@ Napi::Value SetTable(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SetRecord(const Napi::CallbackInfo& info) {
-  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "setRecord(fd, Uint8Array)");
+  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsNumber()) {
+    throw Napi::TypeError::New(info.Env(), "setRecord(fd, Uint8Array, pid)");
+  }
   auto token = info[1].As<Napi::Uint8Array>();
-  if (!exile_vows_set_record(info[0].As<Napi::Number>().Int32Value(), token.Data(), token.ByteLength())) {
+  if (!exile_vows_set_record(info[0].As<Napi::Number>().Int32Value(), token.Data(), token.ByteLength(), info[2].As<Napi::Number>().Uint32Value())) {
     throw Napi::RangeError::New(info.Env(), "record fd is negative or its token is too long");
   }
   return info.Env().Undefined();

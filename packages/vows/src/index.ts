@@ -17,3 +17,5 @@ export { suggestRule, suggestRules } from './suggest-rule.js';
 export { AF, AT_EMPTY_PATH, O, SOCK } from './linux.js';
 export { prepareVow, vow, type PreparedVows, type PrepareOptions, type VowReport } from './vow.js';
 export { installCompiled, NO_PID, type CompiledVows, type PidSlots } from './install-compiled.js';
+/** A violation that killed a process, from its record: what the reporter said, as data (`launch()`). */
+export { readViolationRecord, violationReport, type BlockedCallRecord } from './report-table.js';

@@ -32,9 +32,10 @@ export interface CompiledVows {
 }
 
 /**
- * Where a violation that kills the process is recorded besides stderr: `token`, then the line, on
- * `fd`. A parent that gave the process `fd` and chose `token` learns which call broke the policy
- * without trusting what the process writes to stderr (`@exile/core`'s `launch()`).
+ * Where a violation that kills the process is recorded besides stderr: `token`, then a record of
+ * the call (`readViolationRecord()` reads it), on `fd`. A parent that gave the process `fd` and
+ * chose `token` learns which call broke the policy, as data, without parsing what the process
+ * writes to stderr (`@exile/core`'s `launch()`).
  */
 export interface ViolationRecord {
   fd: number;
@@ -67,7 +68,7 @@ function forThisProcess(compiled: CompiledVows): Pick<CompiledVows, 'instruction
  * Installs a compiled vow filter on every thread of this process (TSYNC), with its violation
  * reporter. This entry point (`@exile/vows/install`) loads no compiler and no vow tables, so a
  * process that received the filter from a parent (`@exile/core`'s `launch`) starts fast. Returns
- * the instruction count. `record`: a second channel for the line of a violation that kills. A filter compiled for another pid is refused (ERR_EXILE_INVALID_POLICY):
+ * the instruction count. `record`: a second channel for a record of a violation that kills. A filter compiled for another pid is refused (ERR_EXILE_INVALID_POLICY):
  * its self-signal rules would name the wrong process. One compiled for `NO_PID` with its
  * `pidSlots` installs anywhere, with this process's pid put in those slots first.
  */
@@ -75,7 +76,7 @@ export function installCompiled(compiled: CompiledVows, record?: ViolationRecord
   const { instructions, table } = forThisProcess(compiled);
   if (table !== undefined) {
     callNative('installing the vows reporter', () => native.setTable(table));
-    if (record !== undefined) callNative('setting the violation record channel', () => native.setRecord(record.fd, record.token));
+    if (record !== undefined) callNative('setting the violation record channel', () => native.setRecord(record.fd, record.token, process.pid));
     if (!handlerReady) {
       callNative('installing the SIGSYS handler', () => native.installHandler());
       handlerReady = true;

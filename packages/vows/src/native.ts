@@ -7,7 +7,7 @@ interface Native {
   /** Hands the handler a new report table (copied into static memory). */
   setTable(table: Uint8Array): void;
   /** Also writes each kill-penalty line to `fd`, after `token` (at most 64 bytes). */
-  setRecord(fd: number, token: Uint8Array): void;
+  setRecord(fd: number, token: Uint8Array, pid: number): void;
 }
 
 export const native = loadAddon<Native>(import.meta.url);

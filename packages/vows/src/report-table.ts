@@ -1,9 +1,10 @@
 import { VOW_NAMES, type Vow } from './names.js';
-import type { Arch, ArgCheck } from './policy-types.js';
+import { VOW_ARCHES, type Arch, type ArgCheck } from './policy-types.js';
 import type { VowRule } from './definition.js';
 import { VOWS } from './table.js';
 import { ruleArgs } from './grant.js';
-import { syscallList, syscallNumber } from './syscall-names.js';
+import { syscallList, syscallName, syscallNumber } from './syscall-names.js';
+import { argsHold } from '@exile/seccomp';
 import { BROAD_VOWS } from './allowing.js';
 
 /** One way a syscall could have been allowed: its checks, and the vows still missing for it. */
@@ -136,4 +137,39 @@ export function tableValueSlots(table: Uint8Array, value: number): number[] {
   const slots: number[] = [];
   for (let i = 0; i < checks; i++) if (view.getBigUint64(first + i * 24 + 16, true) === BigInt(value)) slots.push(first + i * 24 + 16);
   return slots;
+}
+
+/** What the SIGSYS handler wrote on the record fd for a call that kills (native/handler.c write_record). */
+export interface BlockedCallRecord {
+  /** The process as it sees itself (inside a pid namespace, that namespace's number). */
+  pid: number;
+  nr: number;
+  args: bigint[];
+}
+
+const RECORD_MAGIC = 0x31525845; // "EXR1", EXILE_VOWS_RECORD_MAGIC in native/reporter.h
+const RECORD_SIZE = 64;
+
+/** The last record after `token` in what arrived on the record fd, or undefined (none, cut short, or not a record). */
+export function readViolationRecord(bytes: Uint8Array, token: Uint8Array): BlockedCallRecord | undefined {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = buffer.lastIndexOf(token);
+  if (at < 0 || token.length === 0) return undefined;
+  const start = at + token.length;
+  if (buffer.length < start + RECORD_SIZE || buffer.readUInt32LE(start) !== RECORD_MAGIC) return undefined;
+  return { pid: buffer.readUInt32LE(start + 4), nr: Number(buffer.readBigInt64LE(start + 8)),
+    args: Array.from({ length: 6 }, (_, i) => buffer.readBigUInt64LE(start + 16 + 8 * i)) };
+}
+
+/**
+ * What the SIGSYS reporter says of a blocked call, as data: the syscall's name, the vows it names
+ * (the first hint whose checks hold, as the handler picks from the table) and its line. `granted`
+ * and `pid`: what the filter was compiled with (`pid`: the process's own, for NO_PID filters).
+ */
+export function violationReport(call: { nr: number; args: readonly bigint[]; pid: number }, granted: readonly Vow[], arch: string): { syscall: string; vows: Vow[]; line: string } {
+  const name = (VOW_ARCHES as readonly string[]).includes(arch) ? syscallName(call.nr, arch as Arch) : undefined;
+  if (name === undefined) return { syscall: String(call.nr), vows: [], line: `exile: syscall ${call.nr} blocked by vows; no vow allows it\n` };
+  const hints = hintsFor(name, granted, call.pid);
+  const hint = hints.find((h) => argsHold(h.args.map((check) => ({ ...check, width: check.width ?? 64 })), call.args));
+  return { syscall: name, vows: hint?.missing ?? [], line: violationLine(name, hint, hints.length > 0) };
 }

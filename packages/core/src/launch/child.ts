@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ExileError } from '@exile/common';
-import type { CompiledVows } from '@exile/vows';
+import { nativeArch } from '@exile/seccomp';
+import { readViolationRecord, violationReport, type CompiledVows, type Vow } from '@exile/vows';
 import { plan, type StartOptions } from '../plan/plan.js';
 import { findStep, type Report } from '../plan/types.js';
 import type { NormalizedPolicy, Policy } from '../policy/types.js';
@@ -12,7 +13,7 @@ import { validatePolicy } from '../policy/validate.js';
 import { probe } from '../probe.js';
 import { preparePlanned, type PendingChild } from '../start/planned.js';
 import { childSeccomp } from './child-seccomp.js';
-import { childMessage, deframer, frame, recordedViolation, type Call, type SentError, type Setup } from './protocol.js';
+import { childMessage, deframer, frame, type Call, type SentError, type Setup } from './protocol.js';
 import { ExileRemoteError } from './remote-error.js';
 import { denialOf } from '../denial/explain-denial.js';
 import { runtimePaths } from './runtime-paths.js';
@@ -28,6 +29,8 @@ export interface PlannedLaunch {
   api: string;
   /** Turns what a function threw into the error the caller sees. */
   remoteError: (sent: SentError) => Error;
+  /** The vows the filter grants: what the reporter's record of a violation is explained against. */
+  vows: readonly Vow[];
 }
 
 /** The result travels back over a socket: vows always include stdio. */
@@ -77,6 +80,7 @@ export function planLaunch(policy: Policy, target: Setup['target'], api: string,
     filter: () => (seccomp === undefined ? undefined : (filter ??= childSeccomp(seccomp))),
     target,
     api,
+    vows: seccomp?.vows ?? [],
     remoteError: (sent) => {
       // Worked out here from what the function's error says (its call and path): advice, never a verdict.
       const denial = denialOf(sent, normalized);
@@ -246,10 +250,12 @@ export class LaunchedChild {
 
   /** Why the child ended, from what only the kernel and exile-launch say: the wait status, the launcher's record, the reporter's record. */
   private endedBecause(code: number | null, signal: NodeJS.Signals | null): Error {
-    const violation = signal === 'SIGSYS' ? recordedViolation(this.record, this.token) : undefined;
-    if (violation !== undefined) {
-      return new ExileError(ErrorCodes.VIOLATION, `${this.launch.api}: the function broke its policy: ${violation.line.replace(/^exile: /, '')}`,
-        { syscall: violation.syscall, vows: violation.vows, signal });
+    const record = signal === 'SIGSYS' ? readViolationRecord(this.record, this.token) : undefined;
+    if (record !== undefined) {
+      // The call as the kernel trapped it, explained here the way the child's reporter explained it on its stderr.
+      const { syscall, vows, line } = violationReport(record, this.launch.vows, nativeArch() ?? process.arch);
+      return new ExileError(ErrorCodes.VIOLATION, `${this.launch.api}: the function broke its policy: ${line.slice('exile: '.length).trimEnd()}`,
+        { syscall, vows, args: record.args, signal });
     }
     return this.launchError ?? new ExileError(ErrorCodes.LAUNCH, `${this.launch.api}: the child ended (${signal ?? `exit ${code}`}) without an answer`,
       { code, signal, stderr: this.stderr.toString() });

@@ -8,7 +8,9 @@ import type { CompiledVows } from '@exile/vows';
  *   once the target is loaded and the filter installed, then one Answer per Call; an error answer
  *   marked `final` says the child is ending (it takes no more calls).
  * - fd 4, child → parent: the vows reporter's record of a violation that kills (a token the
- *   parent chose, then the reporter's line), written by the SIGSYS handler itself.
+ *   parent chose, then the call: pid, syscall number, arguments — `@exile/vows`'
+ *   `readViolationRecord()`), written by the SIGSYS handler itself; the parent explains it with
+ *   `violationReport()`, the words the reporter wrote on the child's stderr.
  * Everything the child sends is hostile input: the function runs there.
  */
 
@@ -149,24 +151,4 @@ export function childMessage(value: unknown): ChildMessage {
     }
   }
   throw new ProtocolError('the child sent a message that is not part of the launch protocol');
-}
-
-/** A violation line of the vows reporter: `exile: socket(2) blocked by vows; add "inet" to allow`. */
-export interface Violation {
-  syscall: string;
-  vows: string[];
-  line: string;
-}
-
-const LINE = /^exile: (?:(\w+)\(2\)|syscall (\d+)) blocked by vows; (?:add ((?:"\w+"(?:, | and )?)+) to allow|no vow allows (?:it|these arguments)|an earlier vow\(\) call forbids it)$/;
-
-/** The reporter's line in what arrived on fd 4, if it comes right after `token` (the last such record). */
-export function recordedViolation(record: Buffer, token: Uint8Array): Violation | undefined {
-  const at = record.lastIndexOf(token);
-  if (at < 0) return undefined;
-  const start = at + token.length;
-  const end = record.indexOf(0x0a, start);
-  const m = LINE.exec(record.toString('latin1', start, end < 0 ? record.length : end));
-  if (m === null) return undefined;
-  return { syscall: m[1] ?? m[2]!, vows: [...(m[3] ?? '').matchAll(/"(\w+)"/g)].map((v) => v[1]!), line: m[0] };
 }
