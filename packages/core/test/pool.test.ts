@@ -137,6 +137,35 @@ describe('createPool(): workers', () => {
     expect(out.forgotten).toEqual({ value: 3 });
   });
 
+  it('workers after the first come from the spawner; one killed from outside fails only the call running there, and the next call gets a new spawner', () => {
+    const { mod, dir } = fixture();
+    const pidFile = join(dir, 'pid-behind-spawner');
+    const { out, status } = child(`
+      const { readFileSync, existsSync } = await import('node:fs');
+      const parentOf = (pid) => Number(readFileSync('/proc/' + pid + '/stat', 'utf8').split(') ')[1].split(' ')[1]);
+      const pool = createPool({}, { module: ${JSON.stringify(mod)}, size: 1 });
+      out.first = await settle(pool.run('identity'));
+      out.firstParent = { value: parentOf(out.first.value.pid) === process.pid };
+      // Single use: the first worker was forked by createPool(), its replacement by the spawner.
+      const running = settle(pool.run('pidThenHang', ${JSON.stringify(pidFile)}));
+      while (!existsSync(${JSON.stringify(pidFile)}) || readFileSync(${JSON.stringify(pidFile)}, 'utf8') === '') await new Promise((r) => setTimeout(r, 20));
+      const worker = Number(readFileSync(${JSON.stringify(pidFile)}, 'utf8'));
+      const spawner = parentOf(worker);
+      out.spawner = { value: spawner !== process.pid && parentOf(spawner) === process.pid && readFileSync('/proc/' + spawner + '/cmdline', 'utf8').includes('spawner-child.js') };
+      process.kill(spawner, 'SIGKILL');
+      out.killed = await running;
+      out.next = await settle(pool.run('add', 2, 3));
+      for (let i = 0; i < 100 && existsSync('/proc/' + worker); i++) await new Promise((r) => setTimeout(r, 20));
+      out.workerGone = { value: !existsSync('/proc/' + worker) };
+      await pool.close();
+    `);
+    expect(status).toBe(0);
+    expect(out.firstParent).toEqual({ value: true });
+    expect(out.spawner).toEqual({ value: true });
+    expect(out.killed!.error).toMatchObject({ code: 'ERR_EXILE_LAUNCH', exile: true });
+    expect(out.next).toEqual({ value: 5 });
+    expect(out.workerGone).toEqual({ value: true });
+  });
   it('calls queue up to maxQueue, then ERR_EXILE_POOL_FULL; close({ force }) rejects what waits and kills what runs', () => {
     const { mod } = fixture();
     const { out } = child(`

@@ -148,6 +148,11 @@ class WorkerPool implements Pool {
       this.adopt(new LaunchedChild(this.launch));
       return;
     }
+    // A spawner killed from outside took its workers with it (their calls failed): the next worker gets a new one.
+    if (this.spawner?.gone === true) {
+      void releaseSpawner(this.spawner);
+      this.spawner = undefined;
+    }
     this.spawner ??= acquireSpawner();
     const request: Promise<void> = this.spawner.start(launcher.command, launcher.args, launcher.options).then((child) => {
       this.requested.delete(request);

@@ -116,7 +116,8 @@ class Spawner {
   private readonly starting = new Map<number, Starting>();
   private nextId = 1;
   private holds = 0;
-  private gone = false;
+  /** The spawner process has ended (killed from outside, or ended by its last pool). */
+  gone = false;
   readonly exited: Promise<void>;
   /** Pools using this spawner. */
   users = 0;
