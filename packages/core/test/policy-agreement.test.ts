@@ -7,20 +7,22 @@ import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../src/cli/options.js';
 import { POLICY_OPTIONS, policyFromOptions } from '../src/cli/policy-flags.js';
 import { policySchema } from '../src/policy/schema.js';
+import { policyShape } from '../src/policy/shape.js';
 import { PROFILE_NAMES } from '../src/policy/profiles.js';
 import { check, type SchemaNode } from '../src/policy/schema-check.js';
 
-// The policy has three descriptions: the JSON Schema (which the validator interprets), the
-// TypeScript types, and the CLI flags. This keeps them in agreement.
+// The policy's shape is written once, in src/policy/shape.ts: the JSON Schema the validator
+// interprets, the Policy type (Static of it) and policy.schema.json (written from it by the build).
+// This checks the shipped file is that schema, and that the types, the README and the CLI flags agree.
 
-const typesFile = fileURLToPath(new URL('../src/policy/types.ts', import.meta.url));
-const program = ts.createProgram([typesFile], { strict: true, noEmit: true });
+const typesFiles = ['types.ts', 'shape.ts'].map((name) => fileURLToPath(new URL(`../src/policy/${name}`, import.meta.url)));
+const program = ts.createProgram(typesFiles, { strict: true, noEmit: true });
 const checker = program.getTypeChecker();
-const source = program.getSourceFile(typesFile)!;
+const statements = typesFiles.flatMap((file) => program.getSourceFile(file)!.statements);
 
-/** The property names of an exported interface or type alias of types.ts (object members of a union). */
+/** The property names of an exported interface or type alias of types.ts or shape.ts (object members of a union). */
 function typeKeys(name: string, property?: string): string[] {
-  const declaration = source.statements.find((s): s is ts.InterfaceDeclaration | ts.TypeAliasDeclaration =>
+  const declaration = statements.find((s): s is ts.InterfaceDeclaration | ts.TypeAliasDeclaration =>
     (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === name)!;
   let type = checker.getTypeAtLocation(declaration.name);
   if (property !== undefined) type = checker.getNonNullableType(checker.getTypeOfSymbol(type.getProperty(property)!));
@@ -38,6 +40,11 @@ function schemaKeys(node: SchemaNode): string[] {
 const top = policySchema.properties!;
 
 describe('policy schema and TypeScript types', () => {
+  it('the shipped policy.schema.json is the schema of shape.ts (pnpm run build writes it)', () => {
+    const shipped: unknown = JSON.parse(readFileSync(new URL('../policy.schema.json', import.meta.url), 'utf8'));
+    expect(shipped).toEqual(JSON.parse(JSON.stringify(policyShape)));
+  });
+
   it('name the same top-level fields', () => {
     expect(typeKeys('Policy')).toEqual(schemaKeys(policySchema));
   });

@@ -1,0 +1,7 @@
+// `pnpm run build` writes policy.schema.json from the policy's shape (src/policy/shape.ts, built
+// to dist/): the schema and the Policy type are written once, there. test/policy-agreement.test.ts
+// fails when the shipped file is not that schema.
+import { writeFileSync } from 'node:fs';
+
+const { policyShape } = await import('../dist/policy/shape.js');
+writeFileSync(new URL('../policy.schema.json', import.meta.url), `${JSON.stringify(policyShape, null, 2)}\n`);
