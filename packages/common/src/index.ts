@@ -1,4 +1,5 @@
 export { ExileError, ErrorCodes, callNative, invalid, jsonPath, reroot, type ErrorCode, type InvalidOptions } from './errors.js';
 export { ownData } from './own-data.js';
+export { ByteWriter } from './byte-writer.js';
 export { errnoName, errnoNumber } from './errno.js';
 export { loadAddon, executablePath, ensureExecutable } from './native.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExileError, ErrorCodes, callNative, errnoName, errnoNumber, invalid, jsonPath, reroot } from '../src/index.js';
+import { ByteWriter, ExileError, ErrorCodes, callNative, errnoName, errnoNumber, invalid, jsonPath, reroot } from '../src/index.js';
 
 describe('ExileError', () => {
   it('carries a stable code and details', () => {
@@ -85,5 +85,17 @@ describe('invalid(), jsonPath(), reroot(): one JSON-path error style', () => {
     expect(reroot(noProblem, '$.rules', '$.syscalls')).toBe(noProblem);
     const elsewhere = invalid('$.rulesets[0]', 'x');
     expect(reroot(elsewhere, '$.rules', '$.syscalls')).toBe(elsewhere);
+  });
+});
+
+describe('ByteWriter', () => {
+  it('appends little-endian fields, grows past its first buffer, patches a u32 and keeps reserved bytes', () => {
+    const w = new ByteWriter(4).u32(0x01020304).u64(-1n).bytes(new Uint8Array([9, 8])).str('é');
+    expect([...w.finish()]).toEqual([0, 0, 0, 0, 4, 3, 2, 1, 255, 255, 255, 255, 255, 255, 255, 255, 2, 0, 0, 0, 9, 8, 2, 0, 0, 0, 0xc3, 0xa9]);
+    expect([...w.setU32(0, 7).finish().subarray(0, 4)]).toEqual([7, 0, 0, 0]);
+    const big = new ByteWriter();
+    for (let i = 0; i < 3000; i++) big.u32(i);
+    expect(big.length).toBe(12000);
+    expect(new DataView(big.finish().buffer).getUint32(11996, true)).toBe(2999);
   });
 });

@@ -13,6 +13,8 @@
  * `bytes` and `str` are a u32 length and that many bytes; an empty rule is not added on that kind.
  */
 
+import { ByteWriter } from '@exile/common';
+
 // "LLR2": the add-rule flags of ABI 10 (quiet rules) came with version 2.
 const MAGIC = 0x3252_4c4c;
 
@@ -46,42 +48,9 @@ export interface PathRule {
   file: Uint8Array;
 }
 
-/** Appends little-endian fields to one growing buffer (a ruleset may hold thousands of rules: no buffer per field). */
-class Writer {
-  private buf = Buffer.alloc(4096);
-  private at = 0;
-
-  private room(n: number): void {
-    if (this.at + n <= this.buf.length) return;
-    const next = Buffer.alloc(Math.max(this.buf.length * 2, this.at + n));
-    this.buf.copy(next, 0, 0, this.at);
-    this.buf = next;
-  }
-  u32(value: number): this {
-    this.room(4);
-    this.at = this.buf.writeUInt32LE(value >>> 0, this.at);
-    return this;
-  }
-  u64(value: bigint): this {
-    this.room(8);
-    this.at = this.buf.writeBigUInt64LE(BigInt.asUintN(64, value), this.at);
-    return this;
-  }
-  bytes(value: Uint8Array): this {
-    this.u32(value.length);
-    this.room(value.length);
-    this.buf.set(value, this.at);
-    this.at += value.length;
-    return this;
-  }
-  finish(): Uint8Array {
-    return new Uint8Array(this.buf.subarray(0, this.at));
-  }
-}
-
 /** The bytes of a ruleset for exile-launch. */
 export function encodeRuleset(attr: Uint8Array, restrictFlags: number, rules: readonly (FixedRule | PathRule)[]): Uint8Array {
-  const w = new Writer().u32(MAGIC).u32(restrictFlags).bytes(attr).u32(rules.length);
+  const w = new ByteWriter().u32(MAGIC).u32(restrictFlags).bytes(attr).u32(rules.length);
   for (const rule of rules) {
     if (!('path' in rule)) {
       w.u32(rule.type).u32(0).u32(rule.addFlags).bytes(rule.rule);
@@ -89,7 +58,7 @@ export function encodeRuleset(attr: Uint8Array, restrictFlags: number, rules: re
     }
     const flags = PathFlag.path | (rule.identity === undefined ? 0 : PathFlag.identity);
     w.u32(rule.type).u32(flags).u32(rule.addFlags).u64(rule.identity?.dev ?? 0n).u64(rule.identity?.ino ?? 0n).u32(rule.fdOffset)
-      .bytes(Buffer.from(rule.path, 'utf8')).bytes(rule.dir).bytes(rule.file);
+      .str(rule.path).bytes(rule.dir).bytes(rule.file);
   }
   return w.finish();
 }

@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError } from '@exile/common';
+import { ByteWriter, ErrorCodes, ExileError } from '@exile/common';
 import { CloneFlags, STEP_ORDER, type IdMap, type MountOp, type LaunchPlan, type LaunchPlanStep } from './plan.js';
 
 /* Wire format: see native/plan.h. Little-endian throughout. */
@@ -11,63 +11,26 @@ const MountFlag = { readOnly: 1, recursive: 2, optional: 4, nosuid: 8, nodev: 16
 /** proc and devpts never need set-id programs, devices or executables. */
 const PSEUDO_FS_FLAGS = MountFlag.nosuid | MountFlag.nodev | MountFlag.noexec;
 const ALL_CLONE_FLAGS = Object.values(CloneFlags).reduce((a, b) => a | b, 0);
-const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Appends little-endian fields into one growing buffer; records get their length patched in. */
-class Writer {
-  private buf = new Uint8Array(4096);
-  private view = new DataView(this.buf.buffer);
-  private at = 8;
+/** The plan's writer: a header (magic, total length) written last, records with their length patched in. */
+class Writer extends ByteWriter {
   private recordStart = 0;
 
-  private room(n: number): void {
-    if (this.at + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.at + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.at));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
-  }
-  u32(value: number): this {
-    this.room(4);
-    this.view.setUint32(this.at, value >>> 0, true);
-    this.at += 4;
-    return this;
-  }
-  u64(value: bigint): this {
-    this.room(8);
-    this.view.setBigUint64(this.at, BigInt.asUintN(64, value), true);
-    this.at += 8;
-    return this;
-  }
-  bytes(value: Uint8Array): this {
-    this.u32(value.length);
-    this.room(value.length);
-    this.buf.set(value, this.at);
-    this.at += value.length;
-    return this;
-  }
-  str(value: string): this {
-    this.room(4 + value.length * 3);
-    const { written } = utf8.encodeInto(value, this.buf.subarray(this.at + 4));
-    this.view.setUint32(this.at, written, true);
-    this.at += 4 + written;
-    return this;
+  constructor() {
+    super(8);
   }
   begin(tag: number): this {
     this.u32(tag).u32(0);
-    this.recordStart = this.at;
+    this.recordStart = this.length;
     return this;
   }
   end(): void {
-    this.view.setUint32(this.recordStart - 4, this.at - this.recordStart, true);
+    this.setU32(this.recordStart - 4, this.length - this.recordStart);
   }
-  finish(): Uint8Array {
-    this.view.setUint32(0, MAGIC, true);
-    this.view.setUint32(4, this.at, true);
-    return this.buf.slice(0, this.at);
+  override finish(): Uint8Array {
+    this.setU32(0, MAGIC).setU32(4, this.length);
+    return super.finish();
   }
 }
 
