@@ -43,6 +43,6 @@ describe.each<User>(['current', 'nobody'])('ioctl request widths as %s', (user) 
   it('a 64-bit check of ioctl\'s request is refused with the JSON path', () => {
     const r = runAs(user, [process.execPath, CLI, 'run', '--policy', policy(64), '--', '/bin/true']);
     expect(r.status).toBe(125);
-    expect(r.stderr).toContain('$.syscalls[0].args[0].width compares 64 bits, but argument 1 of ioctl is 32 bits wide');
+    expect(r.stderr).toContain('$.syscalls[0].args[0].width: compares 64 bits, but argument 1 of ioctl is 32 bits wide');
   });
 });
