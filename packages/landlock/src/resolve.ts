@@ -6,7 +6,7 @@ import type { PathGrant } from './spec.js';
 
 /** Paths that name the started program's own entries (and are symlinks to them): taken as
  *  written, opened by the child, never resolved here. */
-export const CHILD_ONLY = ['/proc/self', '/proc/thread-self'];
+export const CHILD_ONLY: readonly string[] = ['/proc/self', '/proc/thread-self'];
 
 /** Errnos that mean "this path does not exist" (a missing component or a non-directory on the way). */
 export const MISSING = ['ENOENT', 'ENOTDIR'];

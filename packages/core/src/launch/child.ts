@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
@@ -11,7 +10,7 @@ import { findStep, type Report } from '../plan/types.js';
 import type { NormalizedPolicy, Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
 import { probe } from '../probe.js';
-import { preparePlanned, type PendingChild } from '../start/planned.js';
+import { preparePlanned, type PendingChild, type SandboxedChild } from '../start/planned.js';
 import { childSeccomp } from './child-seccomp.js';
 import { childMessage, deframer, frame, type Call, type SentError, type Setup } from './protocol.js';
 import { ExileRemoteError } from './remote-error.js';
@@ -120,7 +119,7 @@ export class LaunchedChild {
   /** Called once, when the child ends while no call is running on it (it failed to start, or died idle). */
   onEnd: (error: Error) => void = () => {};
 
-  private readonly child: ChildProcess;
+  private readonly child: SandboxedChild;
   private readonly channel: Writable & Readable;
   private readonly token = randomBytes(16);
   private record: Buffer = Buffer.alloc(0);
@@ -131,11 +130,10 @@ export class LaunchedChild {
   private quiet = false;
   private inflight: Inflight | undefined;
 
-  /** `started`: the launcher already started elsewhere (the pool's spawner), instead of `launch.pending.start()` here. */
-  constructor(private readonly launch: PlannedLaunch, started?: ChildProcess) {
-    const pending = launch.pending;
-    this.child = started ?? pending.start();
-    this.report = pending.report;
+  /** `started`: the launcher already started elsewhere (a pool), instead of `launch.pending.start()` here. */
+  constructor(private readonly launch: PlannedLaunch, started?: SandboxedChild) {
+    this.child = started ?? launch.pending.start();
+    this.report = this.child.report;
     this.exited = new Promise((resolve) => this.child.once('close', () => resolve()));
     this.channel = this.child.stdio[3] as Writable & Readable;
     const [, stdout, stderr, , record] = this.child.stdio as Readable[];

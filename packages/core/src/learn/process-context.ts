@@ -1,5 +1,6 @@
 import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
+import { CHILD_ONLY } from '@exile/landlock';
 import type { Listener, Notification } from '@exile/seccomp';
 import { AF, SOCK } from '@exile/vows';
 import { AT, type CallContext, type ResolvedPath } from './decode.js';
@@ -23,13 +24,13 @@ function resolveMissing(path: string): string {
 
 /**
  * The program's own /proc entries: resolved here they would name this process. Kept as written,
- * as the launcher adds a rule on them (in the program's process, @exile/landlock's CHILD_ONLY).
+ * as the launcher adds a rule on them in the program's process.
  */
-const OWN_PROC = /^\/proc\/(self|thread-self)(\/|$)/;
+const ownProc = (path: string): boolean => CHILD_ONLY.some((dir) => path === dir || path.startsWith(`${dir}/`));
 
 /** Where a path argument leads, seen from this process (the same mount view as the sandbox's). */
 export function resolvePath(full: string, follow: boolean): ResolvedPath {
-  if (OWN_PROC.test(full)) return { path: full, exists: true, dir: full.split('/').length === 3 };
+  if (ownProc(full)) return { path: full, exists: true, dir: full.split('/').length === 3 };
   try {
     const stats = follow ? statSync(full) : lstatSync(full);
     const path = follow ? realpathSync(full) : posix.join(resolveMissing(posix.dirname(full)), posix.basename(full));

@@ -143,9 +143,11 @@ class WorkerPool implements Pool {
    * first fill), so this thread only sends a message: it never waits for a fork.
    */
   private spawn(): void {
-    const launcher = this.launch.pending.launcher;
+    // Read once per start: it checks whether the module's files changed since they were planned.
+    const pending = this.launch.pending;
+    const launcher = pending.launcher;
     if (!this.useSpawner || launcher === undefined || this.filling) {
-      this.adopt(new LaunchedChild(this.launch));
+      this.adopt(new LaunchedChild(this.launch, pending.start()));
       return;
     }
     // A spawner killed from outside took its workers with it (their calls failed): the next worker gets a new one.
@@ -156,7 +158,7 @@ class WorkerPool implements Pool {
     this.spawner ??= acquireSpawner();
     const request: Promise<void> = this.spawner.start(launcher.command, launcher.args, launcher.options).then((child) => {
       this.requested.delete(request);
-      this.adopt(new LaunchedChild(this.launch, Object.assign(child as unknown as ChildProcess, { report: this.report })));
+      this.adopt(new LaunchedChild(this.launch, Object.assign(child as unknown as ChildProcess, { report: pending.report })));
       child.deliver();
     }, (error: Error) => {
       this.requested.delete(request);

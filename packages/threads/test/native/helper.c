@@ -16,6 +16,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "signal32-blocker.h"
+
 #ifndef LANDLOCK_ACCESS_FS_TRUNCATE /* Debian 12's headers predate ABI 3 */
 #define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
 #endif
@@ -91,23 +93,10 @@ static napi_value restrict_self(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* A thread that blocks signal 32 with rt_sigprocmask (glibc would refuse) and then sleeps. */
-static atomic_int blocker_tid;
-static void *blocker(void *arg) {
-  (void)arg;
-  uint64_t set = 1ULL << 31;
-  syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, 8);
-  atomic_store(&blocker_tid, (int)syscall(SYS_gettid));
-  for (;;) pause();
-  return NULL;
-}
 static napi_value block_signal_32(napi_env env, napi_callback_info info) {
   (void)info;
-  pthread_t t;
-  if (pthread_create(&t, NULL, blocker, NULL) != 0) return throw_errno(env, "pthread_create");
-  pthread_detach(t);
-  while (atomic_load(&blocker_tid) == 0) usleep(100);
-  return number(env, atomic_load(&blocker_tid));
+  int tid = start_signal32_blocker();
+  return tid < 0 ? throw_errno(env, "pthread_create") : number(env, tid);
 }
 
 /* Thread churn: `loops` threads keep creating and joining short-lived threads, each of which
