@@ -67,9 +67,9 @@ describe('launch()', () => {
       out.native = await settle(launch({}, Math.max));
       out.policy = await settle(launch({ fs: { read: [1] } }, () => 1));
     `);
-    expect(out.closure!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { names: ['secret'] } });
-    expect(out.closure!.error!.message).toContain('closes over "secret"');
-    expect(out.native!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY' });
+    expect(out.closure!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'fn', names: ['secret'] } });
+    expect(out.closure!.error!.message).toMatch(/^launch\(\): fn: closes over "secret"/);
+    expect(out.native!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'fn' } });
     expect(out.policy!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: '$.fs.read[0]' } });
   });
 

@@ -209,9 +209,9 @@ describe('createPool(): workers', () => {
       out.policy = attempt(() => createPool({ fs: { read: [1] } }, { module: ${JSON.stringify(mod)} }));
       out.inherited = attempt(() => createPool({}, Object.create({ module: ${JSON.stringify(mod)} })));
     `);
-    expect(out.size!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'options.size' } });
+    expect(out.size!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'options.size' }, message: 'createPool(): options.size: must be an integer ≥ 1, got 0' });
     expect(out.maxUses!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'options.maxUses' } });
-    expect(out.relative!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'options.module' } });
+    expect(out.relative!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'options.module' }, message: 'createPool(): options.module: must be an absolute path or a URL (new URL(\'./x.js\', import.meta.url)), got "./tasks.js"' });
     expect(out.policy!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: '$.fs.read[0]' } });
     expect(out.inherited!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'options.module' } });
   });

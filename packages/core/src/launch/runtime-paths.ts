@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ErrorCodes, ExileError } from '@exile/common';
+import { invalid } from '@exile/common';
 import { OPENSSL_CONF_FILES } from '../policy/profiles.js';
 import type { ReportItem } from '../plan/types.js';
 import type { RuntimeGrants } from '../start/planned.js';
@@ -119,10 +119,10 @@ function snapshot(paths: readonly string[]): string {
 function moduleGrants(file: string, covered: readonly string[], api: string): Required<Pick<LaunchRuntime, 'rules' | 'items' | 'current'>> {
   const code = moduleCode(file, codeFs, { covered: covered.map(resolved), maxFiles: MAX_CODE_FILES });
   if (code.truncated) {
-    throw new ExileError(ErrorCodes.INVALID_POLICY,
-      `${api}: the module's package and its dependencies hold more than ${MAX_CODE_FILES} code files (${code.packages.map((p) => p.name ?? p.root).join(', ')}), `
+    throw invalid('target.module',
+      `the module's package and its dependencies hold more than ${MAX_CODE_FILES} code files (${code.packages.map((p) => p.name ?? p.root).join(', ')}), `
       + 'each granted by its own Landlock rule; grant the largest directories whole with fs.read (they are then not walked), or launch a module of a smaller package',
-    { path: 'target.module', packages: code.packages.map((p) => p.root) });
+      { packages: code.packages.map((p) => p.root) }, { context: api });
   }
   const taken = snapshot(code.watched);
   return {

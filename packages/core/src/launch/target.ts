@@ -1,9 +1,10 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ErrorCodes, ExileError } from '@exile/common';
+import { invalid } from '@exile/common';
 import { freeVariables } from './free-variables.js';
 
 const globals = new Set(Object.getOwnPropertyNames(globalThis));
+const IN_LAUNCH = { context: 'launch()' };
 
 /** The source of a function sent to a child, refused when it closes over anything the child will not have. */
 export function sourceOf(fn: (...args: never[]) => unknown): string {
@@ -12,13 +13,11 @@ export function sourceOf(fn: (...args: never[]) => unknown): string {
   try {
     free = freeVariables(source, globals);
   } catch {
-    throw new ExileError(ErrorCodes.INVALID_POLICY,
-      'launch(): this function cannot be sent by source (a native, bound or method-shorthand function?); pass a function expression or { module, export }', { path: 'fn' });
+    throw invalid('fn', 'cannot be sent by source (a native, bound or method-shorthand function?); pass a function expression or { module, export }', {}, IN_LAUNCH);
   }
   if (free.length > 0) {
-    throw new ExileError(ErrorCodes.INVALID_POLICY,
-      `launch(): the function closes over ${free.map((n) => `"${n}"`).join(', ')}, which will not exist in the child (it gets only the source). `
-      + 'Pass values as arguments, import modules inside the function, or use { module, export }.', { path: 'fn', names: free });
+    throw invalid('fn', `closes over ${free.map((n) => `"${n}"`).join(', ')}, which will not exist in the child (it gets only the source). `
+      + 'Pass values as arguments, import modules inside the function, or use { module, export }.', { names: free }, IN_LAUNCH);
   }
   return source;
 }
@@ -28,5 +27,5 @@ export function moduleUrl(module: string | URL, api: string, path: string): stri
   if (module instanceof URL) return module.href;
   if (isAbsolute(module)) return pathToFileURL(module).href;
   if (/^[a-z][\w+.-]*:/i.test(module)) return module;
-  throw new ExileError(ErrorCodes.INVALID_POLICY, `${api}: module must be an absolute path or a URL (new URL('./x.js', import.meta.url)), got ${JSON.stringify(module)}`, { path });
+  throw invalid(path, `must be an absolute path or a URL (new URL('./x.js', import.meta.url)), got ${JSON.stringify(module)}`, {}, { context: api });
 }

@@ -1,4 +1,4 @@
-import { ErrorCodes, ExileError } from '@exile/common';
+import { invalid } from '@exile/common';
 
 /** `createPool()`'s options. */
 export interface PoolOptions {
@@ -13,24 +13,25 @@ export interface PoolOptions {
 }
 
 const DEFAULTS = { size: 2, maxUses: 1, maxQueue: 1024 };
+const IN_CREATE_POOL = { context: 'createPool()' };
 
 function count(options: PoolOptions, key: keyof typeof DEFAULTS, min: number): number {
   const value = Object.hasOwn(options, key) ? options[key] : undefined;
   if (value === undefined) return DEFAULTS[key];
   if (typeof value !== 'number' || !(Number.isInteger(value) || value === Infinity) || value < min) {
-    throw new ExileError(ErrorCodes.INVALID_POLICY, `createPool(): options.${key} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`, { path: `options.${key}` });
+    throw invalid(`options.${key}`, `must be an integer ≥ ${min}, got ${JSON.stringify(value)}`, {}, IN_CREATE_POOL);
   }
   return value;
 }
 
 /** The options with their defaults, checked (own properties only); bad ones throw `ERR_EXILE_INVALID_POLICY` naming the option. */
 export function poolOptions(options: PoolOptions): Required<PoolOptions> {
-  if (typeof options !== 'object' || options === null) throw new ExileError(ErrorCodes.INVALID_POLICY, 'createPool(): options must be an object with a module', { path: 'options' });
+  if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object with a module', {}, IN_CREATE_POOL);
   const module = Object.hasOwn(options, 'module') ? options.module : undefined;
   if (typeof module !== 'string' && !(module instanceof URL)) {
-    throw new ExileError(ErrorCodes.INVALID_POLICY, 'createPool(): options.module must be an absolute path or a URL', { path: 'options.module' });
+    throw invalid('options.module', 'must be an absolute path or a URL', {}, IN_CREATE_POOL);
   }
   const size = count(options, 'size', 1);
-  if (size === Infinity) throw new ExileError(ErrorCodes.INVALID_POLICY, 'createPool(): options.size must be finite', { path: 'options.size' });
+  if (size === Infinity) throw invalid('options.size', 'must be finite', {}, IN_CREATE_POOL);
   return { module, size, maxUses: count(options, 'maxUses', 1), maxQueue: count(options, 'maxQueue', 0) };
 }

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { ErrorCodes, ExileError, ownData } from '@exile/common';
+import { ErrorCodes, ExileError, invalid, ownData } from '@exile/common';
 import type { Report } from '../plan/types.js';
 import { LaunchedChild, planLaunch, type PlannedLaunch } from '../launch/child.js';
 import { limits, splitLimits, type LaunchPolicy } from '../launch/launch.js';
@@ -96,7 +96,7 @@ class WorkerPool implements Pool {
     return new Promise<T>((resolve, reject) => {
       // Own properties only: a polluted Object.prototype must not impose a timeout or a signal.
       const options = ownData(callOptions ?? {});
-      if (typeof exportName !== 'string') throw new ExileError(ErrorCodes.INVALID_POLICY, `pool.run(): exportName must be a string, got ${typeof exportName}`, { path: 'exportName' });
+      if (typeof exportName !== 'string') throw invalid('exportName', `must be a string, got ${typeof exportName}`, {}, { context: 'pool.run()' });
       if (this.closed) throw new ExileError(ErrorCodes.ABORTED, 'pool.run(): the pool is closed');
       const signal = options.signal;
       if (signal?.aborted) throw new ExileError(ErrorCodes.ABORTED, 'pool.run(): aborted before start', { reason: signal.reason as unknown });
