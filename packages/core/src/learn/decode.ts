@@ -62,6 +62,14 @@ function open(ctx: CallContext, dirfd: number, addr: bigint | undefined, flags: 
   return openAccess(flags, target).map((access) => ({ kind: 'file', access, path, ...(access === 'create' ? { entry: 'reg' as const } : {}) }));
 }
 
+/** openat2's flags: the first u64 of its `struct open_how` (both supported arches are little-endian). */
+function openHow(ctx: CallContext, dirfd: number, addr: bigint | undefined, how: bigint | undefined): FileEvent[] {
+  const bytes = ctx.bytes(how ?? 0n, 8);
+  if (bytes === undefined || bytes.length < 8) return [];
+  const flags = Number(BigInt.asIntN(32, new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)));
+  return open(ctx, dirfd, addr, flags);
+}
+
 /** The kind of node mknod makes, from the file-type bits of its mode (0 is a regular file). */
 const NODE_TYPES: Readonly<Record<number, EntryKind>> = {
   0: 'reg', [constants.S_IFREG]: 'reg', [constants.S_IFIFO]: 'fifo', [constants.S_IFSOCK]: 'sock', [constants.S_IFCHR]: 'char', [constants.S_IFBLK]: 'block',
@@ -86,6 +94,7 @@ function rename(ctx: CallContext, fromFd: number, from: bigint | undefined, toFd
 const PATH_CALLS: Readonly<Record<string, Files>> = {
   open: (a, ctx) => open(ctx, AT.FDCWD, a[0], int(a[1])),
   openat: (a, ctx) => open(ctx, int(a[0]), a[1], int(a[2])),
+  openat2: (a, ctx) => openHow(ctx, int(a[0]), a[1], a[2]),
   creat: (a, ctx) => open(ctx, AT.FDCWD, a[0], O.WRONLY | O.CREAT | O.TRUNC),
   execve: (a, ctx) => existing('exec', at(ctx, AT.FDCWD, a[0])),
   execveat: (a, ctx) => existing('exec', at(ctx, int(a[0]), a[1], (int(a[4]) & AT.SYMLINK_NOFOLLOW) === 0)),
@@ -156,8 +165,9 @@ function net(op: 'bind' | 'connect', args: readonly bigint[], ctx: CallContext):
 
 /**
  * Decodes one notified call of process `pid` (its thread group id): the call itself and what it
- * does to paths and sockets. (clone3 and openat2 never get here: the filter answers them ENOSYS,
- * as enforcement will, and libc falls back to clone and openat, which are decoded.)
+ * does to paths and sockets. (A learning run never sends openat2 here: its filter answers ENOSYS,
+ * as enforcement will, and libc falls back to openat. `--diagnose` changes no answer, so a
+ * program's own openat2 arrives and is decoded from its `struct open_how`.)
  */
 export function decodeCall(name: string, args: readonly bigint[], pid: number, ctx: CallContext): DecodedCall {
   const files = PATH_CALLS[name]?.(args, ctx) ?? [];

@@ -39,6 +39,15 @@ describe('decodeCall', () => {
     expect(files('openat', [fdcwd, 7n, BigInt(O_TMPFILE | O_RDWR)], ctx)).toEqual(['create /work/.tmpfile']);
   });
 
+  it('reads openat2 flags from its struct open_how (a program that calls it itself, under --diagnose)', () => {
+    const how = (flags: number) => { const b = new Uint8Array(24); new DataView(b.buffer).setBigUint64(0, BigInt(flags), true); return b; };
+    const memory = new Map([[200n, how(O_RDWR | O_TRUNC)], [300n, how(O_WRONLY | O_CREAT)]]);
+    const withHow = context(['data.txt', 'new.txt'], { '/work/data.txt': 'file', '/work': 'dir' }, {}, memory);
+    expect(files('openat2', [fdcwd, 1n, 200n, 24n], withHow)).toEqual(['read /work/data.txt', 'write /work/data.txt', 'truncate /work/data.txt']);
+    expect(files('openat2', [fdcwd, 2n, 300n, 24n], withHow)).toEqual(['create /work/new.txt']);
+    expect(files('openat2', [fdcwd, 1n, 999n, 24n], withHow)).toEqual([]);
+  });
+
   it('does not count mkdir of an existing directory as a write (sandlock #113)', () => {
     expect(files('mkdirat', [fdcwd, 3n, 0o755n], ctx)).toEqual([]);
     expect(files('mkdir', [5n, 0o755n], ctx)).toEqual(['create /work/dst']);

@@ -43,6 +43,16 @@ describe.each<User>(['current', 'nobody'])('exile run --diagnose (%s)', (user) =
     expect([profile.status, profile.stdout, profile.stderr]).toEqual([0, 'true', '']);
   });
 
+  it('a program calling openat2 itself (no libc fallback): the read is named from its struct open_how, and the flag allows it', () => {
+    // syscall(437 = openat2 on x86_64 and aarch64, AT_FDCWD, path, &how {flags 0 = O_RDONLY}, 24)
+    const script = 'import ctypes,os;how=(ctypes.c_uint64*3)(0,0,0);fd=ctypes.CDLL(None,use_errno=True).syscall(437,-100,b"/etc/hostname",ctypes.byref(how),24);print(fd>=0 or os.strerror(ctypes.get_errno()))';
+    const r = exile(user, 'run', '--diagnose', '--profile', 'python', '--', '/usr/bin/python3', '-I', '-c', script);
+    expect(r.stdout).toBe('Permission denied\n');
+    expect(r.stderr).toMatch(line('python3', 'read /etc/hostname denied by the file-system policy; add --ro /etc/hostname'));
+    const fixed = exile(user, 'run', '--diagnose', '--profile', 'python', '--ro', '/etc/hostname', '--', '/usr/bin/python3', '-I', '-c', script);
+    expect([fixed.status, fixed.stdout, fixed.stderr]).toEqual([0, 'True\n', '']);
+  });
+
   it('a shell redirect into a directory outside the policy: create and overwrite named with --rw; the granted directory prints nothing', () => {
     const root = dirs();
     const script = `echo new > ${root}/no/new; echo over > ${root}/no/old; echo fine > ${root}/ok/out; cat ${root}/ok/out`;
