@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runScript } from '@exile/test-utils';
+import { readmeSection } from '@exile/test-utils/readme-section';
+import { optionTable } from '../src/cli/options.js';
+import { RUN_OPTIONS } from '../src/cli/run-command.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -15,5 +18,9 @@ describe('README', () => {
       expect(r.stdout).toMatch(/^yes vows: stdio rpath wpath cpath \[seccomp \(TSYNC: every thread\)\]$/m);
       expect(r.stdout).toMatch(/^yes capabilities: drop all /m);
     }
+  });
+
+  it("has the current exile run option table, rendered from the CLI's own (run `pnpm --filter @exile/core readme`)", () => {
+    expect(readmeSection(readme, 'exile-run-options')).toBe(optionTable(RUN_OPTIONS));
   });
 });

@@ -2,7 +2,8 @@
 // Rewrites the generated sections of README.md from the vow table and the runtime lists
 // (build first). test/readme.test.ts fails when the README is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { replaceSection, runtimeTableMarkdown, vowTableMarkdown } from '../dist/docs.js';
+import { replaceSection } from '@exile/test-utils/readme-section';
+import { runtimeTableMarkdown, vowTableMarkdown } from '../dist/docs.js';
 import { PROGRAM_RUNTIME } from '../dist/runtime-program.js';
 
 const file = new URL('../README.md', import.meta.url);

@@ -68,11 +68,3 @@ export function runtimeTableMarkdown(entries: readonly RuntimeEntry[] = NODE_RUN
   });
   return [`| syscalls | arguments | action | why ${who} needs it |`, '|---|---|---|---|', ...rows].join('\n');
 }
-
-/** Replaces the text between `<!-- name:start -->` and `<!-- name:end -->`. */
-export function replaceSection(readme: string, name: string, body: string): string {
-  const start = `<!-- ${name}:start -->`, end = `<!-- ${name}:end -->`;
-  const i = readme.indexOf(start), j = readme.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`README has no ${start} ... ${end} section`);
-  return `${readme.slice(0, i + start.length)}\n${body}\n${readme.slice(j)}`;
-}

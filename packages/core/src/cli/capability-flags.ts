@@ -4,7 +4,7 @@ import type { OptionSpec, ParsedOptions } from './options.js';
 import { UsageError } from './usage-error.js';
 
 export const CAPABILITY_OPTIONS: readonly OptionSpec[] = [
-  { name: '--cap-keep', value: 'CAP', repeat: true, help: 'keep capability CAP (e.g. net_bind_service), drop every other' },
+  { name: '--cap-keep', value: 'CAP', repeat: true, help: 'keep capability CAP (e.g. net_bind_service), drop every other', more: '`net_bind_service` or `CAP_NET_BIND_SERVICE`' },
 ];
 
 /** `--cap-keep`: the capabilities to keep; over a --policy file, only ones it keeps too. */

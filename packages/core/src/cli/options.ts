@@ -11,6 +11,8 @@ export interface OptionSpec {
   arity?: 2 | ((first: string) => 1 | 2);
   repeat?: boolean;
   help: string;
+  /** What the README's option table says beyond `help` (markdown), appended after a dash. */
+  more?: string;
 }
 
 export interface ParsedOptions {
@@ -75,9 +77,18 @@ export function parseOptions(command: string, specs: readonly OptionSpec[], args
   return parsed;
 }
 
+const label = (s: OptionSpec): string => `${s.name}${s.value ? ` ${s.value}` : ''}${s.repeat ? '…' : ''}`;
+
 /** Help lines for an option table, aligned. */
 export function optionHelp(specs: readonly OptionSpec[]): string {
-  const labels = specs.map((s) => `  ${s.name}${s.value ? ` ${s.value}` : ''}${s.repeat ? '…' : ''}`);
+  const labels = specs.map((s) => `  ${label(s)}`);
   const width = Math.max(...labels.map((l) => l.length));
   return specs.map((s, i) => `${labels[i]!.padEnd(width)}  ${s.help}`).join('\n') + '\n';
+}
+
+/** The same table in markdown, for a README (`scripts/readme.mjs` writes it; a test keeps it current). */
+export function optionTable(specs: readonly OptionSpec[]): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|');
+  return ['| option | meaning |', '|---|---|',
+    ...specs.map((s) => `| \`${cell(label(s))}\` | ${cell(s.more === undefined ? s.help : `${s.help} — ${s.more}`)} |`)].join('\n');
 }

@@ -9,13 +9,14 @@ import { armTimeout, TIMEOUT_OPTIONS, timeoutMs } from './timeout-flag.js';
 import { SHARE_SESSION } from './session-flag.js';
 import { UsageError } from './usage-error.js';
 
-const OPTIONS: readonly OptionSpec[] = [
+/** `exile run`'s options: its help, and the README's table (`pnpm --filter @exile/core readme`). */
+export const RUN_OPTIONS: readonly OptionSpec[] = [
   ...POLICY_OPTIONS,
   ...ENV_OPTIONS,
   ...TIMEOUT_OPTIONS,
   SHARE_SESSION,
   { name: '--diagnose', help: 'also report what Landlock will deny, with the flag to add (slower: every call taking a path or port is checked)' },
-  { name: '--report', help: 'print what is enforced to stderr before CMD starts' },
+  { name: '--report', help: 'print what is enforced to stderr before CMD starts', more: "never inside CMD's output; rights only a newer kernel has are `exile probe`'s news" },
   { name: '--json', help: 'with --report: print it as one line of JSON' },
   { name: '--help', help: 'show this help' },
 ];
@@ -30,7 +31,7 @@ exit status: CMD's own (128+N when killed by signal N); ${EXIT.timeout} when --t
 ${EXIT.cannotExecute} when CMD is found but cannot be executed; ${EXIT.notFound} when CMD is not found; ${EXIT.usage} on a usage error.
 
 options:
-${optionHelp(OPTIONS)}`;
+${optionHelp(RUN_OPTIONS)}`;
 
 const FORWARDED = ['SIGTERM', 'SIGHUP'] as const;
 /** In its own session CMD has no terminal: the keys that signal the foreground job reach us, and are passed on. */
@@ -38,7 +39,7 @@ const TERMINAL_SIGNALS = ['SIGINT', 'SIGQUIT'] as const;
 
 /** `exile run [options] -- CMD ARGS…` */
 export function runCommand(args: string[], out: (text: string) => void, err: (text: string) => void): number | Promise<number> {
-  const parsed = parseOptions('run', OPTIONS, args);
+  const parsed = parseOptions('run', RUN_OPTIONS, args);
   if (parsed.values.has('--help')) {
     out(RUN_USAGE);
     return 0;

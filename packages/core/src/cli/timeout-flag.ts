@@ -4,7 +4,8 @@ import { UsageError } from './usage-error.js';
 import { EXIT } from './exit-status.js';
 
 export const TIMEOUT_OPTIONS: readonly OptionSpec[] = [
-  { name: '--timeout', value: 'SECONDS', help: `kill the sandbox after SECONDS (exit status ${EXIT.timeout})` },
+  { name: '--timeout', value: 'SECONDS', help: `kill the sandbox after SECONDS (exit status ${EXIT.timeout})`,
+    more: 'CMD runs in a new session, and its whole process group is killed' },
 ];
 
 /** The --timeout in milliseconds, if given. */
