@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../src/cli/options.js';
 import { POLICY_OPTIONS, policyFromOptions } from '../src/cli/policy-flags.js';
 import { policySchema } from '../src/policy/schema.js';
-import { policyShape } from '../src/policy/shape.js';
+import { mountTypes, policyShape } from '../src/policy/shape.js';
+import { normalizeMounts } from '../src/policy/mounts.js';
 import { PROFILE_NAMES } from '../src/policy/profiles.js';
 import { check, type SchemaNode } from '../src/policy/schema-check.js';
 
@@ -59,6 +60,20 @@ describe('policy schema and TypeScript types', () => {
 
   it('name the same fields of a mount', () => {
     expect(typeKeys('PolicyMount')).toEqual(schemaKeys(top.mounts!));
+  });
+
+  it.each(Object.keys(mountTypes))('a %s mount takes the fields of its type in the shape, needs its required ones and refuses the others', (type) => {
+    const own = mountTypes[type as keyof typeof mountTypes];
+    const fields = policySchema.properties!.mounts!.items!.properties!;
+    const sample = (key: string): unknown => (fields[key]!.type === 'string' ? '/src' : true);
+    const needed = Object.fromEntries((own.required ?? []).map((key) => [key, sample(key)]));
+    const mount = (extra: Record<string, unknown>) => () => normalizeMounts([{ type, target: '/mnt', ...needed, ...extra } as never], '/');
+    expect(mount({})).not.toThrow();
+    for (const key of own.required ?? []) expect(mount({ [key]: undefined })).toThrow(`$.mounts[0].${key}: is required for a ${type} mount`);
+    for (const key of Object.keys(fields).filter((k) => k !== 'type' && k !== 'target')) {
+      if (Object.hasOwn(own.properties!, key)) expect(mount({ [key]: sample(key) })).not.toThrow();
+      else expect(mount({ [key]: sample(key) })).toThrow(`$.mounts[0].${key}: is not allowed for a ${type} mount`);
+    }
   });
 
   it('and the core README shows every field', () => {

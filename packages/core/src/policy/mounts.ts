@@ -1,14 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { invalid, jsonPath } from '@exile/common';
 import { IN_POLICY } from './invalid.js';
+import { mountTypes } from './shape.js';
 import type { NormalizedPolicy, PolicyMount } from './types.js';
-
-/** Which fields each mount type takes besides `type` and `target` (the schema checked their types). */
-const FIELDS: Record<PolicyMount['type'], readonly string[]> = {
-  bind: ['source', 'readOnly', 'devices'],
-  tmpfs: [],
-  proc: [],
-};
 
 /**
  * The policy's mounts, checked per type: a bind needs a `source` (resolved against `base`, a
@@ -17,14 +11,18 @@ const FIELDS: Record<PolicyMount['type'], readonly string[]> = {
 export function normalizeMounts(mounts: readonly PolicyMount[] | undefined, base: string): PolicyMount[] {
   return (mounts ?? []).map((m, i) => {
     const at = `$.mounts[${i}]`;
+    // The schema checked the fields' types; which of them a type takes and needs is its shape's.
+    const shape = mountTypes[m.type];
     for (const key of Object.keys(m)) {
-      if (key !== 'type' && key !== 'target' && !FIELDS[m.type].includes(key)) throw invalid(jsonPath(at, key), `is not allowed for a ${m.type} mount`, {}, IN_POLICY);
+      if (key !== 'type' && key !== 'target' && !Object.hasOwn(shape.properties!, key)) throw invalid(jsonPath(at, key), `is not allowed for a ${m.type} mount`, {}, IN_POLICY);
     }
     if (!isAbsolute(m.target)) throw invalid(`${at}.target`, `must be an absolute path inside the sandbox, got ${JSON.stringify(m.target)}`, {}, IN_POLICY);
     const target = resolve(m.target);
     if (target === '/') throw invalid(`${at}.target`, 'cannot be the root itself', {}, IN_POLICY);
+    for (const key of shape.required ?? []) {
+      if ((m as Record<string, unknown>)[key] === undefined) throw invalid(jsonPath(at, key), `is required for a ${m.type} mount`, {}, IN_POLICY);
+    }
     if (m.type !== 'bind') return { type: m.type, target };
-    if (m.source === undefined) throw invalid(`${at}.source`, 'is required for a bind mount', {}, IN_POLICY);
     return { ...m, source: resolve(base, m.source), target };
   });
 }

@@ -16,7 +16,8 @@ type Docs = { description?: string };
 
 type Optional<P, R extends keyof P> = { [K in keyof P as K extends R ? never : K]?: Static<P[K]> };
 type Required<P, R extends keyof P> = { [K in keyof P as K extends R ? K : never]: Static<P[K]> };
-type Flat<T> = { [K in keyof T]: T[K] };
+/** `T` with its intersections merged into one object type (what an editor shows). */
+export type Flat<T> = { [K in keyof T]: T[K] };
 
 export const string = (o: Docs & { minLength?: number; pattern?: string } = {}): Node<string> => ({ ...docs(o), type: 'string', ...rest(o) });
 export const integer = (o: Docs & { minimum?: number; maximum?: number } = {}): Node<number> => ({ ...docs(o), type: 'integer', ...rest(o) });

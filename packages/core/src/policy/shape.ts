@@ -1,7 +1,8 @@
 import type { Rule } from '@exile/seccomp';
 import type { Vow } from '@exile/vows';
 import { PROFILE_NAMES } from './profiles.js';
-import { anyObject, anyOf, array, boolean, constant, integer, object, oneOf, ref, string, typed, type Static } from './schema-builder.js';
+import { anyObject, anyOf, array, boolean, constant, integer, object, oneOf, ref, string, typed, type Flat, type Static } from './schema-builder.js';
+import type { SchemaNode } from './schema-check.js';
 
 // The shape of a policy, written once: this is the JSON Schema the validator interprets
 // (`policySchema`), the one `npm run build` writes to policy.schema.json (a test checks the shipped
@@ -28,15 +29,32 @@ const rule = object({
 }, ['syscall', 'action']);
 
 /**
- * A mount in the program's new mount namespace (`spawn` / `launch` only), applied in order on
- * top of its file-system view, as bubblewrap's `--bind`, `--ro-bind`, `--dev-bind`, `--tmpfs`
- * and `--proc` do. Targets are absolute paths inside the sandbox. (The schema takes one object
- * for every type; `policy/mounts.ts` refuses the fields a type does not take.)
+ * The mount types and what each takes besides `type` and `target` (its `required` fields it
+ * needs): a mount in the program's new mount namespace (`spawn` / `launch` only), applied in
+ * order on top of its file-system view, as bubblewrap's `--bind`, `--ro-bind`, `--dev-bind`,
+ * `--tmpfs` and `--proc` do. Targets are absolute paths inside the sandbox.
  */
-export type PolicyMount =
-  | { type: 'bind'; source: string; target: string; readOnly?: boolean; devices?: boolean }
-  | { type: 'tmpfs'; target: string }
-  | { type: 'proc'; target: string };
+export const mountTypes = {
+  bind: object({ source: string({ minLength: 1 }), readOnly: boolean(), devices: boolean() }, ['source']),
+  tmpfs: object({}),
+  proc: object({}),
+};
+
+type MountTypes = typeof mountTypes;
+
+/** A mount: its `type`, `target` and the fields of its type. */
+export type PolicyMount = { [T in keyof MountTypes]: Flat<{ type: T; target: string } & Static<MountTypes[T]>> }[keyof MountTypes];
+
+/**
+ * One object for every type, holding every type's fields, so that a bad mount is named by its
+ * field rather than by three failed branches; `policy/mounts.ts` refuses the fields a type does
+ * not take and asks for the ones it needs.
+ */
+const mount = typed<PolicyMount>(object({
+  type: oneOf(Object.keys(mountTypes) as (keyof MountTypes)[]),
+  target: string({ minLength: 1 }),
+  ...Object.assign({}, ...Object.values(mountTypes).map((t) => t.properties)) as Record<string, SchemaNode>,
+}, ['type', 'target']));
 
 export const policyProperties = {
   $schema: string(),
@@ -86,13 +104,7 @@ export const policyProperties = {
   /** The host name inside a new UTS namespace (`spawn` / `launch` only). */
   hostname: string({ description: 'The host name inside a new UTS namespace (spawn / launch only).', minLength: 1 }),
   /** Mounts in a new mount namespace, in order (`spawn` / `launch` only); `proc` implies a pid namespace. */
-  mounts: typed<PolicyMount[]>(array(object({
-    type: oneOf(['bind', 'tmpfs', 'proc']),
-    source: string({ minLength: 1 }),
-    target: string({ minLength: 1 }),
-    readOnly: boolean(),
-    devices: boolean(),
-  }, ['type', 'target']), { description: 'Mounts in a new mount namespace, in order (spawn / launch only). bind needs source; proc implies a pid namespace.' })),
+  mounts: array(mount, { description: 'Mounts in a new mount namespace, in order (spawn / launch only). bind needs source; proc implies a pid namespace.' }),
   /**
    * An OCI / Docker seccomp profile, or the path of its JSON file (relative to the policy file):
    * a second filter for a started program, installed right after exile's own; a call must pass
