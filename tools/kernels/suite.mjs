@@ -156,6 +156,23 @@ check('resolve-unix (ABI 9): connect to a pathname socket needs the right', (abi
   }));
 });
 
+check('exile run --socket (ABI 9): the named pathname socket connects, another is refused and named with the flag', (abi) => {
+  const d = dirs();
+  const cli = join(tree, 'node_modules', '@exile', 'core', 'dist', 'cli.js');
+  const socks = [join(d.allowed, 'a.sock'), join(d.other, 'b.sock')];
+  const servers = socks.map(() => createServer((c) => c.end()));
+  const client = (sock) => `require('net').connect(${JSON.stringify(sock)}).on('connect', () => { console.log('connected'); process.exit(0); }).on('error', (e) => { console.log(e.code); process.exit(0); })`;
+  const run = (sock) => spawnSync(process.execPath, [cli, 'run', ...(abi >= 3 ? [] : ['--best-effort']), '--diagnose', '--profile', 'node', '--socket', socks[0], '--', process.execPath, '-e', client(sock)], { encoding: 'utf8', cwd: tmpdir() });
+  return Promise.all(servers.map((server, i) => new Promise((ok) => server.listen(socks[i], ok)))).then(() => {
+    const [a, b] = socks.map(run);
+    servers.forEach((server) => server.close());
+    const detail = { named: [a.status, a.stdout.trim(), a.stderr.slice(-300)], other: [b.status, b.stdout.trim(), b.stderr.slice(-300)] };
+    const line = `connect to the socket ${socks[1]} denied by the file-system policy; add --socket ${socks[1]}`;
+    return abi >= 9 ? ok(a.stdout === 'connected\n' && b.stdout === 'EACCES\n' && b.stderr.includes(line), detail)
+      : refused(a.stdout === 'connected\n' && b.stdout === 'connected\n', { ...detail, why: 'pathname UNIX sockets are not restricted below ABI 9' });
+  });
+});
+
 check('UDP rules (ABI 10): bind only the allowed port; strict refuses naming UDP below', (abi) => {
   const r = child(`${PRELUDE} import { restrict } from '@exile/landlock'; import dgram from 'node:dgram';
     const free = () => new Promise((ok) => { const s = dgram.createSocket('udp4'); s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });

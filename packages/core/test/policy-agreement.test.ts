@@ -94,8 +94,8 @@ describe('CLI policy flags and the schema', () => {
     N: ['1'], NAME: ['box'], PROFILE: ['sh'], DIR: ['/usr'], 'SRC DST': ['/usr', '/usr'], CAP: ['chown'],
   };
   const flags = POLICY_OPTIONS.filter((o) => o.name !== '--policy');
-  /** Flags that only refine another one: --no-dev and --make-dev need a file-system policy to refine. */
-  const WITH: Record<string, string[]> = { '--no-dev': ['--rw', '/tmp'], '--make-dev': ['--rw', '/tmp'] };
+  /** Flags that only refine another one: --no-dev, --make-dev and --socket need a file-system policy to refine. */
+  const WITH: Record<string, string[]> = { '--no-dev': ['--rw', '/tmp'], '--make-dev': ['--rw', '/tmp'], '--socket': ['--rw', '/tmp'] };
 
   it.each(flags.map((o) => [o.name, o] as const))('%s (as its help describes its value) sets only policy fields the schema accepts', (name, option) => {
     const values = option.name === '--seccomp-profile' ? [profile] : option.value === undefined ? [] : SAMPLES[option.value];

@@ -18,7 +18,7 @@ describe('validatePolicy', () => {
       penalty: 'errno',
     }, '/base');
     expect(n).toEqual({
-      fs: { read: ['/usr', '/base/rel'], write: ['/tmp/out'], exec: [], devices: true, allowWriteExec: false, makeDevices: [] },
+      fs: { read: ['/usr', '/base/rel'], write: ['/tmp/out'], exec: [], devices: true, allowWriteExec: false, makeDevices: [], sockets: [] },
       profiles: [],
       net: { connect: [80, 443], bind: [] },
       vows: ['stdio', 'rpath', 'inet'],

@@ -33,6 +33,8 @@ export const OPERATION_RIGHTS = {
   'remove-dir': { on: 'parent', rights: ['remove-dir'] },
   /** Renaming or linking into another directory: checked on both directories. */
   'refer': { on: 'parent', rights: ['refer'] },
+  /** connect() or sendmsg() to a pathname UNIX socket: checked on the socket file (ABI 9). */
+  'connect-unix': { on: 'file', rights: ['resolve-unix'] },
 } as const satisfies Record<string, { on: 'file' | 'parent'; rights: readonly FsAccess[] }>;
 
 export type FsOperation = keyof typeof OPERATION_RIGHTS;

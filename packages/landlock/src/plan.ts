@@ -63,7 +63,7 @@ export function targetAbi(spec: NormalizedSpec): number {
     target = 3;
     for (const grant of spec.fs) {
       for (const info of Object.values(FS_RIGHTS)) {
-        if ((grant.access & info.value) !== 0) target = Math.max(target, info.abi);
+        if ((grant.named & info.value) !== 0) target = Math.max(target, info.abi);
       }
     }
   }

@@ -80,6 +80,10 @@ export const EXEC: readonly FsAccess[] = ['execute', 'read-file'];
  *  whole disk, so `make-char` / `make-block` are granted only by name (`makeDevices`, `rules`). */
 export const WRITE: readonly FsAccess[] = ['write-file', 'truncate', 'remove-dir', 'remove-file',
   'make-dir', 'make-reg', 'make-sock', 'make-fifo', 'make-sym', 'refer'];
+/** `sockets` in a spec: connect or send to pathname UNIX sockets. Not in `write`: a socket is a
+ *  door to another program (a tmux server in /tmp runs whatever it is sent), so a writable
+ *  directory must not open every socket in it. */
+export const SOCKETS: readonly FsAccess[] = ['resolve-unix'];
 /** `makeDevices` in a spec: create character and block device nodes. */
 export const MAKE_DEVICES: readonly FsAccess[] = ['make-char', 'make-block'];
 

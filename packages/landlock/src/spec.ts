@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { invalid as invalidPart, jsonPath, ownData, type ExileError } from '@exile/common';
-import { EXEC, FS_ACCESS_NAMES, FS_RIGHTS, MAKE_DEVICES, NET_ACCESS_NAMES, READ, SCOPE_NAMES, WRITE, maskOf, type FsAccess, type NetAccess, type Scope } from './rights.js';
+import { EXEC, FS_ACCESS_NAMES, FS_RIGHTS, MAKE_DEVICES, NET_ACCESS_NAMES, READ, SCOPE_NAMES, SOCKETS, WRITE, maskOf, type FsAccess, type NetAccess, type Scope } from './rights.js';
 import type { LogFlag } from './uapi.js';
 
 /** What `restrict()` takes. Every category present is restricted; see the README for the vocabulary. */
@@ -14,6 +14,10 @@ export interface LandlockSpec {
     write?: string[];
     exec?: string[];
     makeDevices?: string[];
+    /** Pathname UNIX sockets, or directories of them, that may be connected or sent to
+     *  (`resolve-unix`, ABI 9). Below ABI 9 the kernel restricts no such socket, so this never
+     *  raises the ABI the spec needs. */
+    sockets?: string[];
     rules?: { path: string; access: FsAccess[] }[];
   };
   /** Present → TCP (and, on ABI 10, UDP) access is handled: only these ports stay allowed. */
@@ -40,6 +44,10 @@ export interface LandlockSpec {
 export interface PathGrant {
   path: string;
   access: number;
+  /** The rights `rules` named on it: only those raise the ABI the spec needs (a list such as
+   *  `write` or `sockets` grants a right where the kernel knows it, and nothing is restricted
+   *  where it does not). */
+  named: number;
   /** JSON paths of the spec entries that named it, e.g. `$.fs.read[0]`. */
   where: string[];
   /** Named in `quiet.paths`. */
@@ -112,16 +120,17 @@ function oneOf<T extends string>(value: unknown, path: string, allowed: readonly
 }
 
 function normalizeFs(value: unknown): PathGrant[] {
-  const fs = object(value, '$.fs', ['read', 'write', 'exec', 'makeDevices', 'rules']);
+  const fs = object(value, '$.fs', ['read', 'write', 'exec', 'makeDevices', 'sockets', 'rules']);
   const grants = new Map<string, PathGrant>();
-  const grant = (raw: unknown, where: string, access: readonly FsAccess[]): void => {
+  const grant = (raw: unknown, where: string, access: readonly FsAccess[], named = false): void => {
     const path = filePath(raw, where);
-    const entry = grants.get(path) ?? { path, access: 0, where: [] };
+    const entry = grants.get(path) ?? { path, access: 0, named: 0, where: [] };
     entry.access |= maskOf(FS_RIGHTS, access);
+    if (named) entry.named |= maskOf(FS_RIGHTS, access);
     entry.where.push(where);
     grants.set(path, entry);
   };
-  const groups: [string, readonly FsAccess[]][] = [['read', READ], ['write', WRITE], ['exec', EXEC], ['makeDevices', MAKE_DEVICES]];
+  const groups: [string, readonly FsAccess[]][] = [['read', READ], ['write', WRITE], ['exec', EXEC], ['makeDevices', MAKE_DEVICES], ['sockets', SOCKETS]];
   for (const [key, access] of groups) {
     if (fs[key] === undefined) continue;
     array(fs[key], jsonPath('$.fs', key)).forEach((raw, i) => grant(raw, jsonPath(jsonPath('$.fs', key), i), access));
@@ -137,7 +146,7 @@ function normalizeFs(value: unknown): PathGrant[] {
         return name as FsAccess;
       });
       if (access.length === 0) throw invalid(jsonPath(where, 'access'), 'must name at least one right');
-      grant(rule.path, jsonPath(where, 'path'), access);
+      grant(rule.path, jsonPath(where, 'path'), access, true);
     });
   }
   return [...grants.values()];
@@ -210,7 +219,7 @@ function normalizeQuiet(value: unknown, spec: Pick<NormalizedSpec, 'fs' | 'net' 
     const path = filePath(raw, where);
     let grant = spec.fs?.find((g) => g.path === path);
     if (grant === undefined) {
-      grant = { path, access: 0, where: [] };
+      grant = { path, access: 0, named: 0, where: [] };
       spec.fs?.push(grant);
     }
     grant.quiet = true;

@@ -23,6 +23,7 @@ describe('targetAbi', () => {
     [{ fs: {} }, 3],
     [{ fs: { rules: [{ path: '/dev', access: ['ioctl-dev'] }] } }, 5],
     [{ fs: { rules: [{ path: '/run', access: ['resolve-unix'] }] } }, 9],
+    [{ fs: { sockets: ['/run'] } }, 3],
     [{ net: {} }, 4],
     [{ net: { connectTcp: [443] } }, 4],
     [{ net: { bindUdp: [53] } }, 10],
@@ -100,6 +101,13 @@ describe('planRuleset: hard mode', () => {
 
   it('resolve-unix named on ABI 7 fails, with everything else up to ABI 9 present', () => {
     expect(unsupported(() => plan({ fs: { rules: [{ path: '/run', access: ['resolve-unix'] }] } }, kernel(7))).what).toEqual(['fs:resolve-unix']);
+  });
+
+  it('sockets on ABI 7 apply in hard mode: nothing restricts pathname sockets there, so nothing is missing to grant them', () => {
+    const result = plan({ fs: { sockets: ['/run'] } }, kernel(7));
+    expect(result.handled.fs).not.toContain('resolve-unix');
+    expect(result.notEnforced.map((n) => [n.what, n.required])).toEqual([['fs:resolve-unix', false]]);
+    expect(plan({ fs: { sockets: ['/run'] } }, kernel(9)).handled.fs).toContain('resolve-unix');
   });
 
   it('scopes on ABI 5 fail', () => {

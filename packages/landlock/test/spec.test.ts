@@ -32,6 +32,13 @@ describe('normalizeSpec', () => {
     }
   });
 
+  it('sockets grant resolve-unix alone, and only rules name a right (what raises the ABI needed)', () => {
+    const [grant] = normalizeSpec({ fs: { sockets: ['/run/s'] } }).fs!;
+    expect([grant!.access, grant!.named, grant!.where]).toEqual([FS_RIGHTS['resolve-unix'].value, 0, ['$.fs.sockets[0]']]);
+    const [named] = normalizeSpec({ fs: { rules: [{ path: '/run/s', access: ['resolve-unix'] }] } }).fs!;
+    expect(named!.named).toBe(FS_RIGHTS['resolve-unix'].value);
+  });
+
   it('resolves relative paths against the working directory', () => {
     expect(normalizeSpec({ fs: { read: ['rel'] } }).fs![0]!.path).toBe(`${process.cwd()}/rel`);
   });

@@ -19,6 +19,8 @@ export const POLICY_OPTIONS: readonly OptionSpec[] = [
   { name: '--no-dev', help: 'no /dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom, terminal (fs.devices: false)' },
   { name: '--make-dev', value: 'DIR', repeat: true, help: 'may create device nodes in DIR (fs.makeDevices; also needs --cap-keep mknod)',
     more: '`--rw` never may: a block device made there reads a whole disk' },
+  { name: '--socket', value: 'PATH', repeat: true, help: 'may connect to the UNIX socket PATH, or those in directory PATH (fs.sockets)',
+    more: 'restricted from Landlock ABI 9 (Linux 7.1); `--rw` never grants it: a socket is a door to another program' },
   { name: '--no-net', help: 'no network (a network namespace, else seccomp + Landlock)' },
   { name: '--connect', value: 'PORT', repeat: true, help: 'allow TCP connections to PORT only' },
   { name: '--bind', value: 'PORT | SRC DST', arity: bindArity, repeat: true, help: `allow binding TCP PORT only; ${BIND_MOUNT_HELP}`,
@@ -95,8 +97,8 @@ export function policyFromOptions(command: string, parsed: ParsedOptions): Polic
     policy.fs ??= {};
     policy.profiles = union(policy.profiles, named);
   }
-  // Both refine a file-system policy: alone, they would deny every other path.
-  for (const flag of ['--no-dev', '--make-dev'] as const) {
+  // These refine a file-system policy: alone, they would deny every other path.
+  for (const flag of ['--no-dev', '--make-dev', '--socket'] as const) {
     if (values.has(flag) && (policy.fs === undefined || policy.fs === false)) {
       throw new UsageError(`exile ${command}: ${flag} needs a file-system policy (--ro, --rox, --rw, --profile or "fs" in --policy FILE)`);
     }
@@ -105,6 +107,8 @@ export function policyFromOptions(command: string, parsed: ParsedOptions): Polic
     if (values.has('--no-dev')) policy.fs = { ...policy.fs, devices: false };
     const makeDevices = get('--make-dev');
     if (makeDevices.length > 0) policy.fs = { ...policy.fs, makeDevices: union(policy.fs.makeDevices, makeDevices) };
+    const sockets = get('--socket');
+    if (sockets.length > 0) policy.fs = { ...policy.fs, sockets: union(policy.fs.sockets, sockets) };
   }
   const connect = get('--connect').map((p) => port(command, '--connect', p));
   const bind = get('--bind').map((p) => port(command, '--bind', p));

@@ -24,7 +24,7 @@ function operationOf(event: FileEvent): FsOperation | undefined {
   return event.access === 'attr' ? undefined : FILE_OPERATIONS[event.access];
 }
 
-type FsList = 'read' | 'write' | 'exec' | 'makeDevices';
+type FsList = 'read' | 'write' | 'exec' | 'makeDevices' | 'sockets';
 
 /** How each operation is said in the line, and the policy list (and `exile run` flag) that grants it. */
 const GRANTS: Readonly<Record<FsOperation, { word: string; list: FsList; flag: string }>> = {
@@ -43,6 +43,7 @@ const GRANTS: Readonly<Record<FsOperation, { word: string; list: FsList; flag: s
   'remove-file': { word: 'remove', list: 'write', flag: '--rw' },
   'remove-dir': { word: 'remove', list: 'write', flag: '--rw' },
   'refer': { word: 'move', list: 'write', flag: '--rw' },
+  'connect-unix': { word: 'connect to the socket', list: 'sockets', flag: '--socket' },
 };
 
 function denial(operation: FsOperation, shown: string, where: string): PredictedDenial {
@@ -72,6 +73,12 @@ function fsDenials(model: RulesetModel, call: DecodedCall): PredictedDenial[] {
 
 function netDenials(model: RulesetModel, call: DecodedCall): PredictedDenial[] {
   return call.net.flatMap((event): PredictedDenial[] => {
+    if (event.family === 'unix') {
+      // Landlock checks the socket file itself (ABI 9); an abstract socket has none.
+      if (event.op !== 'connect' || event.path === undefined) return [];
+      const { path, missing } = missingFsRights(model, 'connect-unix', event.path);
+      return missing.length > 0 ? [denial('connect-unix', event.path, path)] : [];
+    }
     // UDP is the seccomp filter's to refuse (the network policy names TCP ports only).
     if (event.protocol !== 'tcp' || event.port === undefined || !deniesPort(model, event.op === 'bind' ? 'bind-tcp' : 'connect-tcp', event.port)) return [];
     return [{ by: 'landlock', access: event.op, path: `TCP port ${event.port}`, fix: `add ${event.port} to net.${event.op}`, flag: `--${event.op} ${event.port}` }];

@@ -158,7 +158,9 @@ function net(op: 'bind' | 'connect', args: readonly bigint[], ctx: CallContext):
   const length = int(args[2]);
   const bytes = length > 0 && length <= 128 ? ctx.bytes(args[1] ?? 0n, length) : undefined;
   if (bytes === undefined) return [];
-  const address = decodeSockaddr(bytes);
+  const decoded = decodeSockaddr(bytes);
+  // A relative socket path is the caller's, against its working directory.
+  const address = decoded.path !== undefined && !decoded.path.startsWith('/') ? { ...decoded, path: ctx.resolve(AT.FDCWD, decoded.path, true)?.path ?? decoded.path } : decoded;
   const protocol = address.family === 'inet' || address.family === 'inet6' ? ctx.socketProtocol(int(args[0])) : undefined;
   return [{ kind: 'net', op, ...address, ...(protocol === undefined ? {} : { protocol }) }];
 }

@@ -6,7 +6,7 @@ export function shellWord(word: string): string {
 }
 
 /** The `exile run` flag of each file-system list (the everyday vocabulary: exec and write imply read). */
-const FS_FLAGS = [['read', '--ro'], ['exec', '--rox'], ['write', '--rw'], ['makeDevices', '--make-dev']] as const;
+const FS_FLAGS = [['read', '--ro'], ['exec', '--rox'], ['write', '--rw'], ['makeDevices', '--make-dev'], ['sockets', '--socket']] as const;
 
 /**
  * The `exile run` command line that enforces `policy` on `command`, and what it cannot say:

@@ -1,9 +1,10 @@
+import { posix } from 'node:path';
 import { coverCalls, suggestRules, type ObservedCall, type Vow } from '@exile/vows';
 import { DEVICE_RULES } from '../plan/devices.js';
 import type { Policy } from '../policy/types.js';
 import type { FileEvent, NetEvent } from './events.js';
 import { generaliseFiles, type PathFacts } from './generalise.js';
-import { within } from './path-rules.js';
+import { minimal, within } from './path-rules.js';
 
 /** glibc's resolver talks to name servers over UDP on this port. */
 const DNS_PORT = 53;
@@ -50,6 +51,15 @@ function requiredVows(net: readonly NetEvent[]): Vow[] {
   return connects ? ['stdio', 'inet'] : ['stdio'];
 }
 
+/**
+ * The pathname UNIX sockets the run connected to and that are there (`fs.sockets`): glibc probes
+ * nscd's socket in most programs, and a missing one needs no grant.
+ */
+export function learnedSockets(events: readonly NetEvent[], facts: PathFacts): string[] {
+  const paths = events.filter((e) => e.family === 'unix' && e.op === 'connect' && e.path?.startsWith('/') === true).map((e) => posix.normalize(e.path!));
+  return minimal(paths.filter((path) => facts.entries(posix.dirname(path))?.includes(posix.basename(path)) === true));
+}
+
 /** The recording of one run, as the learner hands it over. */
 export interface RecordedRun {
   files: readonly FileEvent[];
@@ -68,7 +78,8 @@ export function learnedPolicy(run: RecordedRun, facts: PathFacts): { policy: Pol
   const warnings = [...fs.warnings];
   const net = learnedNet(run.net, warnings);
   const { vows, uncovered } = coverCalls(run.calls, { required: requiredVows(run.net) });
-  const policy: Policy = { fs: { read: fs.read, write: fs.write, exec: fs.exec }, net, vows: vows.join(' ') };
+  const sockets = learnedSockets(run.net, facts);
+  const policy: Policy = { fs: { read: fs.read, write: fs.write, exec: fs.exec, ...(sockets.length > 0 ? { sockets } : {}) }, net, vows: vows.join(' ') };
   // A build that runs what it built needs both on one tree: said, not hidden.
   const overlap = fs.exec.filter((exec) => fs.write.some((write) => within(exec, write) || within(write, exec)));
   if (overlap.length > 0) {

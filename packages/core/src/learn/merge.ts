@@ -9,6 +9,8 @@ function mergeFs(a: Policy['fs'], b: Policy['fs']): Policy['fs'] {
   const write = minimal([...(a.write ?? []), ...(b.write ?? [])]);
   const exec = minimal([...(a.exec ?? []), ...(b.exec ?? [])]);
   const fs: FsPolicy = { read: minimal([...(a.read ?? []), ...(b.read ?? [])], [...write, ...exec]), write, exec };
+  const sockets = minimal([...(a.sockets ?? []), ...(b.sockets ?? [])]);
+  if (sockets.length > 0) fs.sockets = sockets;
   if (a.allowWriteExec === true || b.allowWriteExec === true) fs.allowWriteExec = true;
   return fs;
 }

@@ -19,14 +19,15 @@ export function devicesFor(fs: Fs, target: Target): boolean {
  */
 export function landlockFs(fs: Fs, target: Target): NonNullable<LandlockStepSpec['fs']> {
   if (fs === false) return { read: [], write: [], exec: [] };
-  const spec = { read: [...new Set([...fs.read, ...fs.write, ...fs.exec])], write: fs.write, exec: fs.exec, ...(fs.makeDevices.length > 0 ? { makeDevices: fs.makeDevices } : {}) };
+  const spec = { read: [...new Set([...fs.read, ...fs.write, ...fs.exec])], write: fs.write, exec: fs.exec,
+    ...(fs.makeDevices.length > 0 ? { makeDevices: fs.makeDevices } : {}), ...(fs.sockets.length > 0 ? { sockets: fs.sockets } : {}) };
   return devicesFor(fs, target) ? { ...spec, rules: DEVICE_RULES.map((rule) => ({ path: rule.path, access: [...rule.access] })) } : spec;
 }
 
 function summary(fs: Fs): string {
   if (fs === false) return 'no access to any path';
   const list = (label: string, paths: string[]) => (paths.length > 0 ? [`${label} ${paths.join(', ')}`] : []);
-  return [...list('read', fs.read), ...list('write', fs.write), ...list('exec', fs.exec), ...list('make devices in', fs.makeDevices), 'everything else denied'].join('; ');
+  return [...list('read', fs.read), ...list('write', fs.write), ...list('exec', fs.exec), ...list('make devices in', fs.makeDevices), ...list('connect to sockets', fs.sockets), 'everything else denied'].join('; ');
 }
 
 export interface FsDecision {
@@ -53,7 +54,8 @@ export function planFs(fs: NormalizedPolicy['fs'], f: Features, target: Target):
     (devices ? [{ what: 'file system: harmless devices', mechanism, enforced: true, required: true, detail: DEVICES_DETAIL }] : []);
   if (target === 'child' && (!handles || ruleset.partial) && canUnshare(f)) {
     // No device nodes in the view: its binds are nodev and the user namespace refuses mknod.
-    const view = fs === false ? { read: [], write: [], exec: [] } : { read: fs.read, write: fs.write, exec: fs.exec };
+    // A socket needs only to be there: connect() checks no mount flag, so a read-only bind serves.
+    const view = fs === false ? { read: [], write: [], exec: [] } : { read: [...fs.read, ...fs.sockets], write: fs.write, exec: fs.exec };
     return {
       mounts: { step: 'mounts', ...view, devices },
       items: [{ what, mechanism: 'mount namespace + bind mounts + pivot_root', enforced: true, required: true, detail },

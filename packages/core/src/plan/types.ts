@@ -30,7 +30,7 @@ export interface PlannedItem extends ReportItem {
 /** Landlock rules in @exile/landlock's precise vocabulary (the shape of its `LandlockSpec`). */
 export interface LandlockStepSpec {
   /** `rules`: exile's own grants with exact rights (the device set, the program being started). */
-  fs?: { read: string[]; write: string[]; exec: string[]; rules?: { path: string; access: FsAccess[] }[]; makeDevices?: string[] };
+  fs?: { read: string[]; write: string[]; exec: string[]; rules?: { path: string; access: FsAccess[] }[]; makeDevices?: string[]; sockets?: string[] };
   net?: { bindTcp: number[]; connectTcp: number[] };
   /** IPC scopes (ABI ≥ 6): no signals or abstract-socket connections out of the sandbox. */
   scope?: Scope[];

@@ -6,7 +6,7 @@ import type { NormalizedPolicy } from './types.js';
 /** Every fs path must exist, said with its place in the policy: a started program's launcher opens them when failing is too late. */
 export function checkPaths(fs: NormalizedPolicy['fs']): void {
   if (!fs) return;
-  for (const key of ['read', 'write', 'exec', 'makeDevices'] as const) {
+  for (const key of ['read', 'write', 'exec', 'makeDevices', 'sockets'] as const) {
     fs[key].forEach((path, i) => {
       try {
         statSync(path);

@@ -78,6 +78,10 @@ export const policyProperties = {
     /** Directories where device nodes (character, block) may be created: `write` does not include
      *  it, since a block device made there reads a whole disk. Also needs `CAP_MKNOD` kept. */
     makeDevices: ref('paths', paths, { description: 'Directories where character and block device nodes may be created (write does not include it; the program also needs CAP_MKNOD kept).' }),
+    /** Pathname UNIX sockets (or directories of them) the program may connect or send to: Landlock
+     *  ABI 9 restricts them, and `write` does not include them, since a socket is a door to another
+     *  program (a tmux server's socket in /tmp runs whatever it is sent). */
+    sockets: ref('paths', paths, { description: 'Pathname UNIX sockets, or directories of them, the program may connect or send to (Landlock ABI 9 restricts them; write does not include them).' }),
   })], { description: 'false: no file-system access. An object: only these paths (read: read only; write: read and write; exec: read and execute).' }),
   /**
    * What common runtimes read and run, added to `fs` (`exile help profiles`): `system`, `sh`,

@@ -29,7 +29,7 @@ export type NamespaceOptions = NonNullable<Policy['namespaces']>;
 
 /** A validated policy: paths absolute and de-duplicated, vows parsed, caps canonical, defaults filled. */
 export interface NormalizedPolicy {
-  fs: { read: string[]; write: string[]; exec: string[]; devices: boolean; allowWriteExec: boolean; makeDevices: string[] } | false | undefined;
+  fs: { read: string[]; write: string[]; exec: string[]; devices: boolean; allowWriteExec: boolean; makeDevices: string[]; sockets: string[] } | false | undefined;
   /** The profiles as granted on this machine (their paths are in `fs` too). */
   profiles: ProfileGrant[];
   net: { connect: number[]; bind: number[] } | false | undefined;

@@ -88,6 +88,7 @@ export function validatePolicy(policy: unknown, base: string = process.cwd()): N
       devices: fs.devices ?? true,
       allowWriteExec: fs.allowWriteExec ?? false,
       makeDevices: paths(fs.makeDevices, '$.fs.makeDevices', base),
+      sockets: paths(fs.sockets, '$.fs.sockets', base),
     },
     profiles,
     net: p.net === undefined || p.net === true ? undefined : p.net === false ? false : {
@@ -119,6 +120,7 @@ export function toPolicy(n: NormalizedPolicy): Policy {
       read: n.fs.read, write: n.fs.write, exec: n.fs.exec,
       ...(n.fs.devices ? {} : { devices: false }), ...(n.fs.allowWriteExec ? { allowWriteExec: true } : {}),
       ...(n.fs.makeDevices.length > 0 ? { makeDevices: n.fs.makeDevices } : {}),
+      ...(n.fs.sockets.length > 0 ? { sockets: n.fs.sockets } : {}),
     };
   }
   if (n.profiles.length > 0) policy.profiles = n.profiles.map((p) => p.name);

@@ -1,7 +1,7 @@
 import { parseLandlockRecord, type Blocker, type FsAccess, type LandlockRecord, type NetAccess } from '@exile/landlock';
 
 /** What a denied right means, and the `exile run` flag that grants it (none where no flag does). */
-const FS_WORDS: Readonly<Record<FsAccess, { verb: string; flag?: '--ro' | '--rox' | '--rw' }>> = {
+const FS_WORDS: Readonly<Record<FsAccess, { verb: string; flag?: '--ro' | '--rox' | '--rw' | '--socket' }>> = {
   'execute': { verb: 'execute', flag: '--rox' },
   'write-file': { verb: 'write', flag: '--rw' },
   'read-file': { verb: 'read', flag: '--ro' },
@@ -18,7 +18,7 @@ const FS_WORDS: Readonly<Record<FsAccess, { verb: string; flag?: '--ro' | '--rox
   'refer': { verb: 'rename or link across', flag: '--rw' },
   'truncate': { verb: 'truncate', flag: '--rw' },
   'ioctl-dev': { verb: 'ioctl on' },
-  'resolve-unix': { verb: 'connect to the socket' },
+  'resolve-unix': { verb: 'connect to the socket', flag: '--socket' },
 };
 const NET_WORDS: Readonly<Record<NetAccess, { verb: string; flag?: '--connect' | '--bind' }>> = {
   'bind-tcp': { verb: 'bind TCP port', flag: '--bind' },
@@ -27,7 +27,7 @@ const NET_WORDS: Readonly<Record<NetAccess, { verb: string; flag?: '--connect' |
   'connect-send-udp': { verb: 'send to UDP port' },
 };
 /** When one access needs several rights, the flag that grants them all (--rw reads and writes). */
-const FLAG_ORDER = ['--rw', '--rox', '--ro'] as const;
+const FLAG_ORDER = ['--rw', '--rox', '--ro', '--socket'] as const;
 
 /** The process of an audit event, from its SYSCALL record (type 1300: `pid=… comm="…"`). */
 function processOf(log: readonly string[], event: string): { pid: number; comm: string } | undefined {

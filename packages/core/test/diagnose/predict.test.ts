@@ -41,6 +41,16 @@ describe('predictDenials: what Landlock will refuse, with the flag to add', () =
     expect(flags(call([], [], { from: `${other}/a`, to: `${rw}/a` }))).toEqual([`move ${other}/a: --rw ${other}`]);
   });
 
+  it('a pathname UNIX socket outside fs.sockets, with --socket (ABI 9); an abstract one or a kernel below ABI 9 predicts nothing', () => {
+    const abi9 = compile({ fs: { read: [rw], sockets: [rw] } }, { abi: 9, errata: 7, status: 'available' }).model;
+    const socket = (path?: string) => call([], [{ op: 'connect', family: 'unix', ...(path === undefined ? {} : { path }) }]);
+    expect(predictDenials(abi9, socket(`${other}/s.sock`)).map((d) => denialLine('psql', 7, d))).toEqual([
+      `exile: psql[7]: connect to the socket ${other}/s.sock denied by the file-system policy; add --socket ${other}/s.sock\n`]);
+    expect(predictDenials(abi9, socket(`${rw}/s.sock`))).toEqual([]);
+    expect(predictDenials(abi9, socket())).toEqual([]);
+    expect(flags(socket(`${other}/s.sock`))).toEqual([]);
+  });
+
   it('TCP ports outside the policy, with --connect/--bind; UDP is left to the seccomp filter', () => {
     expect(flags(call([], [{ op: 'connect', family: 'inet', protocol: 'tcp', port: 80 }, { op: 'connect', family: 'inet6', protocol: 'tcp', port: 443 }])))
       .toEqual(['connect TCP port 80: --connect 80']);

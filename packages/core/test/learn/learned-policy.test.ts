@@ -148,6 +148,13 @@ describe('learnedPolicy', () => {
     expect(learnedPolicy({ files: [], net: [], calls }, facts).policy.vows).toBe('stdio anet unix');
   });
 
+  it('grants the pathname sockets it connected to that are there (fs.sockets); nscd\'s missing socket and abstract ones need nothing', () => {
+    const unix = (path?: string): NetEvent => ({ kind: 'net', op: 'connect', family: 'unix', ...(path === undefined ? {} : { path }) });
+    const { policy } = learnedPolicy({ files: [], net: [unix('/srv/app/lib/../main.js'), unix('/var/run/nscd/socket'), unix()], calls: [] }, facts);
+    expect(policy.fs).toEqual({ read: [], write: [], exec: [], sockets: ['/srv/app/main.js'] });
+    expect(mergePolicies(policy, { fs: { sockets: ['/run/a.sock'] } }).fs).toMatchObject({ sockets: ['/run/a.sock', '/srv/app/main.js'] });
+  });
+
   function net(op: 'connect', port: number): NetEvent {
     return { kind: 'net', op, family: 'inet', port, protocol: 'tcp' };
   }

@@ -18,6 +18,7 @@ describe('landlockDenialLines', () => {
       ACCESS('1.0:9', '1ffc897b6', 'fs.execute', 'path="/opt/tool" dev="vda" ino=6'), SYSCALL('1.0:9', 141, 'sh'),
       ACCESS('1.0:10', '1ffc897b6', 'fs.make_reg', 'path="/tmp" dev="tmpfs" ino=1'), SYSCALL('1.0:10', 141, 'sh'),
       ACCESS('1.0:11', '1ffc897b6', 'net.connect_tcp', 'daddr=127.0.0.1 dest=443'), SYSCALL('1.0:11', 141, 'sh'),
+      ACCESS('1.0:12', '1ffc897b6', 'fs.resolve_unix', 'path="/run/postgresql/.s.PGSQL.5432" dev="tmpfs" ino=9'), SYSCALL('1.0:12', 142, 'psql'),
     ];
     expect(landlockDenialLines(log, { pid: 131, command: '/bin/sh' })).toEqual([
       'exile: cat[140]: read /etc/hostname denied by the file-system policy; add --ro /etc/hostname\n',
@@ -25,6 +26,7 @@ describe('landlockDenialLines', () => {
       'exile: sh[141]: execute /opt/tool denied by the file-system policy; add --rox /opt/tool\n',
       'exile: sh[141]: create in /tmp denied by the file-system policy; add --rw /tmp\n',
       'exile: sh[141]: connect to TCP port 443 denied by the network policy; add --connect 443\n',
+      'exile: psql[142]: connect to the socket /run/postgresql/.s.PGSQL.5432 denied by the file-system policy; add --socket /run/postgresql/.s.PGSQL.5432\n',
     ]);
   });
 
