@@ -83,6 +83,28 @@ describe.each(['current', 'nobody'] as const)("launch({ module }) reads only the
       + `and of its dependencies dep (2), linked (2), sub (2); list ${pkg}, ${join(store, 'linked')}, ${join(store, 'sub')}; anything else there denied`);
   });
 
+  it("a dual build's module under a nameless dist/esm/package.json loads its package's other files and dependencies; a .env stays unreadable", () => {
+    const { pkg } = packageWithSecret();
+    const file = (path: string, content: string) => {
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, content);
+    };
+    file(join(pkg, 'package.json'), JSON.stringify({ name: 'dual', dependencies: { dep: '1' } }));
+    file(join(pkg, '.env'), 'SECRET=1');
+    file(join(pkg, 'dist', 'cjs', 'util.cjs'), 'module.exports = "util loaded";');
+    file(join(pkg, 'node_modules', 'dep', 'package.json'), JSON.stringify({ name: 'dep', main: 'index.js' }));
+    file(join(pkg, 'node_modules', 'dep', 'index.js'), 'module.exports = "dep loaded";');
+    file(join(pkg, 'dist', 'esm', 'package.json'), JSON.stringify({ type: 'module' }));
+    const mod = join(pkg, 'dist', 'esm', 'index.js');
+    file(mod, `import util from '../cjs/util.cjs';
+      import dep from 'dep';
+      import { readFileSync } from 'node:fs';
+      const read = (path) => { try { readFileSync(new URL(path, import.meta.url)); return 'ok'; } catch (e) { return e.code; } };
+      export const task = () => ({ loaded: [util, dep], env: read('../../.env') });`);
+    const { out, stderr } = child(`out.run = await settle(launch({ fs: false, vows: 'stdio rpath' }, { module: ${JSON.stringify(mod)}, export: 'task' }));`, {}, user);
+    expect(out.run, stderr).toEqual({ value: { loaded: ['util loaded', 'dep loaded'], env: 'EACCES' } });
+  });
+
   it('a module with no package.json above it reads only itself: not the files beside it, not even code', () => {
     const dir = sharedTempDir('exile-launch-loose-');
     writeFileSync(join(dir, 'sibling.js'), 'export default 1;');

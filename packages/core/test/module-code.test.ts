@@ -135,6 +135,23 @@ describe('moduleCode()', () => {
     expect(moduleCode('/loose/task.js', fs, { covered: [], maxFiles: 100 })).toEqual({ module: '/loose/task.js', packages: [], files: ['/loose/task.js'], dirs: [], truncated: false, watched: ['/loose'] });
   });
 
+  it("a dual build's nameless dist/esm/package.json (only `type`) is not the package: the named root's files and dependencies are granted", () => {
+    const fs = fakeFs({
+      pkg: {
+        'package.json': manifest({ name: 'dual', dependencies: { dep: '1' } }),
+        dist: { esm: { 'package.json': manifest({ type: 'module' }), 'index.js': 'x' }, cjs: { 'index.js': 'x' } },
+        node_modules: { dep: { 'package.json': manifest({ name: 'dep' }), 'index.js': 'x' } },
+      },
+      app: { 'package.json': manifest({ type: 'module' }), 'main.js': 'x' },
+    });
+    expect(packageRoot('/pkg/dist/esm', fs)).toBe('/pkg');
+    const code = moduleCode('/pkg/dist/esm/index.js', fs, { covered: [], maxFiles: 100 });
+    expect(code.packages.map((p) => p.root)).toEqual(['/pkg', '/pkg/node_modules/dep']);
+    expect(code.files).toEqual(expect.arrayContaining(['/pkg/dist/cjs/index.js', '/pkg/node_modules/dep/index.js']));
+    // No named package above: the nearest package.json still bounds it.
+    expect(packageRoot('/app', fs)).toBe('/app');
+  });
+
   it('grants the module itself whatever its name, and stops at maxFiles saying so', () => {
     expect(moduleCode('/app/lib/notes.txt', fakeFs(app), { covered: [], maxFiles: 100 }).files).toContain('/app/lib/notes.txt');
     const code = moduleCode('/app/main.js', fakeFs(app), { covered: [], maxFiles: 3 });
@@ -157,7 +174,7 @@ describe('explain() for launch()', () => {
   it("says what a launched module reads, before any module is known; only where Landlock limits files, only for launch", () => {
     const item = explain({ fs: false }, 'launch', fakeFeatures()).items.find((i) => i.what === MODULE_CODE_ITEM);
     expect(item).toMatchObject({ enforced: true, mechanism: 'landlock ABI 7' });
-    expect(item!.detail).toBe('for { module }: the files package.json, *.js, *.mjs, *.cjs, *.json, *.node, *.wasm of its package (the nearest package.json above it) '
+    expect(item!.detail).toBe('for { module }: the files package.json, *.js, *.mjs, *.cjs, *.json, *.node, *.wasm of its package (the nearest named package.json above it) '
       + 'and of the packages it depends on at run time, one rule a file, and listing of their directories; never dot-files or other files; the report of a launch names them');
     expect(explain({ fs: false }, 'child', fakeFeatures()).items.map((i) => i.what)).not.toContain(MODULE_CODE_ITEM);
     expect(explain({ vows: 'stdio' }, 'launch', fakeFeatures()).items.map((i) => i.what)).not.toContain(MODULE_CODE_ITEM);

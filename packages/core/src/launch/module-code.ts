@@ -39,11 +39,22 @@ export interface ModuleCode {
   watched: string[];
 }
 
-/** The nearest directory at or above `dir` holding a package.json: the package root Node's own lookup (`type`, `imports`) finds. */
+const named = (manifest: unknown): boolean => typeof (manifest as { name?: unknown } | undefined)?.name === 'string';
+
+/**
+ * The package a module belongs to: the nearest directory at or above `dir` whose package.json has
+ * a `name`. A nameless one nearer (a dual build's `dist/esm/package.json` that only sets `type`)
+ * is a module-format marker inside that package, not the package: its dependencies and siblings
+ * are the named one's. Without a named one, the nearest package.json (an app that names nothing).
+ */
 export function packageRoot(dir: string, fs: CodeFs): string | undefined {
+  let nearest: string | undefined;
   for (let at = dir; ; at = dirname(at)) {
-    if (fs.kind(join(at, 'package.json')) === 'file') return at;
-    if (dirname(at) === at) return undefined;
+    if (fs.kind(join(at, 'package.json')) === 'file') {
+      if (named(fs.readJson(join(at, 'package.json')))) return at;
+      nearest ??= at;
+    }
+    if (dirname(at) === at) return nearest;
   }
 }
 

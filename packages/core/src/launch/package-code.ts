@@ -23,7 +23,7 @@ export const CODE_FILES_TEXT = `${[...CODE_NAMES, ...[...CODE_EXTENSIONS].map((e
 export const MODULE_CODE_ITEM = "file system: the launched module's code";
 
 /** What `explain()` says of it, before a module is known. */
-export const MODULE_CODE_DETAIL = `for { module }: the files ${CODE_FILES_TEXT} of its package (the nearest package.json above it) `
+export const MODULE_CODE_DETAIL = `for { module }: the files ${CODE_FILES_TEXT} of its package (the nearest named package.json above it) `
   + 'and of the packages it depends on at run time, one rule a file, and listing of their directories; never dot-files or other files; '
   + 'the report of a launch names them';
 
