@@ -27,10 +27,15 @@ const FACTS: readonly { fact: string; pattern: RegExp }[] = [
   { fact: 'a hand-written syscall number', pattern: /\b(?:__)?NR_[a-z]\w*\s*=\s*\d|#\s*define\s+(?:__)?NR_[a-z]\w*\s+\d|\bsyscall\s*\(\s*\d|\bSYS_\w+\s*=\s*\d|\bk\w*(?:CreateRuleset|AddRule|RestrictSelf)\s*=\s*\d/ },
 ];
 
-/** A syscall number in C that is not EXILE_NR_*: the C library's (the build machine's, not the tables'), or written in assembly. */
+/**
+ * A syscall number in C that is not EXILE_NR_*: the C library's (the build machine's, not the
+ * tables'), or written in assembly; and code for one architecture: what C does per architecture
+ * is built by exile/arch.h from the generated header's data, selected by the arch list's `cpp`.
+ */
 const C_FACTS: readonly { fact: string; pattern: RegExp }[] = [
   { fact: "the C library's syscall number", pattern: /\bSYS_[a-z]\w*|\b__NR_\w+/ },
   { fact: 'a syscall number in assembly', pattern: /\$\d+\s*,\s*%[re]?ax\b|\b[wx]8\s*,\s*#\d/ },
+  { fact: 'code for one architecture', pattern: /\b__(?:x86_64|amd64|i[3-6]86|aarch64|arm|riscv|loongarch\w*|mips\w*|powerpc\w*|s390x?|ILP32)__?\b|\b__riscv_xlen\b/ },
 ];
 
 /** Every line of `text` that copies a kernel fact, as `file:line: fact`. */
@@ -56,7 +61,7 @@ describe('one home for every kernel fact', () => {
     expect(files.flatMap((file) => copies(file, readFileSync(join(root, file), 'utf8')))).toEqual([]);
   });
 
-  it("every package's C takes its syscall numbers from exile/syscall_numbers.h", () => {
+  it("every package's C takes its syscall numbers from exile/syscall_numbers.h, and holds no code for one architecture", () => {
     const files = NATIVE.flatMap(sources).filter((file) => !file.endsWith('.ts'));
     expect(files).toContain('packages/threads/native/engine/sys.h');
     expect(files).toContain('packages/vows/native/handler.c');
@@ -67,7 +72,7 @@ describe('one home for every kernel fact', () => {
     expect(() => execFileSync(process.execPath, [join(root, 'tools/syscalls/c-header.mjs'), '--check'], { stdio: 'pipe' })).not.toThrow();
   });
 
-  it('would catch a syscall number in C from anywhere else (the copies the addons held before)', () => {
+  it('would catch a syscall number in C from anywhere else, or code for one architecture (the copies the addons and exile/arch.h held before)', () => {
     const samples = [
       '  NR_read = 0, NR_close = 3, NR_capset = 126,',
       'constexpr long kCreateRuleset = 444;',
@@ -75,6 +80,9 @@ describe('one home for every kernel fact', () => {
       '    long n = exile_raw_syscall(__NR_write, fd, (long)text, (long)len, 0, 0, 0);',
       '        "exile_sigreturn:\\n\\tmovq $15, %rax\\n\\tsyscall\\n\\thlt\\n"',
       '        "exile_sigreturn:\\n\\tmov x8, #139\\n\\tsvc #0\\n"',
+      '#if defined(__x86_64__)',
+      '#elif defined(__aarch64__)',
+      '#if defined(__riscv) && __riscv_xlen == 64',
     ];
     for (const sample of samples) expect(cCopies('sample.c', sample), sample).not.toEqual([]);
     expect(cCopies('ok.c', 'if (info->si_code != SYS_SECCOMP) die_by_sigsys();\nsys0(EXILE_NR_gettid);\n":\\n\\tmov x8, #" EXILE_STR(EXILE_NR_rt_sigreturn)')).toEqual([]);
