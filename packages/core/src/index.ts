@@ -14,6 +14,7 @@ export { launch, type LaunchPolicy, type LaunchTarget } from './launch/launch.js
 export { ExileRemoteError, type RemoteError } from './launch/remote-error.js';
 export { createPool, type Pool, type PoolStats, type RunOptions } from './pool/pool.js';
 export type { PoolOptions } from './pool/options.js';
+export type { PoolWarmup } from './pool/warmup.js';
 export { explainDenial, type Denial } from './denial/explain-denial.js';
 export { learn, type LearnOptions, type LearnResult, type LearnTarget } from './learn/learn.js';
 export type { Observed } from './learn/recording.js';

@@ -1,5 +1,5 @@
-// The launched child: read the setup, load the target, install the seccomp filter, say ready,
-// then answer each call that arrives, until the parent closes the channel (or kills us).
+// The launched child: read the setup, load the target, install the seccomp filter, make the
+// setup's warm-up calls, say ready, then answer each call that arrives, until the parent closes the channel (or kills us).
 // Everything else was applied by exile-launch before Node started. This file imports as little
 // as it can: each module is start-up time of every launch().
 import { readSync, writeSync } from 'node:fs';
@@ -76,17 +76,42 @@ function send(message: ChildMessage): void {
   for (let at = 0; at < bytes.length;) at += writeSync(CHANNEL, bytes, at);
 }
 
-let pending = false;
+/** What runs now: a call, or the warm-up of that index; Node ends a process whose pending promises wait on nothing (exit 13): say which promise. */
+let pending: 'call' | number | undefined;
 
-// Node ends a process whose pending promises wait on nothing (exit 13): say which promise.
 process.on('exit', () => {
-  if (pending) send({ type: 'error', error: { name: 'Error', message: 'launch(): the function returned a promise that never settles: nothing was left to run in the child' }, final: true });
+  if (pending === undefined) return;
+  const message = 'launch(): the function returned a promise that never settles: nothing was left to run in the child';
+  send({ type: 'error', error: { name: 'Error', message }, ...(pending === 'call' ? { final: true } : { warmup: pending }) });
 });
+
+/**
+ * The setup's warm-up calls, under the whole sandbox, before the first real call: each `times`
+ * times with a fresh copy of its arguments. What they leave (globals, caches, compiled code) is
+ * what every call of this child starts from; their results are dropped. False once one threw
+ * (the parent has been told which): the child does not start.
+ */
+async function warmUp(loaded: Fn | Record<string, unknown>, warmups: Setup['warmup'] = []): Promise<boolean> {
+  for (const [index, warmup] of warmups.entries()) {
+    pending = index;
+    try {
+      const fn = callee(loaded, warmup.export);
+      for (let i = 0; i < warmup.times; i++) await fn(...structuredClone(warmup.args));
+    } catch (error) {
+      pending = undefined;
+      send({ type: 'error', error: sent(error), warmup: index });
+      return false;
+    }
+  }
+  pending = undefined;
+  return true;
+}
 
 async function serve(): Promise<void> {
   let loaded: Fn | Record<string, unknown>;
+  let setup: Setup | undefined;
   try {
-    const setup = readMessage(readExactly) as Setup | undefined;
+    setup = readMessage(readExactly) as Setup | undefined;
     if (setup === undefined) return;
     // Modules load before the filter, the way OpenBSD programs pledge after start-up.
     loaded = await load(setup.target);
@@ -95,18 +120,19 @@ async function serve(): Promise<void> {
     send({ type: 'error', error: sent(error) });
     return;
   }
+  if (!(await warmUp(loaded, setup.warmup))) return;
   send({ type: 'ready' });
   for (;;) {
     const call = readMessage(readExactly) as Call | undefined;
     if (call === undefined) return;
-    pending = true;
+    pending = 'call';
     let message: ChildMessage;
     try {
       message = { type: 'result', value: await callee(loaded, call.export)(...call.args) };
     } catch (error) {
       message = { type: 'error', error: sent(error) };
     }
-    pending = false;
+    pending = undefined;
     send(message);
   }
 }

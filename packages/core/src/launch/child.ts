@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { ErrorCodes, ExileError } from '@exile/common';
+import { ErrorCodes, ExileError, jsonPath } from '@exile/common';
 import { nativeArch } from '@exile/seccomp';
 import { readViolationRecord, violationReport, type CompiledVows, type Vow } from '@exile/vows';
 import { plan, type StartOptions } from '../plan/plan.js';
@@ -12,7 +12,7 @@ import { validatePolicy } from '../policy/validate.js';
 import { probe } from '../probe.js';
 import { preparePlanned, type PendingChild, type SandboxedChild } from '../start/planned.js';
 import { childSeccomp } from './child-seccomp.js';
-import { childMessage, deframer, frame, type Call, type SentError, type Setup } from './protocol.js';
+import { childMessage, deframer, frame, type Call, type SentError, type Setup, type Warmup } from './protocol.js';
 import { ExileRemoteError } from './remote-error.js';
 import { denialOf } from '../denial/explain-denial.js';
 import { runtimePaths } from './runtime-paths.js';
@@ -30,6 +30,9 @@ export interface PlannedLaunch {
   remoteError: (sent: SentError) => Error;
   /** The vows the filter grants: what the reporter's record of a violation is explained against. */
   vows: readonly Vow[];
+  /** Calls each child makes on its own before it is ready (a pool's `warmup`, checked); `warmupPath` names them in errors. */
+  warmup: readonly Warmup[];
+  warmupPath: string;
 }
 
 /** The result travels back over a socket: vows always include stdio. */
@@ -44,7 +47,8 @@ const bootstrap = fileURLToPath(new URL('./bootstrap.js', import.meta.url));
  * cannot enforce), and works out the paths Node needs to start. `start`: when the caller's
  * call began, for the report's time.
  */
-export function planLaunch(policy: Policy, target: Setup['target'], api: string, start: number, startOptions: StartOptions = {}): PlannedLaunch {
+export function planLaunch(policy: Policy, target: Setup['target'], api: string, start: number, startOptions: StartOptions = {},
+  warmup: { calls: readonly Warmup[]; path: string } = { calls: [], path: '' }): PlannedLaunch {
   const normalized = withStdio(validatePolicy(policy));
   const newSession = startOptions.newSession ?? true;
   const planned = plan(normalized, probe(), 'launch', { newSession });
@@ -80,6 +84,8 @@ export function planLaunch(policy: Policy, target: Setup['target'], api: string,
     target,
     api,
     vows: seccomp?.vows ?? [],
+    warmup: warmup.calls,
+    warmupPath: warmup.path,
     remoteError: (sent) => {
       // Worked out here from what the function's error says (its call and path): advice, never a verdict.
       const denial = denialOf(sent, normalized);
@@ -161,7 +167,8 @@ export class LaunchedChild {
     if (this.child.pid === undefined) return;
     try {
       const seccomp = launch.filter();
-      const setup: Setup = { target: launch.target, token: this.token, ...(seccomp === undefined ? {} : { seccomp }) };
+      const setup: Setup = { target: launch.target, token: this.token, ...(seccomp === undefined ? {} : { seccomp }),
+        ...(launch.warmup.length === 0 ? {} : { warmup: [...launch.warmup] }) };
       this.channel.write(frame(setup));
     } catch (error) {
       // After the constructor returns, so that whoever started this child hears it.
@@ -232,7 +239,8 @@ export class LaunchedChild {
     if (!this.started) {
       // The target failed to load or the filter to install (the child exits), or a result out of turn.
       if (message.type !== 'error') throw new Error('a result before "ready"');
-      this.end(this.launch.remoteError(message.error));
+      if (message.warmup !== undefined && message.warmup >= this.launch.warmup.length) throw new Error('an error of a warm-up it was not given');
+      this.end(message.warmup === undefined ? this.launch.remoteError(message.error) : this.warmupFailed(message.warmup, message.error));
       return;
     }
     const inflight = this.inflight;
@@ -246,14 +254,25 @@ export class LaunchedChild {
     setImmediate(() => (message.type === 'result' ? inflight.resolve(message.value) : inflight.reject(this.launch.remoteError(message.error))));
   }
 
+  /** A warm-up call threw (`index` of the setup's): the child does not start, and says why in a typed error. */
+  private warmupFailed(index: number, sent: SentError): ExileError {
+    const warmup = this.launch.warmup[index];
+    const path = jsonPath(this.launch.warmupPath, index);
+    return new ExileError(ErrorCodes.LAUNCH, `${this.launch.api}: the worker's warm-up ${path} (${JSON.stringify(warmup?.export)}) threw ${sent.name}: ${sent.message}; the worker did not start`,
+      { path, remote: sent }, { cause: this.launch.remoteError(sent) });
+  }
+
   /** Why the child ended, from what only the kernel and exile-launch say: the wait status, the launcher's record, the reporter's record. */
   private endedBecause(code: number | null, signal: NodeJS.Signals | null): Error {
     const record = signal === 'SIGSYS' ? readViolationRecord(this.record, this.token) : undefined;
     if (record !== undefined) {
       // The call as the kernel trapped it, explained here the way the child's reporter explained it on its stderr.
       const { syscall, vows, line } = violationReport(record, this.launch.vows, nativeArch() ?? process.arch);
-      return new ExileError(ErrorCodes.VIOLATION, `${this.launch.api}: the function broke its policy: ${line.slice('exile: '.length).trimEnd()}`,
-        { syscall, vows, args: record.args, signal });
+      // Before Ready the filter is in force only while the warm-up runs (the module loads before it).
+      const warming = !this.started && this.launch.warmup.length > 0;
+      const who = warming ? `the worker's warm-up (${this.launch.warmupPath}) broke its policy, so the worker did not start` : 'the function broke its policy';
+      return new ExileError(ErrorCodes.VIOLATION, `${this.launch.api}: ${who}: ${line.slice('exile: '.length).trimEnd()}`,
+        { syscall, vows, args: record.args, signal, ...(warming ? { path: this.launch.warmupPath } : {}) });
     }
     return this.launchError ?? new ExileError(ErrorCodes.LAUNCH, `${this.launch.api}: the child ended (${signal ?? `exit ${code}`}) without an answer`,
       { code, signal, stderr: this.stderr.toString() });

@@ -5,8 +5,9 @@ import type { CompiledVows } from '@exile/vows';
  * The launch protocol, between the parent and a launched Node child:
  * - fd 3, both ways: messages, each a 4-byte little-endian length (at most MAX_FRAME) and v8's
  *   structured-clone serialization. Parent → child: one Setup, then Calls. Child → parent: Ready
- *   once the target is loaded and the filter installed, then one Answer per Call; an error answer
- *   marked `final` says the child is ending (it takes no more calls).
+ *   once the target is loaded, the filter installed and the Setup's warm-up calls made, then one
+ *   Answer per Call; an error answer marked `final` says the child is ending (it takes no more
+ *   calls), one before Ready marked `warmup` that a warm-up call failed.
  * - fd 4, child → parent: the vows reporter's record of a violation that kills (a token the
  *   parent chose, then the call: pid, syscall number, arguments — `@exile/vows`'
  *   `readViolationRecord()`), written by the SIGSYS handler itself; the parent explains it with
@@ -24,6 +25,15 @@ export interface Setup {
   seccomp?: CompiledVows;
   /** The token the vows reporter writes before its line on fd 4. */
   token: Uint8Array;
+  /** Calls the child makes on its own once the filter is installed, before it says Ready (a pool's `warmup`). */
+  warmup?: Warmup[];
+}
+
+/** A call the child makes `times` times, one after another, with a fresh copy of `args` each time. */
+export interface Warmup {
+  export: string;
+  args: unknown[];
+  times: number;
 }
 
 /** One call: an export of the module (absent for a function sent by source) and its arguments. */
@@ -49,8 +59,8 @@ export interface SentError {
 /** The system-error fields a SentError may carry, with their type. */
 export const SYSTEM_ERROR_FIELDS = { syscall: 'string', path: 'string', dest: 'string', port: 'number' } as const;
 
-/** What the child sends. */
-export type ChildMessage = { type: 'ready' } | { type: 'result'; value: unknown } | { type: 'error'; error: SentError; final?: true };
+/** What the child sends. An error before Ready with `warmup` (an index of Setup.warmup) is that warm-up's. */
+export type ChildMessage = { type: 'ready' } | { type: 'result'; value: unknown } | { type: 'error'; error: SentError; final?: true; warmup?: number };
 
 /** The channel carried something that is not the protocol (bad length, bytes v8 cannot read, a wrong shape). */
 export class ProtocolError extends Error {}
@@ -135,7 +145,8 @@ export function childMessage(value: unknown): ChildMessage {
     if (type === 'result' && Object.hasOwn(value, 'value')) return { type: 'result', value: value.value };
     const error = own(value, 'error');
     const final = own(value, 'final');
-    if (type === 'error' && isRecord(error) && (final === undefined || final === true)) {
+    const warmup = own(value, 'warmup');
+    if (type === 'error' && isRecord(error) && (final === undefined || final === true) && (warmup === undefined || (Number.isSafeInteger(warmup) && (warmup as number) >= 0))) {
       const [name, message, stack, code, details] = ['name', 'message', 'stack', 'code', 'details'].map((key) => own(error, key));
       const system = Object.entries(SYSTEM_ERROR_FIELDS).map(([key, type]) => [key, own(error, key), type] as const);
       if (typeof name === 'string' && typeof message === 'string' && optional(stack, 'string') && optional(code, 'string', 'number')
@@ -146,7 +157,7 @@ export function childMessage(value: unknown): ChildMessage {
           ...(code === undefined ? {} : { code: code as string | number }),
           ...(details === undefined ? {} : { details }),
           ...Object.fromEntries(system.filter(([, value]) => value !== undefined).map(([key, value]) => [key, value])),
-        }, ...(final === true ? { final } : {}) };
+        }, ...(final === true ? { final } : {}), ...(warmup === undefined ? {} : { warmup: warmup as number }) };
       }
     }
   }

@@ -5,7 +5,7 @@ import type { Report } from '../plan/types.js';
 import { LaunchedChild, planLaunch, type PlannedLaunch } from '../launch/child.js';
 import { limits, splitLimits, type LaunchPolicy } from '../launch/launch.js';
 import { moduleUrl } from '../launch/target.js';
-import { poolOptions, type PoolOptions } from './options.js';
+import { poolOptions, type CheckedPoolOptions, type PoolOptions } from './options.js';
 import { acquireSpawner, releaseSpawner, type Spawner } from './spawner.js';
 
 /** Per-call limits for `pool.runWith()`; `policy.timeoutMs` is the default. */
@@ -77,7 +77,7 @@ class WorkerPool implements Pool {
   private filling = false;
   private readonly onAbort = () => void this.close({ force: true });
 
-  constructor(private readonly launch: PlannedLaunch, private readonly options: Required<PoolOptions>, private readonly policy: PoolLimits) {
+  constructor(private readonly launch: PlannedLaunch, private readonly options: CheckedPoolOptions, private readonly policy: PoolLimits) {
     this.report = launch.pending.report;
     // EXILE_POOL_DIRECT=1 (benchmarks, debugging): workers forked from this process, as before the spawner.
     this.useSpawner = launch.pending.launcher !== undefined && process.env.EXILE_POOL_DIRECT !== '1';
@@ -290,7 +290,10 @@ class WorkerPool implements Pool {
  * Single use by default: a worker serves one call and is killed, so nothing one call leaves
  * behind (globals, module state, files, a compromised heap, random state) reaches another.
  * `maxUses: N` lets a worker serve N calls in a row: faster, and one call can then see what an
- * earlier one left. At most `size` calls run at once and `size` idle workers are kept ready;
+ * earlier one left. `warmup` names calls every worker makes on its own, with the creator's
+ * arguments, after its filter is installed and before it takes a call (so the call finds its code
+ * compiled); what they leave is what every call starts from, and one that fails fails the
+ * worker's start. At most `size` calls run at once and `size` idle workers are kept ready;
  * more calls queue (at most `maxQueue`, then `ERR_EXILE_POOL_FULL`). A worker that dies is
  * replaced; its call rejects with a typed `ExileError`. Results, errors (`ExileRemoteError`),
  * violations (`ERR_EXILE_VIOLATION`), `timeoutMs` (from the policy, or per call with
@@ -306,6 +309,7 @@ export function createPool(policy: LaunchPolicy, options: PoolOptions): Pool {
   const checked = poolOptions(options);
   const { sandbox, signal, timeoutMs } = splitLimits(policy);
   if (signal?.aborted) throw new ExileError(ErrorCodes.ABORTED, 'createPool(): aborted before start', { reason: signal.reason as unknown });
-  const planned = planLaunch(sandbox, { module: moduleUrl(checked.module, 'createPool()', 'options.module') }, 'pool.run()', start);
+  const planned = planLaunch(sandbox, { module: moduleUrl(checked.module, 'createPool()', 'options.module') }, 'pool.run()', start, {},
+    { calls: checked.warmup, path: 'options.warmup' });
   return new WorkerPool(planned, checked, { timeoutMs, signal });
 }
