@@ -42,6 +42,8 @@ describe('launch protocol: what the child may send', () => {
     expect(childMessage({ type: 'error', error: { name: 'RangeError', message: 'far', code: 'E_FAR', extra: 1 } }))
       .toEqual({ type: 'error', error: { name: 'RangeError', message: 'far', code: 'E_FAR' } });
     expect(childMessage({ type: 'error', error: { name: 'Error', message: 'ending' }, final: true })).toMatchObject({ final: true });
+    // A pool worker's warm-up that failed (its index).
+    expect(childMessage({ type: 'error', error: { name: 'Error', message: 'cold' }, warmup: 2 })).toMatchObject({ warmup: 2 });
     // A system error's call and path, which explain a denial.
     expect(childMessage({ type: 'error', error: { name: 'Error', message: 'm', code: 'EACCES', syscall: 'open', path: '/p', port: 1 } }))
       .toEqual({ type: 'error', error: { name: 'Error', message: 'm', code: 'EACCES', syscall: 'open', path: '/p', port: 1 } });
@@ -50,6 +52,7 @@ describe('launch protocol: what the child may send', () => {
   it('refuses anything else', () => {
     for (const bad of [null, 1, 'ready', [], { type: 'ready', value: 1 }, { type: 'result' }, { type: 'error', error: { name: 1, message: '' } },
       { type: 'error', error: { name: 'E', message: 'm', code: {} } }, { type: 'error', error: { name: 'E', message: 'm', details: 'x' } }, { type: 'error', error: { name: 'E', message: 'm' }, final: 1 }, { type: 'other' },
+      { type: 'error', error: { name: 'E', message: 'm' }, warmup: -1 }, { type: 'error', error: { name: 'E', message: 'm' }, warmup: 0.5 }, { type: 'error', error: { name: 'E', message: 'm' }, warmup: '0' },
       { type: 'error', error: { name: 'E', message: 'm', path: 1 } }, { type: 'error', error: { name: 'E', message: 'm', port: '80' } }]) {
       expect(() => childMessage(bad), JSON.stringify(bad)).toThrow(ProtocolError);
     }
