@@ -29,7 +29,9 @@ export function warmupCalls(value: unknown, path = 'options.warmup'): Warmup[] {
     const fields = entry as Record<string, unknown>;
     const unknown = Object.keys(fields).find((key) => !KEYS.has(key));
     if (unknown !== undefined) throw invalid(jsonPath(at, unknown), 'is not a warm-up field (export, args, times)', {}, CONTEXT);
-    const { export: name, args = [], times = 1 } = fields;
+    // Own properties only (ownData keeps an object of another prototype as it is): an inherited export is no one's choice.
+    const own = (key: string): unknown => (Object.hasOwn(fields, key) ? fields[key] : undefined);
+    const [name, args = [], times = 1] = [own('export'), own('args'), own('times')];
     if (typeof name !== 'string' || name === '') throw invalid(jsonPath(at, 'export'), 'must be the name of an export of the module', {}, CONTEXT);
     if (!Array.isArray(args)) throw invalid(jsonPath(at, 'args'), 'must be an array of arguments', {}, CONTEXT);
     try {
