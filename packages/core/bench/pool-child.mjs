@@ -2,7 +2,8 @@
 // - a worker's start (createPool() until one worker is idle): what single use pays per call, off the call's path;
 // - single use, each call made once every worker is idle: the round trip itself;
 // - single use, calls arriving at 20/s: latency of `() => 1` under a full policy, and of a
-//   markdown render (marked) against the same render in this process; a call waits when
+//   markdown render (marked) against the same render in this process, with and without the
+//   pool's warm-up (each worker renders a sample before it takes a call); a call waits when
 //   workers start slower than calls arrive (size / start time < 20/s);
 // - single use at 20/s again with every worker forked from this process (EXILE_POOL_DIRECT=1, as
 //   before the spawner), with this process's event-loop delay in both runs;
@@ -16,6 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { marked } from 'marked';
 import { createPool } from '@exile/core';
+import { sample } from './render.mjs';
 
 const here = (f) => new URL(f, import.meta.url);
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
@@ -88,19 +90,39 @@ delete process.env.EXILE_POOL_DIRECT;
 
 // marked lives outside this package: the render pool reads it too.
 const markedRoot = dirname(realpathSync(fileURLToPath(import.meta.resolve('marked'))));
-const render = createPool({ ...full, fs: { read: [dirname(markedRoot)] } }, { module: here('./render.mjs'), size });
+const renderPolicy = { ...full, fs: { read: [dirname(markedRoot)] } };
+// Each worker renders marked's own README (never a caller's input) `warmTimes` times before it takes a call.
+const warmTimes = 20;
+const warmup = [{ export: 'render', args: [sample()], times: warmTimes }];
+/** createPool() until its one worker is idle, median of `n`: a worker's start with this warm-up. */
+async function startTime(options, n) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const pool = createPool(renderPolicy, { module: here('./render.mjs'), size: 1, ...options });
+    await warm(pool, 1, 1);
+    times.push(performance.now() - t0);
+    await pool.close();
+  }
+  return quantile(times, 0.5);
+}
+const renderStart = { cold: await startTime({}, 5), warm: await startTime({ warmup }, 5) };
+const cold = createPool(renderPolicy, { module: here('./render.mjs'), size });
+const renderedCold = await whenIdle(cold, size, 20, 'render', markdown);
+await cold.close();
+const render = createPool(renderPolicy, { module: here('./render.mjs'), size, warmup });
 const renderedIdle = await whenIdle(render, size, 30, 'render', markdown);
 await warm(render, size);
 const rendered = await arrivals(render, 100, 50, 'render', markdown);
 await render.close();
 // Workers kept for many calls: the renderer warm from earlier calls (what single use gives up).
-const kept = createPool({ ...full, fs: { read: [dirname(markedRoot)] } }, { module: here('./render.mjs'), size: 2, maxUses: 1000 });
+const kept = createPool(renderPolicy, { module: here('./render.mjs'), size: 2, maxUses: 1000 });
 await warm(kept, 2);
 for (let i = 0; i < 50; i++) await kept.run('render', markdown);
 const renderedKept = await whenIdle(kept, 2, 100, 'render', markdown);
 await kept.close();
-// The same first render in a fresh unsandboxed process: what single use costs without any sandbox.
-const firstRender = Array.from({ length: 9 }, () => Number(execFileSync(process.execPath, [fileURLToPath(here('./render-cold.mjs')), readme], { encoding: 'utf8' })));
+// The same first render in a fresh unsandboxed process after the same warm-up: what single use costs without any sandbox.
+const firstRender = Array.from({ length: 9 }, () => Number(execFileSync(process.execPath, [fileURLToPath(here('./render-cold.mjs')), readme, String(warmTimes)], { encoding: 'utf8' })));
 const inProcess = [];
 for (let i = 0; i < 200; i++) {
   const t0 = performance.now();
@@ -126,6 +148,6 @@ const threadRate = await throughput(viaThread, lanes, 2000);
 await Promise.all(threads.map((t) => t.terminate()));
 
 console.log(JSON.stringify({
-  start: quantile(starts, 0.5), idle, single, singleDirect, renderedIdle, rendered, renderedKept, firstRender: quantile(firstRender, 0.5), inProcess: quantile(inProcess, 0.5), markdownBytes: markdown.length,
+  start: quantile(starts, 0.5), idle, single, singleDirect, renderStart, warmTimes, renderedCold, renderedIdle, rendered, renderedKept, firstRender: quantile(firstRender, 0.5), inProcess: quantile(inProcess, 0.5), markdownBytes: markdown.length,
   pooledRate, threadRate,
 }));
