@@ -136,6 +136,8 @@ describe.each(['current', 'nobody'] as const)("launch({ module }) reads only the
       const { renameSync, writeFileSync } = await import('node:fs');
       const pool = createPool({ fs: false, vows: 'stdio rpath' }, { module: ${JSON.stringify(mod)}, size: 1 });
       out.before = await settle(pool.run('look'));
+      // A worker from the spawner, on the plan it was sent once.
+      out.spawned = await settle(pool.run('look'));
       // As a build or an install does: a new file, and one replaced by rename (a new inode at the old path).
       writeFileSync(${JSON.stringify(join(pkg, 'data.json.tmp'))}, '{ "answer": 43 }');
       renameSync(${JSON.stringify(join(pkg, 'data.json.tmp'))}, ${JSON.stringify(join(pkg, 'data.json'))});
@@ -144,6 +146,7 @@ describe.each(['current', 'nobody'] as const)("launch({ module }) reads only the
       await pool.close();
     `, {}, user);
     expect(out.before, stderr).toEqual({ value: { data: '{ "answer": 42 }', fresh: 'ENOENT', env: 'EACCES' } });
+    expect(out.spawned, stderr).toEqual(out.before);
     expect(out.after, stderr).toEqual({ value: { data: '{ "answer": 43 }', fresh: 'export default 1;', env: 'EACCES' } });
   });
 });

@@ -4,7 +4,7 @@
 // as it can: each module is start-up time of every launch().
 import { readSync, writeSync } from 'node:fs';
 import { constants, runInThisContext } from 'node:vm';
-import { frame, readMessage, SYSTEM_ERROR_FIELDS, type Call, type ChildMessage, type SentError, type Setup } from './protocol.js';
+import { frame, readMessage, SYSTEM_ERROR_FIELDS, type Call, type ChildMessage, type SentError, type Setup, type Start } from './protocol.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -44,12 +44,12 @@ function callee(loaded: Fn | Record<string, unknown>, name: string | undefined):
 }
 
 /** The in-process part of the sandbox: the seccomp filter, on every thread (TSYNC). */
-async function restrict(setup: Setup): Promise<void> {
+async function restrict(setup: Setup, start: Start): Promise<void> {
   if (setup.seccomp === undefined) return;
   // Node creates stdout/stderr lazily, with syscalls (ioctl, fstat) the vows may not grant.
   for (const stream of [process.stdout, process.stderr]) void stream.fd;
   const { installCompiled } = await import('@exile/vows/install');
-  installCompiled(setup.seccomp, { fd: RECORD, token: setup.token });
+  installCompiled(setup.seccomp, { fd: RECORD, token: start.token });
 }
 
 function sent(error: unknown): SentError {
@@ -111,11 +111,12 @@ async function serve(): Promise<void> {
   let loaded: Fn | Record<string, unknown>;
   let setup: Setup | undefined;
   try {
+    const start = readMessage(readExactly) as Start | undefined;
     setup = readMessage(readExactly) as Setup | undefined;
-    if (setup === undefined) return;
+    if (start === undefined || setup === undefined) return;
     // Modules load before the filter, the way OpenBSD programs pledge after start-up.
     loaded = await load(setup.target);
-    await restrict(setup);
+    await restrict(setup, start);
   } catch (error) {
     send({ type: 'error', error: sent(error) });
     return;

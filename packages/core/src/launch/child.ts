@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ExileError, jsonPath } from '@exile/common';
 import { nativeArch } from '@exile/seccomp';
-import { readViolationRecord, violationReport, type CompiledVows, type Vow } from '@exile/vows';
+import { readViolationRecord, violationReport, type Vow } from '@exile/vows';
 import { plan, type StartOptions } from '../plan/plan.js';
 import { findStep, type Report } from '../plan/types.js';
 import type { NormalizedPolicy, Policy } from '../policy/types.js';
@@ -12,7 +12,7 @@ import { validatePolicy } from '../policy/validate.js';
 import { probe } from '../probe.js';
 import { preparePlanned, type PendingChild, type SandboxedChild } from '../start/planned.js';
 import { childSeccomp } from './child-seccomp.js';
-import { childMessage, deframer, frame, type Call, type SentError, type Setup, type Warmup } from './protocol.js';
+import { childMessage, deframer, frame, type Call, type SentError, type Setup, type Start, type Warmup } from './protocol.js';
 import { ExileRemoteError } from './remote-error.js';
 import { denialOf } from '../denial/explain-denial.js';
 import { runtimePaths } from './runtime-paths.js';
@@ -21,8 +21,12 @@ import { runtimePaths } from './runtime-paths.js';
 export interface PlannedLaunch {
   /** How to start one child: planned, its Landlock ruleset and launcher options built once, for every child alike. */
   pending: PendingChild;
-  /** The seccomp filter each child installs on itself once its target is loaded: compiled while the first child starts, then the same for all. */
-  filter: () => CompiledVows | undefined;
+  /**
+   * The Setup message (target, filter, warm-up), framed once: the same bytes for every child. Its
+   * seccomp filter, which each child installs on itself once its target is loaded, is compiled
+   * on the first call, while the first child starts.
+   */
+  setup: () => Buffer;
   target: Setup['target'];
   /** The API this is for, in messages: `launch()`, `pool.run()`. */
   api: string;
@@ -65,7 +69,7 @@ export function planLaunch(policy: Policy, target: Setup['target'], api: string,
   };
   let prepared = prepare(start);
   const seccomp = findStep(planned.steps, 'seccomp');
-  let filter: CompiledVows | undefined;
+  let setup: Buffer | undefined;
   return {
     // A module's code is granted file by file, each rule on the file found when planned: once its
     // files change (a rebuild, an install replaces them), a child started on the old rules would
@@ -80,7 +84,12 @@ export function planLaunch(policy: Policy, target: Setup['target'], api: string,
       }
       return prepared.pending;
     },
-    filter: () => (seccomp === undefined ? undefined : (filter ??= childSeccomp(seccomp))),
+    setup: () => {
+      if (setup !== undefined) return setup;
+      const vows = seccomp === undefined ? undefined : childSeccomp(seccomp);
+      setup = frame({ target, ...(vows === undefined ? {} : { seccomp: vows }), ...(warmup.calls.length === 0 ? {} : { warmup: [...warmup.calls] }) } satisfies Setup);
+      return setup;
+    },
     target,
     api,
     vows: seccomp?.vows ?? [],
@@ -166,10 +175,8 @@ export class LaunchedChild {
     this.child.once('close', (code, signal) => this.fail(this.endedBecause(code, signal)));
     if (this.child.pid === undefined) return;
     try {
-      const seccomp = launch.filter();
-      const setup: Setup = { target: launch.target, token: this.token, ...(seccomp === undefined ? {} : { seccomp }),
-        ...(launch.warmup.length === 0 ? {} : { warmup: [...launch.warmup] }) };
-      this.channel.write(frame(setup));
+      this.channel.write(frame({ token: this.token } satisfies Start));
+      this.channel.write(launch.setup());
     } catch (error) {
       // After the constructor returns, so that whoever started this child hears it.
       queueMicrotask(() => this.fail(error instanceof Error ? error : new Error(String(error))));

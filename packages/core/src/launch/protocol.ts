@@ -4,7 +4,8 @@ import type { CompiledVows } from '@exile/vows';
 /**
  * The launch protocol, between the parent and a launched Node child:
  * - fd 3, both ways: messages, each a 4-byte little-endian length (at most MAX_FRAME) and v8's
- *   structured-clone serialization. Parent → child: one Setup, then Calls. Child → parent: Ready
+ *   structured-clone serialization. Parent → child: a Start (this child's own token), one Setup
+ *   (the same bytes for every child of one plan: framed once), then Calls. Child → parent: Ready
  *   once the target is loaded, the filter installed and the Setup's warm-up calls made, then one
  *   Answer per Call; an error answer marked `final` says the child is ending (it takes no more
  *   calls), one before Ready marked `warmup` that a warm-up call failed.
@@ -23,10 +24,14 @@ export interface Setup {
   target: { source: string } | { module: string };
   /** The seccomp filter the child installs on itself once the target is loaded, compiled for its pid. */
   seccomp?: CompiledVows;
-  /** The token the vows reporter writes before its line on fd 4. */
-  token: Uint8Array;
   /** Calls the child makes on its own once the filter is installed, before it says Ready (a pool's `warmup`). */
   warmup?: Warmup[];
+}
+
+/** The first message: what is this child's alone. */
+export interface Start {
+  /** The token the vows reporter writes before its record on fd 4. */
+  token: Uint8Array;
 }
 
 /** A call the child makes `times` times, one after another, with a fresh copy of `args` each time. */

@@ -6,7 +6,7 @@ import { LaunchedChild, planLaunch, type PlannedLaunch } from '../launch/child.j
 import { limits, splitLimits, type LaunchPolicy } from '../launch/launch.js';
 import { moduleUrl } from '../launch/target.js';
 import { poolOptions, type CheckedPoolOptions, type PoolOptions } from './options.js';
-import { acquireSpawner, releaseSpawner, type Spawner } from './spawner.js';
+import { acquireSpawner, releaseSpawner, type LauncherCall, type Spawner } from './spawner.js';
 
 /** Per-call limits for `pool.runWith()`; `policy.timeoutMs` is the default. */
 export interface RunOptions {
@@ -73,6 +73,8 @@ class WorkerPool implements Pool {
   private readonly requested = new Set<Promise<void>>();
   /** Started with the first worker after the first fill (then it does not compete with those for the CPU). */
   private spawner: Spawner | undefined;
+  /** The launcher call the spawner last started for this pool: its plan is kept there until this pool plans again or closes. */
+  private launcher: LauncherCall | undefined;
   private readonly useSpawner: boolean;
   private filling = false;
   private readonly onAbort = () => void this.close({ force: true });
@@ -128,7 +130,10 @@ class WorkerPool implements Pool {
       const workers = [...this.all];
       for (const worker of workers) worker.kill();
       await Promise.all(workers.map((worker) => worker.exited));
-      if (this.spawner !== undefined) await releaseSpawner(this.spawner);
+      if (this.spawner !== undefined) {
+        if (this.launcher !== undefined) this.spawner.forgetPlan(this.launcher);
+        await releaseSpawner(this.spawner);
+      }
     });
     this.dispatch();
     return this.closing;
@@ -156,7 +161,10 @@ class WorkerPool implements Pool {
       this.spawner = undefined;
     }
     this.spawner ??= acquireSpawner();
-    const request: Promise<void> = this.spawner.start(launcher.command, launcher.args, launcher.options).then((child) => {
+    // Planned again (the module's files changed): the spawner lets the old plan go.
+    if (this.launcher !== undefined && this.launcher !== launcher) this.spawner.forgetPlan(this.launcher);
+    this.launcher = launcher;
+    const request: Promise<void> = this.spawner.start(launcher).then((child) => {
       this.requested.delete(request);
       this.adopt(new LaunchedChild(this.launch, Object.assign(child as unknown as ChildProcess, { report: pending.report })));
       child.deliver();

@@ -3,8 +3,9 @@
 // child has exec'd: tens of milliseconds on a loaded machine, during which the caller's event loop
 // stands still. Here that wait is this process's. It loads only @exile/namespaces.
 //
-// Messages (advanced serialization) from the pool: { type: 'start', id, command, plan, stdio }
-// and { type: 'kill', id }. To the pool: { type: 'started', id, pid } then one { type: 'fd', id,
+// Messages (advanced serialization) from the pool: { type: 'plan', plan, command, launch, stdio }
+// once per plan (a launch plan built once, kept here by its number), { type: 'forget', plan },
+// { type: 'start', id, plan } per worker, and { type: 'kill', id }. To the pool: { type: 'started', id, pid } then one { type: 'fd', id,
 // index } per pipe with that pipe as the handle; { type: 'error', id, error } (the launcher's
 // failure record, or a start that failed); { type: 'exit', id, code, signal }. When the pool's
 // process goes away (the channel ends), every worker is killed and this process exits.
@@ -14,6 +15,7 @@ import { spawnPlan, type LaunchPlan } from '@exile/namespaces';
 import type { SpawnerReply, SpawnerRequest } from './spawner.js';
 
 const workers = new Map<number, ChildProcess>();
+const plans = new Map<number, { command: string; launch: LaunchPlan; stdio: StdioOptions }>();
 
 function send(message: SpawnerReply, handle?: Socket): void {
   // Once a pipe is sent its handle has left this process: the stream is let go, so that Node does
@@ -26,10 +28,12 @@ function plain(error: unknown): { code?: string; message: string; details?: unkn
   return { message: String(message ?? error), ...(typeof code === 'string' ? { code } : {}), ...(details === undefined ? {} : { details }) };
 }
 
-function start(id: number, command: string, plan: LaunchPlan, stdio: StdioOptions): void {
+function start(id: number, planned: number): void {
   let child: ChildProcess;
   try {
-    child = spawnPlan(plan, { stdio }, command);
+    const plan = plans.get(planned);
+    if (plan === undefined) throw new Error(`no plan ${planned}`);
+    child = spawnPlan(plan.launch, { stdio: plan.stdio }, plan.command);
     // Node's sockets start reading at once: nothing may be read (or its end seen) here, before the
     // pipe reaches the pool.
     for (const pipe of child.stdio) (pipe as unknown as { _handle?: { readStop?: () => void } } | null)?._handle?.readStop?.();
@@ -57,7 +61,9 @@ function start(id: number, command: string, plan: LaunchPlan, stdio: StdioOption
 }
 
 process.on('message', (message: SpawnerRequest) => {
-  if (message.type === 'start') start(message.id, message.command, message.plan, message.stdio);
+  if (message.type === 'plan') plans.set(message.plan, { command: message.command, launch: message.launch, stdio: message.stdio });
+  else if (message.type === 'forget') plans.delete(message.plan);
+  else if (message.type === 'start') start(message.id, message.plan);
   else if (message.type === 'kill') workers.get(message.id)?.kill('SIGKILL');
 });
 

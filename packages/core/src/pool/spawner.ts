@@ -5,10 +5,19 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ExileError } from '@exile/common';
 import { buildPlan, type LaunchOptions, type LaunchPlan } from '@exile/namespaces';
 
-/** What the pool asks its spawner (spawner-child.ts). */
+/** What the pool asks its spawner (spawner-child.ts): a plan once, then starts by the plan's number. */
 export type SpawnerRequest =
-  | { type: 'start'; id: number; command: string; plan: LaunchPlan; stdio: StdioOptions }
+  | { type: 'plan'; plan: number; command: string; launch: LaunchPlan; stdio: StdioOptions }
+  | { type: 'forget'; plan: number }
+  | { type: 'start'; id: number; plan: number }
   | { type: 'kill'; id: number };
+
+/** One launcher call as a pool makes it (`PendingChild.launcher`): the same object for every worker of one plan. */
+export interface LauncherCall {
+  command: string;
+  args: string[];
+  options: LaunchOptions;
+}
 
 /** What the spawner answers; `fd` messages carry the pipe as their handle. */
 export type SpawnerReply =
@@ -114,7 +123,10 @@ class Spawner {
   private readonly helper: ChildProcess;
   private readonly children = new Map<number, RemoteChild>();
   private readonly starting = new Map<number, Starting>();
+  /** The plans the spawner holds, by the launcher call they were built from: each is built and sent once, not per worker. */
+  private readonly plans = new WeakMap<LauncherCall, number>();
   private nextId = 1;
+  private nextPlan = 1;
   private holds = 0;
   /** The spawner process has ended (killed from outside, or ended by its last pool). */
   gone = false;
@@ -132,11 +144,18 @@ class Spawner {
     this.hold(0);
   }
 
-  /** Starts the launcher with `command`, `args` and `options` from the spawner; resolves with the started child (pipes attached). */
-  start(command: string, args: string[], options: LaunchOptions): Promise<RemoteChild> {
+  /** Starts `launcher` from the spawner; resolves with the started child (pipes attached). */
+  start(launcher: LauncherCall): Promise<RemoteChild> {
     if (this.gone) return Promise.reject(new ExileError(ErrorCodes.LAUNCH, 'pool.run(): the pool\'s spawner process has ended'));
-    // The worker dies with the spawner, as it would with the caller (PR_SET_PDEATHSIG in exile-launch).
-    const plan = { ...buildPlan(command, args, { ...options, dieWithParent: true }), parentPid: this.helper.pid ?? 0 };
+    const { options } = launcher;
+    let plan = this.plans.get(launcher);
+    if (plan === undefined) {
+      plan = this.nextPlan++;
+      // The worker dies with the spawner, as it would with the caller (PR_SET_PDEATHSIG in exile-launch).
+      const built = { ...buildPlan(launcher.command, launcher.args, { ...options, dieWithParent: true }), parentPid: this.helper.pid ?? 0 };
+      this.plans.set(launcher, plan);
+      this.send({ type: 'plan', plan, command: launcher.command, launch: built, stdio: options.stdio ?? 'pipe' });
+    }
     const id = this.nextId++;
     const pipes = Array.isArray(options.stdio) ? options.stdio.length : 3;
     const child = new RemoteChild(this, id, pipes);
@@ -144,8 +163,16 @@ class Spawner {
     this.hold(1);
     return new Promise((resolve, reject) => {
       this.starting.set(id, { child, pipes: Array.isArray(options.stdio) ? options.stdio.filter((s) => s === 'pipe').length : 0, arrived: 0, resolve, reject });
-      this.send({ type: 'start', id, command, plan, stdio: options.stdio ?? 'pipe' });
+      this.send({ type: 'start', id, plan });
     });
+  }
+
+  /** A pool no longer starts `launcher` (it planned again, or closed): the spawner lets its plan go. */
+  forgetPlan(launcher: LauncherCall): void {
+    const plan = this.plans.get(launcher);
+    if (plan === undefined) return;
+    this.plans.delete(launcher);
+    this.send({ type: 'forget', plan });
   }
 
   send(message: SpawnerRequest): void {
