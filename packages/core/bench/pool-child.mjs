@@ -74,11 +74,22 @@ async function loopDelay(fn) {
   return { ...result, delay: { p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 } };
 }
 
+// Throughput: `lanes` callers back to back, `calls` calls in all; `call(lane)` makes one.
+async function throughput(call, lanes, calls) {
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: lanes }, async (_, lane) => { for (let i = 0; i < calls / lanes; i++) await call(lane); }));
+  return calls / ((performance.now() - t0) / 1000);
+}
 const size = 4;
 const one = createPool(full, { module: here('./one.mjs'), size });
 const idle = await whenIdle(one, size, 50, 'one');
 await warm(one, size);
 const single = await loopDelay(() => arrivals(one, 100, 50, 'one'));
+// What single use sustains: calls back to back on all 4 workers (each call waits for a worker's start), then calls arriving at 5/s.
+await warm(one, size);
+const singleRate = await throughput(() => one.run('one'), size, 40);
+await warm(one, size);
+const slow = await arrivals(one, 40, 200, 'one');
 await one.close();
 // The same with every worker forked from this process (before the spawner): its thread waits for each fork and exec.
 process.env.EXILE_POOL_DIRECT = '1';
@@ -130,12 +141,6 @@ for (let i = 0; i < 200; i++) {
   inProcess.push(performance.now() - t0);
 }
 
-// Throughput: `lanes` callers back to back, `calls` calls in all; `call(lane)` makes one.
-async function throughput(call, lanes, calls) {
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: lanes }, async (_, lane) => { for (let i = 0; i < calls / lanes; i++) await call(lane); }));
-  return calls / ((performance.now() - t0) / 1000);
-}
 const lanes = 2;
 const reused = createPool(full, { module: here('./one.mjs'), size: lanes, maxUses: 1000 });
 await warm(reused, lanes);
@@ -148,6 +153,6 @@ const threadRate = await throughput(viaThread, lanes, 2000);
 await Promise.all(threads.map((t) => t.terminate()));
 
 console.log(JSON.stringify({
-  start: quantile(starts, 0.5), idle, single, singleDirect, renderStart, warmTimes, renderedCold, renderedIdle, rendered, renderedKept, firstRender: quantile(firstRender, 0.5), inProcess: quantile(inProcess, 0.5), markdownBytes: markdown.length,
+  start: quantile(starts, 0.5), idle, single, singleRate, slow, singleDirect, renderStart, warmTimes, renderedCold, renderedIdle, rendered, renderedKept, firstRender: quantile(firstRender, 0.5), inProcess: quantile(inProcess, 0.5), markdownBytes: markdown.length,
   pooledRate, threadRate,
 }));
