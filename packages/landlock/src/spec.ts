@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { invalid as invalidPart, jsonPath, ownData, type ExileError } from '@exile/common';
+import { invalid, jsonPath, ownData, type ExileError } from '@exile/common';
 import { EXEC, FS_ACCESS_NAMES, FS_RIGHTS, MAKE_DEVICES, NET_ACCESS_NAMES, READ, SCOPE_NAMES, SOCKETS, WRITE, maskOf, type FsAccess, type NetAccess, type Scope } from './rights.js';
 import type { LogFlag } from './uapi.js';
 
@@ -88,34 +88,34 @@ const NET_KEYS: Readonly<Record<string, NetAccess>> = {
   bindTcp: 'bind-tcp', connectTcp: 'connect-tcp', bindUdp: 'bind-udp', connectUdp: 'connect-send-udp',
 };
 
-const invalid = (path: string, problem: string): ExileError => invalidPart(path, problem, {}, { context: 'landlock spec' });
+const invalidSpec = (path: string, problem: string): ExileError => invalid(path, problem, {}, { context: 'landlock spec' });
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function object(value: unknown, path: string, keys: readonly string[]): Record<string, unknown> {
-  if (!isRecord(value)) throw invalid(path, 'must be an object');
+  if (!isRecord(value)) throw invalidSpec(path, 'must be an object');
   for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) throw invalid(jsonPath(path, key), `is not a known key (expected one of ${keys.join(', ')})`);
+    if (!keys.includes(key)) throw invalidSpec(jsonPath(path, key), `is not a known key (expected one of ${keys.join(', ')})`);
   }
   return value;
 }
 
 function array(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw invalid(path, 'must be an array');
+  if (!Array.isArray(value)) throw invalidSpec(path, 'must be an array');
   return value;
 }
 
 function filePath(value: unknown, path: string): string {
-  if (typeof value !== 'string' || value === '') throw invalid(path, 'must be a non-empty path string');
-  if (value.includes('\0')) throw invalid(path, 'must not contain a NUL byte');
+  if (typeof value !== 'string' || value === '') throw invalidSpec(path, 'must be a non-empty path string');
+  if (value.includes('\0')) throw invalidSpec(path, 'must not contain a NUL byte');
   return resolve(value);
 }
 
 function oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !allowed.includes(value as T)) throw invalid(path, `must be one of ${allowed.join(', ')}`);
+  if (typeof value !== 'string' || !allowed.includes(value as T)) throw invalidSpec(path, `must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -141,11 +141,11 @@ function normalizeFs(value: unknown): PathGrant[] {
       const rule = object(raw, where, ['path', 'access']);
       const access = array(rule.access, jsonPath(where, 'access')).map((name, j) => {
         if (typeof name !== 'string' || !(FS_ACCESS_NAMES as string[]).includes(name)) {
-          throw invalid(jsonPath(jsonPath(where, 'access'), j), `must be one of ${FS_ACCESS_NAMES.join(', ')}`);
+          throw invalidSpec(jsonPath(jsonPath(where, 'access'), j), `must be one of ${FS_ACCESS_NAMES.join(', ')}`);
         }
         return name as FsAccess;
       });
-      if (access.length === 0) throw invalid(jsonPath(where, 'access'), 'must name at least one right');
+      if (access.length === 0) throw invalidSpec(jsonPath(where, 'access'), 'must name at least one right');
       grant(rule.path, jsonPath(where, 'path'), access, true);
     });
   }
@@ -161,7 +161,7 @@ function normalizeNet(value: unknown): { ports: PortGrant[]; named: NetAccess[] 
     named.push(access);
     array(net[key], jsonPath('$.net', key)).forEach((port, i) => {
       if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-        throw invalid(jsonPath(jsonPath('$.net', key), i), 'must be a port number 0-65535');
+        throw invalidSpec(jsonPath(jsonPath('$.net', key), i), 'must be a port number 0-65535');
       }
       const entry = ports.get(port) ?? { port, access: [] };
       if (!entry.access.includes(access)) entry.access.push(access);
@@ -175,7 +175,7 @@ function normalizeNet(value: unknown): { ports: PortGrant[]; named: NetAccess[] 
 function names<T extends string>(value: unknown, path: string, known: readonly T[]): T[] {
   const given = array(value, path).map((name, i) => {
     if (typeof name !== 'string' || !(known as readonly string[]).includes(name)) {
-      throw invalid(jsonPath(path, i), `must be one of ${known.join(', ')}`);
+      throw invalidSpec(jsonPath(path, i), `must be one of ${known.join(', ')}`);
     }
     return name as T;
   });
@@ -199,7 +199,7 @@ function normalizeLog(value: unknown): LogFlag[] {
   const flags: LogFlag[] = [];
   for (const [key, { kernel, flag }] of Object.entries(LOG_KEYS)) {
     if (log[key] === undefined) continue;
-    if (typeof log[key] !== 'boolean') throw invalid(jsonPath('$.log', key), 'must be true or false');
+    if (typeof log[key] !== 'boolean') throw invalidSpec(jsonPath('$.log', key), 'must be true or false');
     if (log[key] !== kernel) flags.push(flag);
   }
   return flags;
@@ -210,10 +210,10 @@ function normalizeQuiet(value: unknown, spec: Pick<NormalizedSpec, 'fs' | 'net' 
   const quiet = object(value, '$.quiet', ['paths', 'ports', 'fs', 'net', 'scope']);
   const paths = quiet.paths === undefined ? [] : array(quiet.paths, '$.quiet.paths');
   const ports = quiet.ports === undefined ? [] : array(quiet.ports, '$.quiet.ports');
-  if (paths.length > 0 && spec.fs === undefined) throw invalid('$.quiet.paths', 'needs fs: only a handled right is denied, and only a denial is logged');
-  if (ports.length > 0 && spec.net === undefined) throw invalid('$.quiet.ports', 'needs net: only a handled right is denied, and only a denial is logged');
-  if (quiet.fs !== undefined && paths.length === 0) throw invalid('$.quiet.fs', 'needs quiet.paths: the rights are quiet only on quiet paths');
-  if (quiet.net !== undefined && ports.length === 0) throw invalid('$.quiet.net', 'needs quiet.ports: the rights are quiet only on quiet ports');
+  if (paths.length > 0 && spec.fs === undefined) throw invalidSpec('$.quiet.paths', 'needs fs: only a handled right is denied, and only a denial is logged');
+  if (ports.length > 0 && spec.net === undefined) throw invalidSpec('$.quiet.ports', 'needs net: only a handled right is denied, and only a denial is logged');
+  if (quiet.fs !== undefined && paths.length === 0) throw invalidSpec('$.quiet.fs', 'needs quiet.paths: the rights are quiet only on quiet paths');
+  if (quiet.net !== undefined && ports.length === 0) throw invalidSpec('$.quiet.net', 'needs quiet.ports: the rights are quiet only on quiet ports');
   paths.forEach((raw, i) => {
     const where = jsonPath('$.quiet.paths', i);
     const path = filePath(raw, where);
@@ -227,7 +227,7 @@ function normalizeQuiet(value: unknown, spec: Pick<NormalizedSpec, 'fs' | 'net' 
   });
   ports.forEach((port, i) => {
     const where = jsonPath('$.quiet.ports', i);
-    if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw invalid(where, 'must be a port number 0-65535');
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw invalidSpec(where, 'must be a port number 0-65535');
     let grant = spec.net?.ports.find((g) => g.port === port);
     if (grant === undefined) {
       grant = { port, access: [] };
@@ -237,7 +237,7 @@ function normalizeQuiet(value: unknown, spec: Pick<NormalizedSpec, 'fs' | 'net' 
   });
   const scope = quiet.scope === undefined ? [] : names(quiet.scope, '$.quiet.scope', SCOPE_NAMES);
   scope.forEach((name) => {
-    if (!spec.scope.includes(name)) throw invalid('$.quiet.scope', `names ${name}, which is not in scope: only a scope's own denials can be quiet`);
+    if (!spec.scope.includes(name)) throw invalidSpec('$.quiet.scope', `names ${name}, which is not in scope: only a scope's own denials can be quiet`);
   });
   return {
     ...(quiet.fs === undefined ? {} : { fs: names(quiet.fs, '$.quiet.fs', FS_ACCESS_NAMES) }),
@@ -264,7 +264,7 @@ export function normalizeSpec(spec: unknown): NormalizedSpec {
     missingPaths: oneOf(root.missingPaths, '$.missingPaths', ['error', 'ignore'], 'error'),
   };
   if (normalized.fs === undefined && normalized.net === undefined && normalized.scope.length === 0) {
-    throw invalid('$', 'restricts nothing: give fs, net or scope');
+    throw invalidSpec('$', 'restricts nothing: give fs, net or scope');
   }
   return normalized;
 }
