@@ -1,13 +1,13 @@
 import { abi } from './abi.js';
 import { modelPath, modelPort, type RulesetModel } from './evaluate.js';
-import { handledMasks, isEmpty, logMask, planRuleset, quietMasks, type KernelView, type NotEnforced } from './plan.js';
+import { handledMasks, isEmpty, logMask, planRuleset, rulesetAttr, type KernelView, type NotEnforced } from './plan.js';
 import { resolvePath } from './resolve.js';
 import type { FsAccess, NetAccess, Scope } from './rights.js';
 import { allowedOn, planRules, type PathKind } from './rules.js';
 import { normalizeSpec, type LandlockSpec } from './spec.js';
 import {
   ADD_RULE_QUIET, PATH_BENEATH_FD_OFFSET, RESTRICT_SELF_TSYNC, RULE_NET_PORT, RULE_PATH_BENEATH, TSYNC_ABI,
-  encodeNetPort, encodePathBeneath, encodeRulesetAttr,
+  encodeNetPort, encodePathBeneath,
 } from './uapi.js';
 import { encodeRuleset, type FixedRule, type PathRule } from './wire.js';
 
@@ -81,7 +81,7 @@ export function compile(spec: LandlockSpec, kernel: KernelView = abi(), options:
   const restrictFlags = (plan.abi >= TSYNC_ABI ? RESTRICT_SELF_TSYNC : 0) | logMask(plan);
   return {
     abi: plan.abi,
-    ruleset: encodeRuleset(encodeRulesetAttr(plan.abi, handled, quietMasks(plan)), restrictFlags, [...paths, ...portRules]),
+    ruleset: encodeRuleset(rulesetAttr(plan), restrictFlags, [...paths, ...portRules]),
     handled: plan.handled,
     paths: resolved.filter((r) => typeof r.kind === 'string').map((r) => ({ given: r.grant.path, path: r.path, where: r.grant.where })),
     enforced: plan.partial ? 'partial' : 'full',

@@ -2,7 +2,7 @@ import { ErrorCodes, ExileError } from '@exile/common';
 import type { LandlockAvailability } from './abi.js';
 import { FS_RIGHTS, NEWEST_ABI, NET_RIGHTS, SCOPES, knownAt, maskOf, type FsAccess, type NetAccess, type Scope } from './rights.js';
 import { normalizeSpec, type LandlockSpec, type NormalizedSpec } from './spec.js';
-import { ERRATUM_SCOPED_SIGNAL_SAME_PROCESS, LOG_FLAGS, QUIET_ABI, TSYNC_ABI, type LogFlag } from './uapi.js';
+import { ERRATUM_SCOPED_SIGNAL_SAME_PROCESS, LOG_FLAGS, QUIET_ABI, TSYNC_ABI, encodeRulesetAttr, type LogFlag } from './uapi.js';
 
 /** What the library believes about the kernel (after the EXILE_LANDLOCK_ABI_MAX cap). */
 export interface KernelView {
@@ -165,6 +165,12 @@ export function handledMasks(plan: RulesetPlan): { fs: number; net: number; scop
 /** The quiet masks of a plan, for the ruleset attr. */
 export function quietMasks(plan: RulesetPlan): { fs: number; net: number; scoped: number } {
   return { fs: maskOf(FS_RIGHTS, plan.quiet.fs), net: maskOf(NET_RIGHTS, plan.quiet.net), scoped: maskOf(SCOPES, plan.quiet.scope) };
+}
+
+/** The struct landlock_ruleset_attr of a plan, for this process and for a child alike: a new attr
+ *  field is planned here and encoded in uapi.ts, and the callers stay as they are. */
+export function rulesetAttr(plan: RulesetPlan): Buffer {
+  return encodeRulesetAttr(plan.abi, handledMasks(plan), quietMasks(plan));
 }
 
 /** The landlock_restrict_self flags of a plan, beside the mechanism's: its audit-log flags. */

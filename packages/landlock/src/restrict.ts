@@ -3,12 +3,12 @@ import { broadcast, requireEngine, type BroadcastReport, type ThreadOp } from '@
 import { abi } from './abi.js';
 import { enforce, preflight } from './enforce.js';
 import { errnoOf, native } from './native.js';
-import { handledMasks, isEmpty, logMask, planRuleset, quietMasks, type NotEnforced, type RulesetPlan } from './plan.js';
+import { isEmpty, logMask, planRuleset, rulesetAttr, type NotEnforced, type RulesetPlan } from './plan.js';
 import { MISSING, missingPath } from './resolve.js';
 import { planRules, type PathKind } from './rules.js';
 import { normalizeSpec, type LandlockSpec, type NormalizedSpec } from './spec.js';
 import { statusOf, type LandlockStatus } from './status.js';
-import { ADD_RULE_QUIET, RULE_NET_PORT, RULE_PATH_BENEATH, encodeNetPort, encodePathBeneath, encodeRulesetAttr } from './uapi.js';
+import { ADD_RULE_QUIET, RULE_NET_PORT, RULE_PATH_BENEATH, encodeNetPort, encodePathBeneath } from './uapi.js';
 
 /** Opens every spec path O_PATH|O_CLOEXEC. On error every fd opened so far is closed. */
 function openPaths(spec: NormalizedSpec, fds: Map<string, number>): Map<string, PathKind> {
@@ -52,7 +52,7 @@ function prepare(spec: NormalizedSpec, plan: RulesetPlan): { rulesetFd: number; 
   try {
     const kinds = openPaths(spec, pathFds);
     const rules = planRules(plan, spec.fs ?? [], kinds, spec.net?.ports ?? []);
-    rulesetFd = callNative('landlock: create ruleset', () => native.createRuleset(encodeRulesetAttr(plan.abi, handledMasks(plan), quietMasks(plan))));
+    rulesetFd = callNative('landlock: create ruleset', () => native.createRuleset(rulesetAttr(plan)));
     for (const rule of rules.paths) {
       const fd = pathFds.get(rule.path) ?? -1;
       callNative(`landlock: add rule for ${rule.path}`, () => native.addRule(rulesetFd, RULE_PATH_BENEATH, encodePathBeneath(rule.allowed, fd), rule.quiet ? ADD_RULE_QUIET : 0));
