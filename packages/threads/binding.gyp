@@ -21,6 +21,7 @@
       "cflags_c": ["-std=gnu11"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra"],
       "libraries": ["-ldl"],
+      "ldflags": ["-Wl,-z,now"],
       "conditions": [
         ["target_arch=='arm64'", { "cflags": ["-mno-outline-atomics"] }]
       ]

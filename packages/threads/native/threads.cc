@@ -12,6 +12,16 @@ namespace {
 
 constexpr size_t kIntFields = 8 + EXILE_MAX_OPS;
 
+// The engine's per-thread report, kept for the calling thread's life: allocated anew per call it
+// was an mmap and a munmap (too big for the heap) inside every broadcast, and the munmap stalls
+// on the threads the broadcast just woke. Not value-initialised: the engine writes every entry it
+// reports, and untouched pages stay unmapped.
+exile_thread_v1* ThreadsBuffer() {
+  thread_local std::unique_ptr<exile_thread_v1[]> threads;
+  if (!threads) threads.reset(new exile_thread_v1[EXILE_MAX_THREADS]);
+  return threads.get();
+}
+
 Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsTypedArray() || !info[1].IsNumber()) {
@@ -25,10 +35,8 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   exile_ops_from_words(encoded.Data(), static_cast<uint32_t>(ops.size()), ops.data());
   double timeoutMs = info[1].As<Napi::Number>().DoubleValue();
 
-  // Not value-initialised: the engine writes every entry it reports, and untouched pages stay unmapped.
-  std::unique_ptr<exile_thread_v1[]> threads(new exile_thread_v1[EXILE_MAX_THREADS]);
   exile_report_v1 report{};
-  report.threads = threads.get();
+  report.threads = ThreadsBuffer();
   const char* enginePath = nullptr;
   exile_broadcast_v1_fn engine = exile_locate_engine(&enginePath);
   int result = engine(ops.data(), static_cast<uint32_t>(ops.size()), static_cast<int64_t>(timeoutMs * 1e6), &report);
@@ -47,7 +55,7 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   auto ints = Napi::Int32Array::New(env, static_cast<size_t>(report.count) * kIntFields);
   auto wide = Napi::BigUint64Array::New(env, static_cast<size_t>(report.count) * 2);
   for (uint32_t i = 0; i < report.count; i++) {
-    const exile_thread_v1& t = threads[i];
+    const exile_thread_v1& t = report.threads[i];
     int32_t* row = ints.Data() + static_cast<size_t>(i) * kIntFields;
     int32_t fixed[] = {t.tid, t.status, t.round, t.state, static_cast<int32_t>(t.flags), t.stat_errno, t.send_errno, t.ran};
     for (size_t k = 0; k < 8; k++) row[k] = fixed[k];
@@ -72,6 +80,7 @@ Napi::Value Engine(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exile_locate_engine(nullptr);  // find the shared engine now, not inside the first broadcast
+  ThreadsBuffer();               // and allocate the report where the addon is loaded, ahead of it
   exports.Set("broadcast", Napi::Function::New(env, Broadcast, "broadcast"));
   exports.Set("gettid", Napi::Function::New(env, Gettid, "gettid"));
   exports.Set("engine", Napi::Function::New(env, Engine, "engine"));

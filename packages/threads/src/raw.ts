@@ -31,7 +31,8 @@ export interface NativeReport {
   wide: BigUint64Array;
 }
 
-const INT_FIELDS = 16;
+/** int32s per thread in `NativeReport.ints`. */
+export const INT_FIELDS = 16;
 
 /** Unpacks the engine's flat per-thread arrays. */
 export function nativeThreads(raw: Pick<NativeReport, 'ints' | 'wide'>): NativeThread[] {

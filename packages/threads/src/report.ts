@@ -1,5 +1,5 @@
 import { errnoName } from '@exile/common';
-import { nativeThreads, type NativeReport, type NativeThread } from './raw.js';
+import { INT_FIELDS, nativeThreads, type NativeReport, type NativeThread } from './raw.js';
 import type { ThreadOpName } from './ops.js';
 
 /** What happened to one thread. */
@@ -65,6 +65,9 @@ export interface BroadcastReport {
   /** Scans of /proc/self/task; the last one found no new thread. */
   rounds: number;
   callerTid: number;
+  /** Threads that ran the ops: the calling thread and each that ran the handler. */
+  reached: number;
+  /** Every thread found. After a success it is decoded from the engine's report on first read. */
   threads: ThreadResult[];
   timedOut: boolean;
   /** A failure of the mechanism itself (not of a thread), e.g. another broadcast held the lock too long. */
@@ -102,24 +105,38 @@ function threadResult(t: NativeThread, opNames: readonly ThreadOpName[]): Thread
   };
 }
 
-/** Turns the engine's raw report into the public one; `ok` is decided here, thread by thread. */
-export function interpret(raw: NativeReport, opNames: readonly ThreadOpName[]): BroadcastReport {
+function decode(raw: NativeReport, opNames: readonly ThreadOpName[]): ThreadResult[] {
   const threads: ThreadResult[] = [];
-  let allOk = true;
-  let caller = false;
-  for (const t of nativeThreads(raw)) {
-    const result = threadResult(t, opNames);
-    threads.push(result);
-    allOk &&= result.ok;
-    caller ||= result.status === 'self';
-  }
-  const error = raw.error === 0 ? undefined : { step: raw.errorStep ?? '?', errno: raw.error, name: errnoName(raw.error) };
-  const ok = error === undefined && !raw.timedOut && caller && allOk;
-  return {
-    ok, rounds: raw.rounds, callerTid: raw.callerTid, threads, timedOut: raw.timedOut,
-    ...(error === undefined ? {} : { error }),
+  for (const t of nativeThreads(raw)) threads.push(threadResult(t, opNames));
+  return threads;
+}
+
+/** Threads whose status is `self` or `done` (STATUS 1 and 2), read from the flat report without decoding it. */
+function reachedCount(raw: NativeReport): number {
+  let reached = 0;
+  for (let at = 1; at < raw.ints.length; at += INT_FIELDS) if (raw.ints[at] === 1 || raw.ints[at] === 2) reached++;
+  return reached;
+}
+
+/**
+ * Turns the engine's raw report into the public one. The engine's result 0 means it checked every
+ * thread (each ran every op with errno 0, or exited); the threads are then decoded only when read —
+ * a broadcast is usually the point of no return of a sandbox, where every microsecond shows. Any
+ * other result: `ok` is decided here, thread by thread, from the decoded report.
+ */
+export function interpret(raw: NativeReport, opNames: readonly ThreadOpName[]): BroadcastReport {
+  const common = {
+    rounds: raw.rounds, callerTid: raw.callerTid, reached: reachedCount(raw), timedOut: raw.timedOut,
     handlerRestored: raw.handlerRestored, elapsedMs: raw.elapsedNs / 1e6, engine: raw.engine,
   };
+  if (raw.result === 0 && raw.error === 0 && !raw.timedOut) {
+    let threads: ThreadResult[] | undefined;
+    return { ok: true, ...common, get threads() { return (threads ??= decode(raw, opNames)); } };
+  }
+  const threads = decode(raw, opNames);
+  const error = raw.error === 0 ? undefined : { step: raw.errorStep ?? '?', errno: raw.error, name: errnoName(raw.error) };
+  const ok = error === undefined && !raw.timedOut && threads.some((t) => t.status === 'self') && threads.every((t) => t.ok);
+  return { ok, ...common, threads, ...(error === undefined ? {} : { error }) };
 }
 
 /** One line per failed thread, for the error message. */

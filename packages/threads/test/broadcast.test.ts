@@ -31,6 +31,29 @@ describe.each(['current', 'nobody'] as const)('broadcast as %s', (user) => {
     expect(after.some(catchesSignal32)).toBe(false);
   });
 
+  it('prepared: bad ops throw at prepareBroadcast() with nothing applied; run() reaches every thread, and again', () => {
+    const r = runScript(prelude.replace('{ broadcast }', '{ prepareBroadcast }') + `
+      let bad;
+      try { prepareBroadcast([{ op: 'no-new-privs' }, { op: 'capset', effective: -1n, permitted: 0n, inheritable: 0n }]); } catch (error) { bad = { code: error.code, path: error.details.path }; }
+      const untouched = tasks();
+      const prepared = prepareBroadcast([{ op: 'no-new-privs' }]);
+      const before = tasks();
+      const first = prepared.run();
+      const second = prepared.run();
+      console.log(show({ bad, untouched, before, after: tasks(), ops: prepared.ops, first, reached: [first.reached, second.reached] }));
+      process.exit(0);
+    `, { from: import.meta.url, user });
+    expect(r.stderr).toBe('');
+    const out = lastJson<{ bad: { code: string; path: string }; untouched: Task[]; before: Task[]; after: Task[]; ops: string[]; first: Report; reached: number[] }>(r.stdout);
+    expect(out.bad).toEqual({ code: 'ERR_EXILE_INVALID_POLICY', path: '$[1].effective' });
+    expect(out.untouched.every((t) => t.nnp === '0') && out.before.every((t) => t.nnp === '0')).toBe(true);
+    expect(out.ops).toEqual(['no-new-privs']);
+    expect(out.after.map((t) => [t.tid, t.nnp])).toEqual(out.before.map((t) => [t.tid, '1']));
+    // `reached` counts what the (lazily decoded) threads say: the caller and every signalled thread.
+    expect(out.first.threads.map((t) => t.tid).sort()).toEqual(out.before.map((t) => t.tid).sort());
+    expect(out.reached).toEqual([out.before.length, out.before.length]);
+  });
+
   it('touches no other thread when the calling thread fails, and throws ERR_EXILE_THREADS with the report', () => {
     const r = runScript(prelude + `
       try {

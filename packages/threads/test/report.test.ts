@@ -17,8 +17,9 @@ function pack(threads: NativeThread[]): Pick<NativeReport, 'ints' | 'wide'> {
   return { ints, wide };
 }
 
+/** result 1 (the engine saw a miss) unless given: the report is then judged thread by thread. */
 function raw(threads: NativeThread[], extra: Partial<NativeReport> = {}): NativeReport {
-  return { result: 0, rounds: 2, callerTid: 1, error: 0, errorStep: null, timedOut: false, handlerRestored: true,
+  return { result: 1, rounds: 2, callerTid: 1, error: 0, errorStep: null, timedOut: false, handlerRestored: true,
     elapsedNs: 400_000, engine: '/x.node', ...pack(threads), ...extra };
 }
 
@@ -60,6 +61,24 @@ describe('interpret', () => {
       .toMatchObject({ ok: false, error: { step: 'wait for another broadcast', errno: 110, name: 'ETIMEDOUT' } });
     expect(interpret(raw([thread(1, 1, [0, 0])], { timedOut: true }), ops).ok).toBe(false);
     expect(interpret(raw([thread(2, 2, [0, 0])]), ops).ok).toBe(false);
+  });
+
+  it('trusts the engine\'s result 0 and decodes the threads only when read, as the same threads', () => {
+    const threads = [thread(1, 1, [0, 0]), thread(2, 2, [0, 0]), thread(3, 3, [])];
+    const judged = interpret(raw(threads), ops);
+    const trusted = interpret(raw(threads, { result: 0 }), ops);
+    expect(trusted.ok).toBe(true);
+    expect(trusted.reached).toBe(2);
+    expect('get' in Object.getOwnPropertyDescriptor(trusted, 'threads')!).toBe(true);
+    expect(trusted.threads).toEqual(judged.threads);
+    expect(trusted.threads).toBe(trusted.threads);
+    expect(JSON.parse(JSON.stringify(trusted, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).threads).toHaveLength(3);
+    expect({ ...trusted }).toEqual(judged);
+  });
+
+  it('does not trust a result 0 that comes with a mechanism error or a timeout', () => {
+    expect(interpret(raw([thread(1, 1, [0, 0])], { result: 0, timedOut: true }), ops).ok).toBe(false);
+    expect(interpret(raw([thread(1, 1, [0, 0])], { result: 0, error: 4, errorStep: 'x' }), ops).ok).toBe(false);
   });
 
   it('flags io_uring workers', () => {
