@@ -1,8 +1,8 @@
 import { ErrorCodes, ExileError } from '@exile/common';
-import { broadcast, requireEngine, type BroadcastReport, type ThreadOp } from '@exile/threads';
+import { broadcast, prepareBroadcast, type BroadcastReport, type ThreadOp } from '@exile/threads';
 import { planDrop, type DropOptions } from './plan.js';
-import { buildReport, type CapReport } from './report.js';
-import { readRaw } from './state.js';
+import { buildReport, reportSets, type CapReport } from './report.js';
+import { readRaw, type RawCapState } from './state.js';
 
 /** A drop planned from this process's capabilities, not applied yet: `prepareDrop()`'s result. */
 export interface PreparedDrop {
@@ -10,31 +10,40 @@ export interface PreparedDrop {
   readonly ops: readonly ThreadOp[];
   /** The report once `ops` ran on every thread (`threads`: that broadcast's report); throws like `drop()`. */
   finish(threads: BroadcastReport): CapReport;
+  /** Broadcasts `ops` and finishes: `drop()`'s second half. */
+  apply(): CapReport;
 }
+
+const sameState = (a: RawCapState, b: RawCapState): boolean =>
+  a.effective === b.effective && a.permitted === b.permitted && a.inheritable === b.inheritable && a.ambient === b.ambient
+  && a.bounding === b.bounding && a.securebits === b.securebits && a.noNewPrivs === b.noNewPrivs;
 
 /**
  * `drop()` in two halves: reads this process's capabilities and plans the ops (throwing, with
  * nothing changed, for what `drop()` refuses up front); the caller broadcasts `ops` — maybe with
- * other ops of its own, in one round over the threads — then `finish()` checks and reports.
+ * other ops of its own, in one round over the threads — then `finish()` checks and reports, or
+ * `apply()` does both. The broadcast is prepared and the report of a drop that goes as planned is
+ * written now: after the drop, `finish()` reads the calling thread's state back and, when it is
+ * the planned one, only adds the broadcast's report.
  */
 export function prepareDrop(opts: DropOptions = {}): PreparedDrop {
-  // Loaded now, not at the broadcast: a caller may restrict file access in between.
-  requireEngine('caps: dropping capabilities on every thread');
   const before = readRaw();
   const plan = planDrop(before, opts);
-  return {
-    ops: plan.ops,
-    finish(threads: BroadcastReport): CapReport {
-      const report = buildReport(plan, before, readRaw(), threads);
-      const { effective, permitted, inheritable, ambient, securebits } = report;
-      const missed = Object.entries({ effective, permitted, inheritable, ambient, securebits })
-        .filter(([, set]) => set.requested && !set.enforced).map(([name]) => name);
-      if (missed.length > 0) {
-        throw new ExileError(ErrorCodes.UNSUPPORTED, `the kernel still reports capabilities after drop(): ${missed.join(', ')}`, { report });
-      }
-      return report;
-    },
+  // Loads the engine now, not at the broadcast: a caller may restrict file access in between.
+  const broadcast = prepareBroadcast(plan.ops);
+  const planned = reportSets(plan, before, plan.after);
+  const finish = (threads: BroadcastReport): CapReport => {
+    const after = readRaw();
+    const report = sameState(after, plan.after) ? { ...planned, threads } : buildReport(plan, before, after, threads);
+    const { effective, permitted, inheritable, ambient, securebits } = report;
+    const missed = Object.entries({ effective, permitted, inheritable, ambient, securebits })
+      .filter(([, set]) => set.requested && !set.enforced).map(([name]) => name);
+    if (missed.length > 0) {
+      throw new ExileError(ErrorCodes.UNSUPPORTED, `the kernel still reports capabilities after drop(): ${missed.join(', ')}`, { report });
+    }
+    return report;
   };
+  return { ops: plan.ops, finish, apply: () => finish(broadcast.run()) };
 }
 
 /**
@@ -49,8 +58,7 @@ export function prepareDrop(opts: DropOptions = {}): PreparedDrop {
  * (`ERR_EXILE_THREADS`, fatal: treat the process as compromised and exit).
  */
 export function drop(opts: DropOptions = {}): CapReport {
-  const prepared = prepareDrop(opts);
-  return prepared.finish(broadcast(prepared.ops));
+  return prepareDrop(opts).apply();
 }
 
 /** Sets no_new_privs on every thread: execve can no longer grant privileges (set-user-ID bits, file

@@ -27,6 +27,8 @@ export interface DropPlan {
   ambient: boolean;
   bounding: { requested: boolean; allowed: boolean; drop: bigint };
   securebits: number | undefined;
+  /** The calling thread's state once every op ran with errno 0: what `drop()` expects to read back. */
+  after: RawCapState;
 }
 
 const CAP_SETPCAP = 8n;
@@ -100,5 +102,14 @@ export function planDrop(state: RawCapState, opts: DropOptions = {}): DropPlan {
     ops, keep, notHeld: keep & ~state.permitted, target, ambient,
     bounding: { requested: boundingRequested, allowed: hasSetpcap, drop: boundingDrop },
     securebits,
+    after: {
+      ...target,
+      // capset keeps in the ambient set only what is both permitted and inheritable.
+      ambient: ambient ? 0n : state.ambient & target.permitted & target.inheritable,
+      bounding: state.bounding & ~boundingDrop,
+      securebits: securebits ?? state.securebits,
+      noNewPrivs: true,
+      lastCap: state.lastCap,
+    },
   };
 }

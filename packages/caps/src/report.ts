@@ -52,6 +52,11 @@ function setReport(requested: boolean, before: bigint, after: bigint, allowed: b
 /** Compares the calling thread's state before and after with the plan (the broadcast report vouches
  *  that every other thread ran the same ops without error). */
 export function buildReport(plan: DropPlan, before: RawCapState, after: RawCapState, threads: BroadcastReport): CapReport {
+  return { ...reportSets(plan, before, after), threads };
+}
+
+/** `buildReport()` but the broadcast's report. */
+export function reportSets(plan: DropPlan, before: RawCapState, after: RawCapState): Omit<CapReport, 'threads'> {
   const { target } = plan;
   const boundingGoal = plan.bounding.requested ? plan.keep : before.bounding;
   return {
@@ -68,6 +73,5 @@ export function buildReport(plan: DropPlan, before: RawCapState, after: RawCapSt
       before: decodeSecurebits(before.securebits), after: decodeSecurebits(after.securebits),
     },
     notHeld: names(plan.notHeld),
-    threads,
   };
 }

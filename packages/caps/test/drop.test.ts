@@ -185,3 +185,27 @@ describe('prepareDrop() as root', () => {
     expect(out.results).toMatchObject({ chownMain: 'EPERM', chownPool: 'EPERM', listenMain: 'EACCES' });
   });
 });
+
+describe.each([
+  ['root', 'current', [{}, { keep: ['net_bind_service'] }, { keep: ['net_bind_service', 'chown'], ambient: false, bounding: false }, { lockSecurebits: true }]],
+  ['nobody', 'nobody', [{}, { keep: ['net_bind_service'], ambient: false }]],
+] as const)('the planned state after a drop, as %s', (_name, user, options) => {
+  it.each(options.map((opts) => [JSON.stringify(opts), opts] as const))('is what the kernel reports after prepareDrop(%s).apply()', (_label, opts) => {
+    const r = runScript(`import { readFileSync } from 'node:fs';
+      import { capBit, planDrop, prepareDrop, read } from '@exile/caps';
+      const mask = (names) => names.reduce((m, n) => m | (1n << BigInt(capBit(n))), 0n);
+      const lastCap = Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'));
+      const raw = (s) => ({ effective: mask(s.effective), permitted: mask(s.permitted), inheritable: mask(s.inheritable), ambient: mask(s.ambient),
+        bounding: mask(s.bounding), securebits: s.securebits.value, noNewPrivs: s.noNewPrivs, lastCap });
+      const opts = ${JSON.stringify(opts)};
+      const planned = planDrop(raw(read()), opts).after;
+      const report = prepareDrop(opts).apply();
+      const show = (v) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x));
+      console.log(show({ planned, actual: raw(read()), reached: report.threads.reached }));
+    `, { from: import.meta.url, user });
+    expect(r.stderr).toBe('');
+    const out = lastJson<{ planned: unknown; actual: unknown; reached: number }>(r.stdout);
+    expect(out.actual).toEqual(out.planned);
+    expect(out.reached).toBeGreaterThan(1);
+  });
+});
