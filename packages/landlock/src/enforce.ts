@@ -1,4 +1,4 @@
-import { broadcast, describeBypass, ioUring, list, type BroadcastReport, type IoUringRings, type ThreadOp } from '@exile/threads';
+import { count, describeBypass, ioUring, prepareBroadcast, type BroadcastReport, type IoUringRings, type ThreadOp } from '@exile/threads';
 import { ErrorCodes, ExileError, callNative } from '@exile/common';
 import { errnoOf, native } from './native.js';
 import { MAX_LAYERS, RESTRICT_SELF_TSYNC } from './uapi.js';
@@ -44,38 +44,46 @@ function callerHitLayerLimit(error: unknown): BroadcastReport | undefined {
   return caller?.ops.some((op) => op.op === 'landlock-restrict' && op.error === 'E2BIG') === true ? report : undefined;
 }
 
-/** What `enforce()` did: threads restricted, and the broadcast's report when there was one. */
+/** What enforcing did: threads restricted, and the broadcast's report when there was one. */
 export interface Enforced {
   count: number;
   threads?: BroadcastReport;
 }
 
 /**
- * Sets no_new_privs and applies the ruleset to every thread, with the audit-log flags `logFlags`;
- * returns how many threads that was.
- * ABI ≥ 8: one TSYNC restrict (atomic, one shared domain). Otherwise the @exile/threads broadcast:
- * the calling thread first, then every other thread, each getting its own domain. Never the
- * calling thread alone: async fs on the libuv pool would escape. `after`: a caller's own per-thread
- * ops (a capability drop), run on every thread after the restrict — in the same broadcast, so the
- * threads are signalled once; a layer-limit failure on the calling thread then runs none of them.
+ * Prepares setting no_new_privs and applying the ruleset to every thread, with the audit-log flags
+ * `logFlags`; the function it returns does it once and says how many threads that was. The
+ * broadcast is checked and encoded here, so the call is little more than the kernel's work.
+ * ABI ≥ 8: one TSYNC restrict (atomic, one shared domain; the kernel sets no_new_privs on the other
+ * threads too). Otherwise the @exile/threads broadcast: the calling thread first, then every other
+ * thread, each getting its own domain. Never the calling thread alone: async fs on the libuv pool
+ * would escape. `after`: a caller's own per-thread ops (a capability drop), run on every thread
+ * after the restrict — in the same broadcast, so the threads are signalled once; a layer-limit
+ * failure on the calling thread then runs none of them.
  */
-export function enforce(rulesetFd: number, mechanism: 'tsync' | 'broadcast', logFlags: number, after: readonly ThreadOp[] = []): Enforced {
+export function prepareEnforce(rulesetFd: number, mechanism: 'tsync' | 'broadcast', logFlags: number, after: readonly ThreadOp[] = []): () => Enforced {
   if (mechanism === 'tsync') {
-    callNative('landlock: no_new_privs', () => native.noNewPrivs());
-    const count = list().length;
+    const rest = after.length === 0 ? undefined : prepareBroadcast(after);
+    return () => {
+      callNative('landlock: no_new_privs', () => native.noNewPrivs());
+      const threads = count();
+      try {
+        callNative('landlock: restrict every thread (TSYNC)', () => native.restrictSelf(rulesetFd, RESTRICT_SELF_TSYNC | logFlags));
+      } catch (error) {
+        throw errnoOf(error) === 'E2BIG' ? layerLimit(error) : error;
+      }
+      return rest === undefined ? { count: threads } : { count: threads, threads: rest.run() };
+    };
+  }
+  const all = prepareBroadcast([{ op: 'no-new-privs' }, { op: 'landlock-restrict', rulesetFd, flags: logFlags }, ...after]);
+  return () => {
+    let report: BroadcastReport;
     try {
-      callNative('landlock: restrict every thread (TSYNC)', () => native.restrictSelf(rulesetFd, RESTRICT_SELF_TSYNC | logFlags));
+      report = all.run();
     } catch (error) {
-      throw errnoOf(error) === 'E2BIG' ? layerLimit(error) : error;
+      const full = callerHitLayerLimit(error);
+      throw full === undefined ? error : layerLimit(error, full);
     }
-    return after.length === 0 ? { count } : { count, threads: broadcast(after) };
-  }
-  let report: BroadcastReport;
-  try {
-    report = broadcast([{ op: 'no-new-privs' }, { op: 'landlock-restrict', rulesetFd, flags: logFlags }, ...after]);
-  } catch (error) {
-    const full = callerHitLayerLimit(error);
-    throw full === undefined ? error : layerLimit(error, full);
-  }
-  return { count: report.threads.filter((thread) => thread.status === 'self' || thread.status === 'done').length, threads: report };
+    return { count: report.reached, threads: report };
+  };
 }

@@ -1,6 +1,6 @@
 export { ExileError, ErrorCodes } from '@exile/common';
 export { abi, ABI_MAX_ENV, type LandlockAvailability } from './abi.js';
-export { prepareRestrict, restrict, type PreparedRestrict } from './restrict.js';
+export { prepareRestrict, restrict, type PreparedRestrict, type PrepareRestrictOptions } from './restrict.js';
 export { compile, type CompiledRuleset, type CompileOptions } from './compile.js';
 export { deniesPort, missingFsRights, OPERATION_RIGHTS, type FsOperation, type RulesetModel } from './evaluate.js';
 export type { LandlockSpec } from './spec.js';

@@ -1,7 +1,7 @@
 import { ErrorCodes, ExileError, callNative } from '@exile/common';
-import { broadcast, requireEngine, type BroadcastReport, type ThreadOp } from '@exile/threads';
+import { prepareBroadcast, requireEngine, type BroadcastReport, type ThreadOp } from '@exile/threads';
 import { abi } from './abi.js';
-import { enforce, preflight } from './enforce.js';
+import { prepareEnforce, preflight, type Enforced } from './enforce.js';
 import { errnoOf, native } from './native.js';
 import { isEmpty, logMask, planRuleset, rulesetAttr, type NotEnforced, type RulesetPlan } from './plan.js';
 import { MISSING, missingPath } from './resolve.js';
@@ -69,10 +69,22 @@ function prepare(spec: NormalizedSpec, plan: RulesetPlan): { rulesetFd: number; 
   }
 }
 
+/** Options of `prepareRestrict()`. */
+export interface PrepareRestrictOptions {
+  /**
+   * A caller's own per-thread ops, run on every thread right after the restrict, in the same round
+   * over the threads (`@exile/core` drops capabilities this way): `enforceWithReport()` returns
+   * that broadcast's report.
+   */
+  after?: readonly ThreadOp[];
+}
+
 /** A Landlock ruleset built and checked for this process but not applied: `prepareRestrict()`'s result. */
 export interface PreparedRestrict {
   /** What `enforce()` will apply; `threads` is 0 and `enforced` `none` until then. */
   readonly status: LandlockStatus;
+  /** `enforce()` sets no_new_privs on every thread: there is a ruleset to apply on this kernel. */
+  readonly restricts: boolean;
   /**
    * Sets no_new_privs and applies the ruleset to every thread — the point of no return — then
    * closes it. Checks again for io_uring SQPOLL rings (one may have been created since). Once.
@@ -82,51 +94,62 @@ export interface PreparedRestrict {
    */
   enforce(): LandlockStatus;
   /**
-   * `enforce()`, with a caller's own per-thread ops run on every thread right after the restrict,
-   * in the same round over the threads (`@exile/core` drops capabilities this way); `threads` is
-   * the report of the broadcast that ran them (absent when `ops` is empty under TSYNC).
+   * `enforce()`, also returning the report of the broadcast that ran the ruleset and the `after`
+   * ops (`threads`; absent when no broadcast ran: under TSYNC without `after` ops, or nothing to apply).
    */
-  enforceWith(ops: readonly ThreadOp[]): { status: LandlockStatus; threads?: BroadcastReport };
+  enforceWithReport(): { status: LandlockStatus; threads?: BroadcastReport };
   /** Closes the ruleset without applying it (a caller that gave up before its point of no return). */
   close(): void;
 }
 
 /**
  * `restrict()` in two halves: validates `spec`, decides what this kernel can enforce, opens every
- * path and builds the ruleset — all that can fail for a reason known in advance — changing
- * nothing but holding one file descriptor; `enforce()` is the rest. A caller with a point of no
- * return (`@exile/core`'s `prepare()`) builds the ruleset long before it applies it.
+ * path, builds the ruleset and prepares the broadcast — all that can fail for a reason known in
+ * advance — changing nothing but holding one file descriptor; `enforce()` is the rest. A caller
+ * with a point of no return (`@exile/core`'s `prepare()`) builds the ruleset long before it applies it.
  *
  * @throws like `restrict()`, except ERR_EXILE_THREADS.
  */
-export function prepareRestrict(spec: LandlockSpec): PreparedRestrict {
+export function prepareRestrict(spec: LandlockSpec, opts: PrepareRestrictOptions = {}): PreparedRestrict {
   const normalized = normalizeSpec(spec);
+  const after = opts.after ?? [];
   const plan = planRuleset(normalized, abi());
   const none = statusOf(plan, 0, []);
   if (isEmpty(plan)) {
-    return { status: none, enforce: () => none, enforceWith: (ops) => (ops.length === 0 ? { status: none } : { status: none, threads: broadcast(ops) }), close: () => undefined };
+    const rest = after.length === 0 ? undefined : prepareBroadcast(after);
+    const enforceWithReport = (): { status: LandlockStatus; threads?: BroadcastReport } =>
+      (rest === undefined ? { status: none } : { status: none, threads: rest.run() });
+    return { status: none, restricts: false, enforce: () => none, enforceWithReport, close: () => undefined };
   }
   // Without TSYNC only the engine reaches every thread: know it is there before opening anything.
   if (plan.mechanism === 'broadcast') requireEngine('landlock: restricting every thread on a kernel without TSYNC');
   preflight();
   const { rulesetFd, notes } = prepare(normalized, plan);
+  let enforceNow: () => Enforced;
+  try {
+    enforceNow = prepareEnforce(rulesetFd, plan.mechanism, logMask(plan), after);
+  } catch (error) {
+    closeAll([rulesetFd]);
+    throw error;
+  }
   let state: 'ready' | 'used' = 'ready';
   const use = (): void => {
     if (state !== 'ready') throw new ExileError(ErrorCodes.INVALID_POLICY, 'landlock: this prepared ruleset was enforced or closed already; prepare another', {});
     state = 'used';
   };
-  const enforceWith = (ops: readonly ThreadOp[]): { status: LandlockStatus; threads?: BroadcastReport } => {
+  const enforceWithReport = (): { status: LandlockStatus; threads?: BroadcastReport } => {
     use();
     preflight();
     // On failure the ruleset fd stays open on purpose: a late thread may still be applying it.
-    const { count, threads } = enforce(rulesetFd, plan.mechanism, logMask(plan), ops);
+    const { count, threads } = enforceNow();
     closeAll([rulesetFd]);
     return threads === undefined ? { status: statusOf(plan, count, notes) } : { status: statusOf(plan, count, notes), threads };
   };
   return {
     status: statusOf(plan, 0, notes),
-    enforce: () => enforceWith([]).status,
-    enforceWith,
+    restricts: true,
+    enforce: () => enforceWithReport().status,
+    enforceWithReport,
     close(): void {
       use();
       closeAll([rulesetFd]);

@@ -150,7 +150,7 @@ print({ create: attempt(() => fs.writeFileSync(dir + '/test', 'x')), read: attem
 });
 
 describe.each(USERS)('prepareRestrict() (as %s)', (user) => {
-  it('builds the ruleset and changes nothing; enforce() restricts every thread, once; close() gives it up; enforceWith() runs the caller\'s ops in the same broadcast', () => {
+  it('builds the ruleset and changes nothing; enforce() restricts every thread, once; close() gives it up; its after ops run in the same broadcast', () => {
     const r = child(`
 const [ro, rw] = [dir + '/ro', dir + '/rw'];
 for (const d of [ro, rw]) fs.mkdirSync(d, { mode: 0o777 });
@@ -163,16 +163,17 @@ const before = { nnp: nnp(), write: attempt(() => fs.writeFileSync(ro + '/f', 'y
 const status = prepared.enforce();
 const after = { nnp: nnp(), write: attempt(() => fs.writeFileSync(ro + '/f', 'z')), read: attempt(() => fs.readFileSync(ro + '/f')),
   poolWrite: await attemptAsync(() => fs.promises.writeFile(ro + '/g', 'x')), rw: attempt(() => fs.writeFileSync(rw + '/f', 'x')) };
-const withOps = prepareRestrict({ fs: { read: ['/proc', ro], write: [rw] } }).enforceWith([{ op: 'clear-ambient' }]);
+const preparedWithOps = prepareRestrict({ fs: { read: ['/proc', ro], write: [rw] } }, { after: [{ op: 'clear-ambient' }] });
+const withOps = preparedWithOps.enforceWithReport();
 const ranOps = withOps.threads.threads.every((t) => t.ops.some((o) => o.op === 'landlock-restrict') && t.ops.some((o) => o.op === 'clear-ambient'));
 print({ before, status: status.enforced, threads: status.threads, after, again: errorOf(() => prepared.enforce()).code,
-  withOps: { status: withOps.status.enforced, ranOps, write: attempt(() => fs.writeFileSync(ro + '/f', 'w')) } });
+  withOps: { restricts: [prepared.restricts, preparedWithOps.restricts], status: withOps.status.enforced, ranOps, reached: withOps.threads.reached === withOps.status.threads, write: attempt(() => fs.writeFileSync(ro + '/f', 'w')) } });
 `, { user });
     expect(r.before).toEqual({ nnp: false, write: 'ok', status: 'none', closedAgain: 'ERR_EXILE_INVALID_POLICY' });
     expect(r.status).toBe('full');
     expect(r.threads).toBeGreaterThanOrEqual(7);
     expect(r.after).toEqual({ nnp: true, write: 'EACCES', read: 'ok', poolWrite: 'EACCES', rw: 'ok' });
     expect(r.again).toBe('ERR_EXILE_INVALID_POLICY');
-    expect(r.withOps).toEqual({ status: 'full', ranOps: true, write: 'EACCES' });
+    expect(r.withOps).toEqual({ restricts: [true, true], status: 'full', ranOps: true, reached: true, write: 'EACCES' });
   });
 });
