@@ -29,6 +29,7 @@
 
 static _Alignas(8) unsigned char g_slots[2][EXILE_VOWS_TABLE_CAPACITY];
 static int g_active = -1; /* read with acquire in the handler */
+static size_t g_staged;    /* bytes of a table staged in the inactive slot, 0 if none */
 static uint64_t g_seen[4096 / 64];
 static int g_record_fd = -1;
 static uint32_t g_record_pid;
@@ -184,12 +185,26 @@ static void on_sigsys(int sig, siginfo_t* info, void* context) {
   EXILE_SIGSYS_SET_RETURN(uc, -(long)err);
 }
 
-bool exile_vows_set_table(const unsigned char* data, size_t size) {
+static bool well_formed(const unsigned char* data, size_t size) {
   if (size < HEADER || size > EXILE_VOWS_TABLE_CAPACITY || u32(data) != MAGIC) return false;
   uint64_t nr_count = u32(data + 4), entry_count = u32(data + 8), check_count = u32(data + 12), str_bytes = u32(data + 16);
-  if (HEADER + nr_count * NR_SIZE + entry_count * ENTRY_SIZE + check_count * CHECK_SIZE + str_bytes != size) return false;
-  int next = __atomic_load_n(&g_active, __ATOMIC_ACQUIRE) == 0 ? 1 : 0;
-  memcpy(g_slots[next], data, size);
+  return HEADER + nr_count * NR_SIZE + entry_count * ENTRY_SIZE + check_count * CHECK_SIZE + str_bytes == size;
+}
+
+static int inactive_slot(void) { return __atomic_load_n(&g_active, __ATOMIC_ACQUIRE) == 0 ? 1 : 0; }
+
+bool exile_vows_stage_table(const unsigned char* data, size_t size) {
+  if (!well_formed(data, size)) return false;
+  memcpy(g_slots[inactive_slot()], data, size);
+  g_staged = size;
+  return true;
+}
+
+bool exile_vows_set_table(const unsigned char* data, size_t size) {
+  if (!well_formed(data, size)) return false;
+  int next = inactive_slot();
+  if (g_staged != size || memcmp(g_slots[next], data, size) != 0) memcpy(g_slots[next], data, size);
+  g_staged = 0;
   __atomic_store_n(&g_active, next, __ATOMIC_RELEASE);
   return true;
 }

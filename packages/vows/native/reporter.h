@@ -16,6 +16,10 @@ extern "C" {
 /* Copies a report table into the inactive slot and activates it. False if too large or malformed. */
 bool exile_vows_set_table(const unsigned char* data, size_t size);
 
+/* Copies a report table into the inactive slot without activating it: a later set_table of the
+   same bytes then only compares and flips, so the copy's page faults are paid ahead of it. */
+bool exile_vows_stage_table(const unsigned char* data, size_t size);
+
 /* Longest token a record may start with. */
 #define EXILE_VOWS_TOKEN_MAX 64u
 

@@ -21,6 +21,15 @@ Napi::Value SetTable(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value StageTable(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "stageTable(Uint8Array)");
+  auto bytes = info[0].As<Napi::Uint8Array>();
+  if (!exile_vows_stage_table(bytes.Data(), bytes.ByteLength())) {
+    throw Napi::RangeError::New(info.Env(), "report table is malformed or larger than the reporter's static buffer");
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value SetRecord(const Napi::CallbackInfo& info) {
   if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsNumber()) {
     throw Napi::TypeError::New(info.Env(), "setRecord(fd, Uint8Array, pid)");
@@ -35,6 +44,7 @@ Napi::Value SetRecord(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("installHandler", Napi::Function::New(env, InstallHandler, "installHandler"));
   exports.Set("setTable", Napi::Function::New(env, SetTable, "setTable"));
+  exports.Set("stageTable", Napi::Function::New(env, StageTable, "stageTable"));
   exports.Set("setRecord", Napi::Function::New(env, SetRecord, "setRecord"));
   return exports;
 }

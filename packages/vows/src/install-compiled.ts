@@ -65,6 +65,16 @@ function forThisProcess(compiled: CompiledVows): Pick<CompiledVows, 'instruction
 }
 
 /**
+ * Copies the reporter's table of a filter compiled for this process to where `installCompiled()`
+ * of it will find it: installing then only switches tables, and the copy (page faults into
+ * memory the reporter never touched) happens before a caller's point of no return.
+ */
+export function stageCompiled(compiled: CompiledVows): void {
+  const { table } = forThisProcess(compiled);
+  if (table !== undefined) callNative('staging the vows reporter table', () => native.stageTable(table));
+}
+
+/**
  * Installs a compiled vow filter on every thread of this process (TSYNC), with its violation
  * reporter. This entry point (`@exile/vows/install`) loads no compiler and no vow tables, so a
  * process that received the filter from a parent (`@exile/core`'s `launch`) starts fast. Returns

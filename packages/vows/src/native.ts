@@ -6,6 +6,8 @@ interface Native {
   installHandler(): void;
   /** Hands the handler a new report table (copied into static memory). */
   setTable(table: Uint8Array): void;
+  /** Copies a table where a later setTable() of the same bytes finds it (the copy's cost paid ahead). */
+  stageTable(table: Uint8Array): void;
   /** Also writes each kill-penalty line to `fd`, after `token` (at most 64 bytes). */
   setRecord(fd: number, token: Uint8Array, pid: number): void;
 }

@@ -1,9 +1,9 @@
 import { ErrorCodes, ExileError } from '@exile/common';
 import { availableActions, compile as compileBpf, constantSlots, nativeArch, type ActionName, type BpfProgram } from '@exile/seccomp';
-import { installCompiled, NO_PID, type CompiledVows } from './install-compiled.js';
+import { installCompiled, NO_PID, stageCompiled, type CompiledVows } from './install-compiled.js';
 import type { Vow } from './names.js';
-import { parseWithModifiers } from './parse.js';
-import { resolveOptions, type VowOptions } from './options.js';
+import { parseWithModifiers, type ParsedVows } from './parse.js';
+import { resolveOptions, type ResolvedOptions, type VowOptions } from './options.js';
 import { seccompPolicyParsed } from './seccomp-policy.js';
 import { reportTable, tableValueSlots } from './report-table.js';
 import { VOW_ARCHES, type Arch } from './policy-types.js';
@@ -65,6 +65,14 @@ export interface PreparedVows {
   install(): VowReport;
 }
 
+/**
+ * Vows prepared in this process, by everything that decides their filter and table (vows, options,
+ * pid, arch): a second `vow()` or `prepareVow()` of the same does not compile again. Bounded, since
+ * a filter for another process names that pid.
+ */
+const prepared = new Map<string, PreparedVows>();
+const PREPARED_MAX = 16;
+
 /** `prepareVow()` options: VowOptions plus the process the filter is for. */
 export interface PrepareOptions extends VowOptions {
   /**
@@ -87,6 +95,21 @@ export function prepareVow(vows: string | readonly string[], options?: PrepareOp
   const resolved = resolveOptions(options, parsed.error);
   const arch = supportedArch();
   const pid = options?.pid ?? process.pid;
+  const key = JSON.stringify([parsed.vows, resolved, pid, arch], (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
+  let cached = prepared.get(key);
+  if (cached === undefined) {
+    cached = compileVows(parsed, resolved, arch, pid);
+    if (prepared.size >= PREPARED_MAX) prepared.delete(prepared.keys().next().value!);
+  } else if (pid === process.pid) {
+    stageCompiled(cached.compiled);
+  }
+  // Most recently used last, so the bound drops the filter unused the longest.
+  prepared.delete(key);
+  prepared.set(key, cached);
+  return cached;
+}
+
+function compileVows(parsed: ParsedVows, resolved: ResolvedOptions, arch: Arch, pid: number): PreparedVows {
   const program = compileBpf(seccompPolicyParsed(parsed.vows, resolved, pid), { arch });
   const { actions } = probe();
   const needed: ActionName = resolved.report ? 'trap' : resolved.penalty === 'kill' ? 'kill-process' : 'errno';
@@ -96,6 +119,7 @@ export function prepareVow(vows: string | readonly string[], options?: PrepareOp
   const table = resolved.report ? reportTable(parsed.vows, arch, pid) : undefined;
   const compiled: CompiledVows = { instructions: program.instructions, pid, ...(table === undefined ? {} : { table }),
     ...(pid === NO_PID ? { pidSlots: { instructions: constantSlots(program.instructions, NO_PID), table: table === undefined ? [] : tableValueSlots(table, NO_PID) } } : {}) };
+  if (pid === process.pid) stageCompiled(compiled);
   const install = (): VowReport => {
     const length = installCompiled(compiled);
     filters += 1;

@@ -28,6 +28,28 @@ describe('prepareVow(): vow() in two halves', () => {
   });
 });
 
+describe.each([undefined, 'nobody'] as const)('prepareVow(): reused within a process (%s)', (user) => {
+  it('the same vows and options give the same prepared filter; staged tables never describe the wrong filter', () => {
+    const r = child(`
+      const { prepareVow } = await import('@exile/vows');
+      const out = {};
+      const wide = prepareVow('stdio rpath wpath', { penalty: 'errno' });
+      const narrow = prepareVow('stdio rpath', { penalty: 'errno' });
+      out.same = [prepareVow('stdio rpath wpath', { penalty: 'errno' }) === wide, prepareVow(['stdio', 'RPATH'], { penalty: 'errno' }) === narrow];
+      out.different = [prepareVow('stdio rpath', { penalty: 'kill' }) !== narrow, prepareVow('stdio rpath', { penalty: 'errno', pid: process.pid + 1 }) !== narrow];
+      // narrow's table was staged last; wide installs first, so its own table must be the one in force
+      // (its line asks for cpath alone), then narrow's (wpath and cpath).
+      wide.install();
+      out.mkdir = attempt(() => fs.mkdirSync(path.join(os.tmpdir(), 'exile-staged-' + process.pid)));
+      narrow.install();
+      out.write = attempt(() => fs.writeFileSync('/dev/null', 'x'));
+      done(out);
+    `, user === undefined ? {} : { user });
+    expect(lastJson(r.stdout)).toEqual({ same: [true, true], different: [true, true], mkdir: 'EPERM', write: 'EPERM' });
+    expect(r.stderr).toBe('exile: mkdir(2) blocked by vows; add "cpath" to allow\nexile: openat(2) blocked by vows; add "wpath" and "cpath" to allow\n');
+  });
+});
+
 describe('installCompiled() from @exile/vows/install: a filter prepared for another process', () => {
   it('installs in the process it was compiled for, with the reporter; refuses any other pid', () => {
     const r = child(`
