@@ -49,3 +49,30 @@ describe.each(['current', 'nobody'] as const)('prepare() then apply() as %s', (u
     expect(out.again).toBe('ERR_EXILE_INVALID_POLICY');
   });
 });
+
+describe.each(['current', 'nobody'] as const)('no_new_privs on every thread as %s', (user) => {
+  // One round over the threads at most: no_new_privs comes with the capability drop or the
+  // Landlock broadcast, or from seccomp's TSYNC; only a policy with none of them broadcasts it alone.
+  it.each([
+    ['nothing else', {}],
+    ['vows (seccomp TSYNC)', { vows: 'stdio rpath' }],
+    ['fs (the Landlock broadcast)', { fs: { read: ['/proc', '/usr', '/etc'] } }],
+    ['capabilities (the drop)', { capabilities: 'drop-all' }],
+  ])('with %s', (_name, policy) => {
+    const r = runScript(`
+      import fs from 'node:fs';
+      import { enable } from '@exile/core';
+      await Promise.all(Array.from({ length: 4 }, () => fs.promises.readFile('/proc/self/status')));
+      const nnp = () => fs.readdirSync('/proc/self/task').map((tid) => /NoNewPrivs:\\s+1/.test(fs.readFileSync('/proc/self/task/' + tid + '/status', 'utf8')));
+      const before = nnp();
+      const report = enable(${JSON.stringify(policy)});
+      const after = nnp();
+      console.log(JSON.stringify({ before, after, threads: report.threads }));`, { from: import.meta.url, user });
+    expect(r.stderr).toBe('');
+    const out = lastJson<{ before: boolean[]; after: boolean[]; threads: number }>(r.stdout);
+    expect(out.before.every((set) => !set)).toBe(true);
+    expect(out.after.length).toBeGreaterThanOrEqual(7);
+    expect(out.after.every((set) => set)).toBe(true);
+    expect(out.threads).toBe(out.after.length);
+  });
+});

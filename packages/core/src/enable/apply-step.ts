@@ -1,5 +1,5 @@
 import { install } from '@exile/seccomp';
-import { broadcast } from '@exile/threads';
+import { count } from '@exile/threads';
 import type { ReportItem, Step } from '../plan/types.js';
 import type { PreparedSteps } from './prepare.js';
 
@@ -16,11 +16,11 @@ export function applyStep(step: Step, prepared: PreparedSteps): ReportItem[] {
       if (prepared.caps === undefined) throw new Error('internal: caps step without a prepared drop');
       // With Landlock to apply too, both go in one round over the threads, the restrict first (a
       // layer-limit refusal then changes no thread); the landlock step then only reports.
-      const done = prepared.landlock?.enforceWith(prepared.caps.ops);
+      const done = prepared.landlock?.enforceWithReport();
       if (done !== undefined) prepared.landlockDone = done.status;
-      const threads = done === undefined ? broadcast(prepared.caps.ops) : done.threads;
-      if (threads === undefined) throw new Error('internal: caps ops without a broadcast report');
-      const report = prepared.caps.finish(threads);
+      if (done !== undefined && done.threads === undefined) throw new Error('internal: caps ops without a broadcast report');
+      const report = done?.threads === undefined ? prepared.caps.apply() : prepared.caps.finish(done.threads);
+      prepared.threads ??= report.threads.reached;
       // The drop sets no_new_privs on every thread first: the no-new-privs step has nothing left to do.
       noNewPrivsEverywhere = true;
       // What an unprivileged process cannot drop is reported by @exile/caps with the reason.
@@ -29,19 +29,32 @@ export function applyStep(step: Step, prepared: PreparedSteps): ReportItem[] {
         : [];
     }
     case 'no-new-privs':
-      if (!noNewPrivsEverywhere) broadcast([{ op: 'no-new-privs' }]);
-      noNewPrivsEverywhere = true;
+      // Without a prepared broadcast a later step sets it on every thread (see prepareSteps).
+      if (prepared.noNewPrivs !== undefined && !noNewPrivsEverywhere) {
+        prepared.threads ??= prepared.noNewPrivs.run().reached;
+        noNewPrivsEverywhere = true;
+      }
       return [];
     case 'landlock': {
       if (prepared.landlock === undefined) throw new Error('internal: landlock step without a prepared ruleset');
-      const status = prepared.landlockDone ?? prepared.landlock.enforce();
+      let status = prepared.landlockDone;
+      if (status === undefined) {
+        const done = prepared.landlock.enforceWithReport();
+        status = done.status;
+        if (status.threads > 0) prepared.threads ??= status.threads;
+      }
+      if (prepared.landlock.restricts) noNewPrivsEverywhere = true;
       // The rights left out are in the plan's items already; only notes on single rules are new.
       return status.notEnforced.filter((n) => n.required === undefined)
         .map((n) => ({ what: `landlock right ${n.what}`, mechanism: `landlock ABI ${status.abi}`, enforced: false, detail: n.reason }));
     }
     case 'seccomp':
+      // Counted before the filter, which may refuse reading /proc.
+      prepared.threads ??= count();
       if (prepared.rules) install(prepared.rules, { tsync: true });
       prepared.vows?.install();
+      // TSYNC sets the calling thread's no_new_privs on every thread it gives the filter.
+      noNewPrivsEverywhere = true;
       return [];
     case 'namespaces':
     case 'mounts':

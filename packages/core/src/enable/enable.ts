@@ -53,9 +53,9 @@ export function prepare(policy: Policy): PreparedPolicy {
       if (applied) throw new ExileError(ErrorCodes.INVALID_POLICY, 'this prepared policy was applied already; prepare() it again to apply another layer', {});
       applied = true;
       const begin = performance.now();
-      // Counted now: afterwards the policy may hide /proc. TSYNC and the broadcast reach every thread.
-      const threads = count();
       const learned = planned.steps.flatMap((step) => applyStep(step, steps));
+      // The threads the broadcast reached, or counted before seccomp's TSYNC reached them all.
+      const threads = steps.threads ?? count();
       return { mode: planned.mode, items: [...planned.items, ...learned], threads, ms: performance.now() - begin };
     },
   };
