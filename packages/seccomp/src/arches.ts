@@ -23,6 +23,18 @@ export interface ArchInfo {
    * (TSYNC) and the addons that call through libc, not that C nor the vows.
    */
   native?: NativeInfo;
+  /**
+   * Where its programs find their libraries, for a started program's files (core's program/):
+   * ELF `e_machine`, the multiarch tuple of its library directories (`/lib/<tuple>`) and the
+   * flags glibc's ld.so.cache gives its 64-bit libraries (FLAG_ELF_LIBC6 with the arch bits).
+   */
+  program?: ProgramLayout;
+}
+
+export interface ProgramLayout {
+  elfMachine: number;
+  multiarch: string;
+  ldCacheFlags: number;
 }
 
 type Six = readonly [string, string, string, string, string, string];
@@ -44,6 +56,7 @@ export interface NativeInfo {
 const LIST = {
   x86_64: { audit: 0xc000003e, table: x86_64, x32Bit: 0x40000000, node: 'x64', cpp: 'defined(__x86_64__) && !defined(__ILP32__)',
     oci: ['amd64', 'x86_64', 'SCMP_ARCH_X86_64'],
+    program: { elfMachine: 62, multiarch: 'x86_64-linux-gnu', ldCacheFlags: 0x0303 },
     native: {
       syscall: { insn: 'syscall', nr: 'rax', args: ['rdi', 'rsi', 'rdx', 'r10', 'r8', 'r9'], result: 'rax', clobbers: ['rcx', 'r11'] },
       sigreturn: ['movq $NR, %rax', 'syscall', 'hlt'],
@@ -51,6 +64,7 @@ const LIST = {
     } },
   i386: { audit: 0x40000003, table: i386, node: 'ia32', cpp: 'defined(__i386__)', oci: ['x86', '386', 'i386', 'SCMP_ARCH_X86'] },
   aarch64: { audit: 0xc00000b7, table: aarch64, node: 'arm64', cpp: 'defined(__aarch64__)', oci: ['arm64', 'aarch64', 'SCMP_ARCH_AARCH64'],
+    program: { elfMachine: 183, multiarch: 'aarch64-linux-gnu', ldCacheFlags: 0x0a03 },
     native: {
       syscall: { insn: 'svc 0', nr: 'x8', args: ['x0', 'x1', 'x2', 'x3', 'x4', 'x5'], result: 'x0', clobbers: ['cc'] },
       sigreturn: ['mov x8, #NR', 'svc #0', 'brk #0'],
@@ -66,6 +80,11 @@ export const ARCHES: Readonly<Record<Arch, ArchInfo>> = LIST;
 
 /** Every supported architecture name. */
 export const ARCH_NAMES = Object.keys(ARCHES) as Arch[];
+
+/** The library layout of the architecture whose ELF `e_machine` is `machine`, if the list has it. */
+export function programLayout(machine: number): ProgramLayout | undefined {
+  return ARCH_NAMES.map((arch): ProgramLayout | undefined => ARCHES[arch].program).find((layout) => layout?.elfMachine === machine);
+}
 
 /** The architectures with `native` data: where exile's libc-free C builds. */
 export type NativeArch = { [A in Arch]: (typeof LIST)[A] extends { native: NativeInfo } ? A : never }[Arch];

@@ -2,7 +2,7 @@ export { ExileError, ErrorCodes } from '@exile/common';
 export { ACTION_VALUES, type ActionName } from './actions.js';
 export { availableActions } from './available.js';
 export type { Action, Arch, ArgCheck, ArgOp, BpfProgram, Evaluation, InstallReport, Rule, SeccompData, SeccompPolicy } from './types.js';
-export { ARCH_NAMES, NATIVE_ARCH_NAMES, nativeArch, type NativeArch } from './arches.js';
+export { ARCH_NAMES, NATIVE_ARCH_NAMES, nativeArch, programLayout, type NativeArch, type ProgramLayout } from './arches.js';
 export { syscalls } from './syscalls.js';
 export { compile, type CompileOptions } from './compile.js';
 export { argWidth, withArgWidths } from './arg-widths.js';

@@ -10,7 +10,7 @@
 export type ReadAt = (offset: number, length: number) => Uint8Array;
 
 export interface ElfInfo {
-  /** e_machine: 62 x86_64, 183 aarch64. */
+  /** e_machine (what @exile/seccomp's arch list calls `program.elfMachine`). */
   machine: number;
   interpreter?: string;
   needed: string[];

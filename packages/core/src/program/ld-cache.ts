@@ -2,6 +2,7 @@
  * `/etc/ld.so.cache`, glibc's index of shared libraries by soname (the "glibc-ld.so.cache1.1"
  * format that ldconfig writes, optionally after the old "ld.so-1.7.0" table). Pure: parses bytes.
  */
+import { programLayout } from '@exile/seccomp';
 
 const OLD_MAGIC = 'ld.so-1.7.0';
 const NEW_MAGIC = 'glibc-ld.so.cache1.1';
@@ -9,11 +10,6 @@ const OLD_HEADER = 16;
 const OLD_ENTRY = 12;
 const NEW_HEADER = 48;
 const NEW_ENTRY = 24;
-/** FLAG_ELF_LIBC6 with the architecture bits of a 64-bit library (glibc's ldconfig.h). */
-const LIBC6_FLAGS: Readonly<Record<number, number>> = {
-  62: 0x0303, // EM_X86_64: FLAG_X8664_LIB64
-  183: 0x0a03, // EM_AARCH64: FLAG_AARCH64_LIB64
-};
 
 /** soname → the library files the cache lists for it (several for hardware-capability variants), by ELF machine. */
 export type LdCache = ReadonlyMap<string, readonly { path: string; flags: number }[]>;
@@ -54,6 +50,7 @@ export function parseLdCache(bytes: Uint8Array): LdCache {
 
 /** The cache's files for `soname` that the loader of an ELF `machine` would accept. */
 export function lookup(cache: LdCache, soname: string, machine: number): string[] {
-  const flags = LIBC6_FLAGS[machine];
+  // FLAG_ELF_LIBC6 with the architecture bits of a 64-bit library (glibc's ldconfig.h), from the arch list.
+  const flags = programLayout(machine)?.ldCacheFlags;
   return (cache.get(soname) ?? []).filter((e) => flags === undefined || e.flags === flags).map((e) => e.path);
 }

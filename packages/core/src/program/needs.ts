@@ -1,4 +1,5 @@
 import { basename, dirname, isAbsolute, join } from 'node:path';
+import { programLayout } from '@exile/seccomp';
 import { readElf, readShebang, type ElfInfo } from './elf.js';
 import { lookup, type LdCache } from './ld-cache.js';
 
@@ -21,11 +22,11 @@ export interface ProgramFile {
   written: string[];
 }
 
-/** The loader's trusted directories after the cache, per ELF machine (glibc on Debian-style multiarch and lib64 layouts). */
-const SYSTEM_DIRS: Readonly<Record<number, readonly string[]>> = {
-  62: ['/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib64', '/usr/lib64', '/lib', '/usr/lib'],
-  183: ['/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib64', '/usr/lib64', '/lib', '/usr/lib'],
-};
+/** The loader's trusted directories after the cache, for an ELF machine of @exile/seccomp's arch list (glibc on Debian-style multiarch and lib64 layouts). */
+function systemDirs(machine: number): string[] {
+  const multiarch = programLayout(machine)?.multiarch;
+  return multiarch === undefined ? [] : [`/lib/${multiarch}`, `/usr/lib/${multiarch}`, '/lib64', '/usr/lib64', '/lib', '/usr/lib'];
+}
 /** The kernel follows at most this many `#!` interpreters (BINPRM_MAX_RECURSION) . */
 const MAX_SCRIPT_DEPTH = 4;
 
@@ -59,7 +60,7 @@ export function programFiles(command: string, env: { candidates(name: string): s
       }
       const direct = dirs.map((dir) => join(dir, name)).find((p) => fs.realFile(p) !== undefined);
       const candidates = direct !== undefined ? [direct] : lookup(fs.ldCache(), name, elf.machine);
-      const system = candidates.length > 0 ? candidates : (SYSTEM_DIRS[elf.machine] ?? [])
+      const system = candidates.length > 0 ? candidates : systemDirs(elf.machine)
         .map((dir) => join(dir, name)).filter((p) => fs.realFile(p) !== undefined).slice(0, 1);
       for (const path of system) visitElf(path, 'library', rpath);
     }
