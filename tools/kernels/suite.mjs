@@ -374,6 +374,16 @@ check('exile run as root: a Landlock denial of the program named from the audit 
   return ok(denied && line.test(r.stderr), detail);
 });
 
+check('exile run, a program failing on a refusal: named from the audit records (root, audit on), else a line pointing at --diagnose', (abi) => {
+  const cli = join(tree, 'node_modules', '@exile', 'core', 'dist', 'cli.js');
+  const r = spawnSync(process.execPath, [cli, 'run', ...(abi >= 3 ? [] : ['--best-effort']), ...SYSTEM.flatMap((p) => ['--rox', p]), '--', '/bin/cat', '/etc/hostname'], { encoding: 'utf8', cwd: tmpdir() });
+  const named = /^exile: cat\[\d+\]: read \/etc\/hostname denied by the file-system policy; add --ro \/etc\/hostname$/m.test(r.stderr);
+  const hint = /^exile: cat exited with status 1; Landlock refusals cannot be named here \(.+\): run again with --diagnose/m.test(r.stderr);
+  const detail = { status: r.status, stderr: r.stderr.trim().slice(-600) };
+  if (abi < 7 || !auditOn()) return refused(r.status === 1 && !named && hint, { ...detail, why: noRecords(abi) });
+  return ok(r.status === 1 && named && !hint, detail);
+});
+
 const abi = abiOf();
 const uname = spawnSync('uname', ['-srm'], { encoding: 'utf8' }).stdout.trim();
 console.log(`EXILE-KERNEL ${JSON.stringify({ uname, abi, node: process.version, arch: process.arch })}`);

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEnabled } from '@exile/landlock';
 import { sharedTempDir } from '@exile/test-utils';
 import { CLI, exileAs, type User } from './exile-cli.js';
 
@@ -72,6 +73,20 @@ describe.each<User>(['current', 'nobody'])('exile run as %s', (user) => {
     expect(run('/bin/ls', dir)).toEqual([0, 'f\n', '']);
     // The same programs still cannot write: cp opens its target O_CREAT → SIGSYS.
     expect(run('/bin/cp', join(dir, 'f'), join(dir, 'g'))[0]).toBe(128 + 31);
+  });
+
+  it('a program that fails on a Landlock refusal: the refusal named where the audit records it, else a line pointing at --diagnose; nothing after a success', () => {
+    const failed = exile(user, 'run', ...SYSTEM, '--', '/bin/cat', '/etc/hostname');
+    expect(failed.status).toBe(1);
+    const named = /^exile: cat\[\d+\]: read \/etc\/hostname denied by the file-system policy; add --ro \/etc\/hostname$/m;
+    const hint = /^exile: cat exited with status 1; Landlock refusals cannot be named here \((.+)\): run again with --diagnose to name them and the flag to add$/m;
+    if (user === 'current' && auditEnabled() === true) expect([failed.stderr.match(named) !== null, failed.stderr.match(hint)]).toEqual([true, null]);
+    else expect(failed.stderr).toMatch(hint);
+    // --diagnose names it (and adds no such line); a success says nothing; no fs policy, no line.
+    const diagnosed = exile(user, 'run', '--diagnose', ...SYSTEM, '--', '/bin/cat', '/etc/hostname');
+    expect([diagnosed.stderr.match(named) !== null, diagnosed.stderr.match(hint)]).toEqual([true, null]);
+    expect(exile(user, 'run', ...SYSTEM, '--ro', '/etc/hostname', '--', '/bin/cat', '/etc/hostname').stderr).toBe('');
+    expect(exile(user, 'run', '--', '/bin/sh', '-c', 'exit 3').stderr).toBe('');
   });
 
   it('passes the exit status through, and 128+N for a signal', () => {

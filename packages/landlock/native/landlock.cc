@@ -100,7 +100,31 @@ Napi::Value AuditSubscribe(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), fd);
 }
 
+// auditRequest(type) → the kernel's reply to an empty audit netlink request of that type (one
+// datagram, read within a second), or -errno. TypeScript reads the reply (AUDIT_GET: the status).
+Napi::Value AuditRequest(const Napi::CallbackInfo& info) {
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+  if (fd < 0) return Napi::Number::New(info.Env(), -errno);
+  struct nlmsghdr request {};
+  request.nlmsg_len = NLMSG_LENGTH(0);
+  request.nlmsg_type = static_cast<uint16_t>(info[0].As<Napi::Number>().Uint32Value());
+  request.nlmsg_flags = NLM_F_REQUEST;
+  request.nlmsg_seq = 1;
+  struct sockaddr_nl kernel {};
+  kernel.nl_family = AF_NETLINK;
+  struct timeval wait {1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  uint8_t reply[8192];
+  ssize_t n = sendto(fd, &request, request.nlmsg_len, 0, reinterpret_cast<struct sockaddr*>(&kernel), sizeof kernel);
+  if (n >= 0) n = recv(fd, reply, sizeof reply, 0);
+  int err = errno;
+  close(fd);
+  if (n < 0) return Napi::Number::New(info.Env(), -err);
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), reply, static_cast<size_t>(n));
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("auditRequest", Napi::Function::New(env, AuditRequest, "auditRequest"));
   exports.Set("auditSubscribe", Napi::Function::New(env, AuditSubscribe, "auditSubscribe"));
   exports.Set("query", Napi::Function::New(env, Query, "query"));
   exports.Set("createRuleset", Napi::Function::New(env, CreateRuleset, "createRuleset"));

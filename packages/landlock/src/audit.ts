@@ -109,6 +109,26 @@ export function auditDatagramLines(data: Buffer): string[] {
   return lines;
 }
 
+/** AUDIT_GET (linux/audit.h): the kernel answers with its `struct audit_status`. */
+const AUDIT_GET = 1000;
+/** NLMSG_ERROR: the kernel refused the request (its errno, negated, follows the header). */
+const NLMSG_ERROR = 2;
+
+/**
+ * Whether the kernel's audit is on, so that Landlock's denials are recorded at all: `true`/`false`
+ * from its status (`enabled` ≠ 0), or why it cannot be asked (EPERM without CAP_AUDIT_CONTROL or
+ * outside the initial pid namespace, EPROTONOSUPPORT on a kernel without audit).
+ */
+export function auditEnabled(): boolean | AuditReaderUnavailable {
+  const reply = native.auditRequest(AUDIT_GET);
+  if (typeof reply === 'number') return { error: errnoName(-reply) };
+  if (reply.length < NLMSG_HDRLEN + 8) return { error: 'EPROTO' };
+  const type = reply.readUInt16LE(4);
+  if (type === NLMSG_ERROR) return { error: errnoName(-reply.readInt32LE(NLMSG_HDRLEN)) };
+  // struct audit_status: mask (u32), then enabled (u32).
+  return type === AUDIT_GET ? reply.readUInt32LE(NLMSG_HDRLEN + 4) !== 0 : { error: 'EPROTO' };
+}
+
 /** Opens an {@link AuditReader}, or says why it cannot. */
 export function openAuditReader(): AuditReader | AuditReaderUnavailable {
   const fd = native.auditSubscribe();

@@ -9,4 +9,4 @@ export { canLog, planSpec, type Enforcer, type KernelView, type NotEnforced, typ
 export type { LogFlag } from './uapi.js';
 export { FS_RIGHTS, NET_RIGHTS, SCOPES, NEWEST_ABI, type FsAccess, type NetAccess, type Scope } from './rights.js';
 export { CHILD_ONLY } from './resolve.js';
-export { openAuditReader, parseLandlockRecord, type AuditReader, type AuditReaderUnavailable, type Blocker, type LandlockRecord } from './audit.js';
+export { auditEnabled, openAuditReader, parseLandlockRecord, type AuditReader, type AuditReaderUnavailable, type Blocker, type LandlockRecord } from './audit.js';

@@ -15,6 +15,7 @@ interface Native {
   noNewPrivs(): void;
   /** A non-blocking NETLINK_AUDIT socket in the read-log multicast group, or -errno. */
   auditSubscribe(): number;
+  auditRequest(type: number): Buffer | number;
 }
 
 export const native = loadAddon<Native>(import.meta.url);

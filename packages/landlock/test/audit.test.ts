@@ -67,3 +67,14 @@ describe.each(USERS)('openAuditReader on the real kernel (as %s)', (user) => {
     else expect(r).toMatchObject({ opened: true, read: true });
   });
 });
+
+describe.each(USERS)('auditEnabled on the real kernel (as %s)', (user) => {
+  it(user === 'nobody' ? 'is refused without CAP_AUDIT_CONTROL, and says why' : "reads the kernel's audit status (root has CAP_AUDIT_CONTROL)", () => {
+    const r = child<{ enabled?: boolean; error?: string }>(`
+      import { auditEnabled } from '@exile/landlock';
+      const status = auditEnabled();
+      print(typeof status === 'boolean' ? { enabled: status } : status);`, { user });
+    if (user === 'nobody' || process.getuid?.() !== 0) expect(r).toEqual({ error: 'EPERM' });
+    else expect(r).toEqual({ enabled: expect.any(Boolean) });
+  });
+});

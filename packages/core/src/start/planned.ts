@@ -18,6 +18,7 @@ import { lineReporter, stderrOf } from '../violations/reporting.js';
 import { sigsysLine } from '../violations/sigsys.js';
 import { kernelLog, kernelLogReadable } from '../violations/kernel-log.js';
 import { landlockDenialLines } from '../violations/landlock-denials.js';
+import { unseenDenialsLine, whyDenialsUnseen } from '../violations/unseen-denials.js';
 import { landlockPreExec } from './landlock-step.js';
 import { launchOptions, viewCwd } from './launch-options.js';
 import { describeGrants, programGrants } from '../program/grants.js';
@@ -123,8 +124,10 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
   // and named from those records on exit; the kernel writes them only while its audit is on, so
   // elsewhere nothing changes.
   // (--diagnose reports the same denials, predicted: not twice.)
-  const auditing = landlockStep !== undefined && planned.target === 'child' && options.reportViolations !== false && options.diagnose !== true
-    && canLog(landlockAbi()) && kernelLogReadable();
+  const landlocked = landlockStep !== undefined && planned.target === 'child' && options.reportViolations !== false && options.diagnose !== true;
+  const auditing = landlocked && canLog(landlockAbi()) && kernelLogReadable();
+  // Where files or ports are limited, a failure may be a refusal (scopes alone rarely explain one).
+  const limitsAccess = landlockStep?.spec.fs !== undefined || landlockStep?.spec.net !== undefined;
   const landlockSpec = landlockStep && (auditing ? { ...landlockStep.spec, log: { sameExec: false, newExec: true } } : landlockStep.spec);
   const landlock = landlockSpec === undefined ? { items: [] } : landlockPreExec(widened(landlockSpec, extra), fresh);
   const programItems: ReportItem[] = program === undefined || program.files.length === 0 ? [] : [{
@@ -193,7 +196,7 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
       const write = reportViolations === false ? undefined : stderrOf(options.stdio, child);
       supervisor?.attach(child, lineReporter(write));
       // Only where stderr is not a pipe the caller reads: by the exit, that pipe may have ended.
-      if (auditing && child.stderr === null) child.on('exit', () => reportLandlockDenials(child.pid, command, write, records));
+      if (landlocked && child.stderr === null) child.on('exit', (code, signal) => reportLandlockDenials(child.pid, command, write, auditing ? records ?? 'kernel log' : undefined, limitsAccess ? exitOf(code, signal) : undefined));
       else records?.close();
       // Without a supervisor a violation kills silently: say so, with the syscall where the kernel log tells it.
       if (supervisor === undefined && seccomp?.vows !== undefined) {
@@ -218,13 +221,26 @@ function diagnoseItem(active: boolean): ReportItem {
       detail: 'nothing to predict: no Landlock ruleset limits files or ports here' };
 }
 
+/** How a program ended, said when it failed ("exited with status 1"); undefined on success, and on
+ *  SIGSYS, whose line the seccomp side writes. */
+function exitOf(code: number | null, signal: NodeJS.Signals | null): string | undefined {
+  if (signal !== null) return signal === 'SIGSYS' ? undefined : `was killed by ${signal}`;
+  return code === 0 ? undefined : `exited with status ${code ?? '?'}`;
+}
+
 /** Writes a line per Landlock denial of the sandbox started as `pid`, from the audit records read
- *  since it started and the kernel log (the same record in both makes one line). */
-function reportLandlockDenials(pid: number | undefined, command: string, write: ((line: string) => void) | undefined, records: AuditReader | undefined): void {
+ *  since it started and the kernel log (the same record in both makes one line). A failed program
+ *  with none named, where they cannot be seen, gets a line saying so and what names them. */
+function reportLandlockDenials(pid: number | undefined, command: string, write: ((line: string) => void) | undefined,
+  source: AuditReader | 'kernel log' | undefined, failed: string | undefined): void {
+  const records = typeof source === 'object' ? source : undefined;
   const read = records?.read() ?? [];
   records?.close();
   if (pid === undefined || write === undefined) return;
-  for (const line of landlockDenialLines([...read, ...kernelLog()], { pid, command })) write(line);
+  const lines = source === undefined ? [] : landlockDenialLines([...read, ...kernelLog()], { pid, command });
+  for (const line of lines) write(line);
+  const why = lines.length === 0 && failed !== undefined ? whyDenialsUnseen() : undefined;
+  if (why !== undefined) write(unseenDenialsLine(command, failed!, why));
 }
 
 /** The pre-exec steps with the supervisor's socket on the policy's seccomp step (the first one). */
