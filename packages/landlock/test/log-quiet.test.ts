@@ -57,8 +57,8 @@ describe('log: the audit-log flags (ABI 7)', () => {
 describe('quiet: denials left out of the audit log (ABI 10)', () => {
   it('marks quiet paths and ports on the grants; a quiet-only one grants nothing', () => {
     const spec = normalizeSpec({ fs: { read: ['/etc'] }, net: { connectTcp: [443] }, quiet: { paths: ['/etc', '/home'], ports: [53] } });
-    expect(spec.fs).toEqual([{ path: '/etc', access: maskOf(FS_RIGHTS, ['read-file', 'read-dir']), where: ['$.fs.read[0]', '$.quiet.paths[0]'], quiet: true },
-      { path: '/home', access: 0, where: ['$.quiet.paths[1]'], quiet: true }]);
+    expect(spec.fs).toEqual([{ path: '/etc', access: maskOf(FS_RIGHTS, ['read-file', 'read-dir']), named: 0, where: ['$.fs.read[0]', '$.quiet.paths[0]'], quiet: true },
+      { path: '/home', access: 0, named: 0, where: ['$.quiet.paths[1]'], quiet: true }]);
     expect(spec.net!.ports).toEqual([{ port: 443, access: ['connect-tcp'] }, { port: 53, access: [], quiet: true }]);
   });
 
