@@ -2,7 +2,10 @@
 // (already validated and encoded by TypeScript) to the process's engine and returns its report.
 #include <napi.h>
 #include <exile/syscall_numbers.h>
+#include <dirent.h>
 #include <unistd.h>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <vector>
 #include "engine/ops.h"
@@ -68,6 +71,26 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// The fds whose /proc/self/fd link is an io_uring, for ioUring() (proc.ts), which reads each one's
+// fdinfo; null when /proc/self/fd cannot be listed (the caller's own listing then says why). Here
+// a readlinkat costs a syscall; through node:fs each link cost several times that, inside apply().
+Napi::Value IoUringFds(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return env.Null();
+  static const char kRing[] = "anon_inode:[io_uring]";
+  std::vector<int32_t> fds;
+  while (const dirent* entry = readdir(dir)) {
+    char target[sizeof kRing];
+    ssize_t n = readlinkat(dirfd(dir), entry->d_name, target, sizeof target);
+    if (n == static_cast<ssize_t>(sizeof kRing - 1) && memcmp(target, kRing, sizeof kRing - 1) == 0) fds.push_back(atoi(entry->d_name));
+  }
+  closedir(dir);
+  Napi::Array out = Napi::Array::New(env, fds.size());
+  for (size_t i = 0; i < fds.size(); i++) out.Set(static_cast<uint32_t>(i), fds[i]);
+  return out;
+}
+
 Napi::Value Gettid(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(syscall(EXILE_NR_gettid)));
 }
@@ -83,6 +106,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ThreadsBuffer();               // and allocate the report where the addon is loaded, ahead of it
   exports.Set("broadcast", Napi::Function::New(env, Broadcast, "broadcast"));
   exports.Set("gettid", Napi::Function::New(env, Gettid, "gettid"));
+  exports.Set("ioUringFds", Napi::Function::New(env, IoUringFds, "ioUringFds"));
   exports.Set("engine", Napi::Function::New(env, Engine, "engine"));
   return exports;
 }

@@ -5,6 +5,7 @@ interface Native {
   broadcast(ops: BigInt64Array, timeoutMs: number): NativeReport;
   gettid(): number;
   engine(): string;
+  ioUringFds(): number[] | null;
 }
 
 let native: Native | undefined;
@@ -31,4 +32,9 @@ export function engine(what: string): Native {
  *  must know before they prepare anything (a Landlock ruleset fd, say). */
 export function requireEngine(what: string): void {
   engine(what);
+}
+
+/** The addon if a broadcast or `requireEngine()` loaded it already; never loads it. */
+export function loadedEngine(): Native | undefined {
+  return native;
 }

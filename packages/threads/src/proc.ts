@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { loadedEngine } from './native.js';
 
 /** One thread of this process, as /proc/self/task/<tid> shows it. */
 export interface ThreadInfo {
@@ -84,20 +85,26 @@ export function ioUring(): IoUringRings {
   let rings = 0;
   let sqpoll = 0;
   let unverified = 0;
-  for (const fd of readdirSync('/proc/self/fd')) {
-    let target: string;
-    try {
-      target = readlinkSync(`/proc/self/fd/${fd}`);
-    } catch {
-      continue; // closed since the listing: not a ring any more
-    }
-    if (target !== 'anon_inode:[io_uring]') continue;
+  // The engine's listing when it is loaded (a caller about to broadcast, checking again at its
+  // point of no return), else node:fs's; an unlistable /proc/self/fd throws node:fs's error.
+  for (const fd of loadedEngine()?.ioUringFds() ?? ringFds()) {
     rings++;
-    const thread = sqThread(fd);
+    const thread = sqThread(String(fd));
     if (thread === undefined) unverified++;
     if (thread !== '-1') sqpoll++;
   }
   return { rings, sqpoll, unverified };
+}
+
+/** The fds whose /proc/self/fd link is an io_uring. */
+function ringFds(): string[] {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === 'anon_inode:[io_uring]';
+    } catch {
+      return false; // closed since the listing: not a ring any more
+    }
+  });
 }
 
 /** Why `rings` may bypass Landlock, for error messages: "1 io_uring SQPOLL ring(s) and 1 whose fdinfo …". */

@@ -54,6 +54,28 @@ process.exit(0);
     expect(out.report.threads.some((t) => t.status === 'self')).toBe(false);
     expect(out.after.every((t) => t.nnp === '0')).toBe(true);
   });
+  it('ioUring() finds the same rings through the engine once it is loaded, and throws the same when /proc/self/fd is unlistable', () => {
+    const r = runScript(`import { ioUring, requireEngine } from '@exile/threads';
+import { promises as fsp } from 'node:fs';
+${loadHelper()}
+await fsp.writeFile('/dev/null', 'x');
+const viaFs = ioUring();
+requireEngine('the test');
+const viaEngine = ioUring();
+// Reads handled and none allowed, on this thread only (a broadcast would refuse the io_uring workers).
+helper.restrictSelf(helper.landlockRuleset(process.argv[2], true, []));
+let denied = 'ok';
+try { ioUring(); } catch (e) { denied = e.code; }
+console.log(JSON.stringify({ viaFs, viaEngine, denied }));
+process.exit(0);
+`, { from: import.meta.url, user, env: { UV_USE_IO_URING: '1' }, args: [sharedTempDir()] });
+    expect(r.stderr).toBe('');
+    const out = lastJson<{ viaFs: { rings: number; sqpoll: number }; viaEngine: unknown; denied: string }>(r.stdout);
+    expect(out.viaFs.sqpoll).toBeGreaterThan(0);
+    expect(out.viaEngine).toEqual(out.viaFs);
+    expect(out.denied).toBe('EACCES');
+  });
+
   it('ioUring() counts a ring whose fdinfo it may not read as SQPOLL', () => {
     const r = runScript(`import { ioUring } from '@exile/threads';
 import { readFileSync, readdirSync, readlinkSync, promises as fsp } from 'node:fs';
