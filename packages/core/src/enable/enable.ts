@@ -14,7 +14,8 @@ export interface PreparedPolicy {
   /** What `apply()` will enforce, item by item; `threads` is 0 and `ms` the time `prepare()` took. */
   readonly report: Report;
   /**
-   * Applies the policy to this process, every thread: caps → no_new_privs → Landlock → seccomp.
+   * Applies the policy to this process, every thread: caps → no_new_privs → Landlock → seccomp,
+   * signalling the threads at most once (seccomp's TSYNC and, on ABI ≥ 8, Landlock's need no signal).
    * The point of no return; it does only what cannot be done in advance. Returns what is
    * enforced, with the thread count and the time `apply()` itself took. Once per prepared policy.
    *
@@ -26,8 +27,9 @@ export interface PreparedPolicy {
 
 /**
  * The first half of `enable()`: validates `policy`, plans it against this kernel, compiles the
- * seccomp filter (reused from an earlier `prepare()` of the same vows and rules in this process)
- * and checks every path — all that can fail for a reason known in advance — and changes nothing.
+ * seccomp filter (reused from an earlier `prepare()` of the same vows and rules in this process),
+ * opens every path into the Landlock ruleset and prepares the one broadcast that reaches every
+ * thread — all that can fail for a reason known in advance — and changes nothing.
  * A server can prepare at start-up and `apply()` at the moment it must be sandboxed.
  *
  * @example
