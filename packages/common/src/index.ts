@@ -2,4 +2,4 @@ export { ExileError, ErrorCodes, callNative, invalid, jsonPath, reroot, type Err
 export { ownData } from './own-data.js';
 export { ByteWriter } from './byte-writer.js';
 export { errnoName, errnoNumber } from './errno.js';
-export { loadAddon, executablePath, ensureExecutable } from './native.js';
+export { loadAddon, executablePath, ensureExecutable, packageRoot } from './native.js';

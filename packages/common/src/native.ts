@@ -5,14 +5,25 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ExileError } from './errors.js';
 
 
-/** The package root of a module inside `<root>/dist/`. */
-function packageRoot(moduleUrl: string): string {
-  return dirname(dirname(fileURLToPath(moduleUrl)));
+/**
+ * The root of the package a module belongs to: the nearest directory above it with a package.json.
+ * Not a fixed number of levels up: the build bundles modules, so code moves between files.
+ */
+export function packageRoot(moduleUrl: string): string {
+  let dir = dirname(fileURLToPath(moduleUrl));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new ExileError(ErrorCodes.NATIVE, `no package.json above ${fileURLToPath(moduleUrl)}`, { url: moduleUrl });
+    dir = up;
+  }
+  return dir;
 }
 
 /**
  * Loads the N-API addon of the package that `moduleUrl` (its `import.meta.url`) belongs to:
- * the shipped prebuild for this platform, else a local source build.
+ * the shipped prebuild for this platform, else a local source build. Packages call it at import,
+ * not on first use: once a sandbox is applied, loading native code may be refused (Landlock may
+ * deny the file, a vow the executable mapping), so everything is loaded before.
  */
 export function loadAddon<T>(moduleUrl: string): T {
   const root = packageRoot(moduleUrl);
