@@ -11,11 +11,11 @@ for d in "$@"; do deps="$deps, \"@exile/$d\": \"workspace:*\""; done
 if [ "$native" = native ]; then
   deps="$deps, \"node-addon-api\": \"8.9.2\", \"node-gyp-build\": \"4.8.4\""
   files='["dist", "prebuilds", "native", "binding.gyp"]'
-  build='node ../../tools/build-native.mjs && tsc -p tsconfig.build.json'
+  build='node ../../tools/build-native.mjs && tsc -p tsconfig.build.json && node ../../tools/build-bundle.mjs'
   install='"install": "node-gyp-build",'
   gyp='"gypfile": true,'
 else
-  files='["dist"]'; build='tsc -p tsconfig.build.json'; install=''; gyp=''
+  files='["dist"]'; build='tsc -p tsconfig.build.json && node ../../tools/build-bundle.mjs'; install=''; gyp=''
 fi
 cat > "$pkg/package.json" <<JSON
 {

@@ -3,5 +3,5 @@
 // fails when the shipped file is not that schema.
 import { writeFileSync } from 'node:fs';
 
-const { policyShape } = await import('../dist/policy/shape.js');
-writeFileSync(new URL('../policy.schema.json', import.meta.url), `${JSON.stringify(policyShape, null, 2)}\n`);
+const { policySchema } = await import('../dist/index.js');
+writeFileSync(new URL('../policy.schema.json', import.meta.url), `${JSON.stringify(policySchema, null, 2)}\n`);

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { replaceSection } from '@exile/test-utils/readme-section';
 import { runtimeTableMarkdown, vowTableMarkdown } from '../dist/docs.js';
-import { PROGRAM_RUNTIME } from '../dist/runtime-program.js';
+import { PROGRAM_RUNTIME } from '../dist/index.js';
 
 const file = new URL('../README.md', import.meta.url);
 let readme = readFileSync(file, 'utf8');

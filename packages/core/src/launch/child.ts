@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { ErrorCodes, ExileError, jsonPath } from '@exile/common';
+import { join } from 'node:path';
+import { ErrorCodes, ExileError, jsonPath, packageRoot } from '@exile/common';
 import { nativeArch } from '@exile/seccomp';
 import { readViolationRecord, violationReport, type Vow } from '@exile/vows';
 import { plan, type StartOptions } from '../plan/plan.js';
@@ -44,7 +44,8 @@ function withStdio(policy: NormalizedPolicy): NormalizedPolicy {
   return policy.vows === undefined || policy.vows.includes('stdio') ? policy : { ...policy, vows: [...policy.vows, 'stdio'] };
 }
 
-const bootstrap = fileURLToPath(new URL('./bootstrap.js', import.meta.url));
+// The build bundles this file's code elsewhere: the bootstrap is found from the package root.
+const bootstrap = join(packageRoot(import.meta.url), 'dist', 'launch', 'bootstrap.js');
 
 /**
  * Validates and plans `policy` for a launched child (strict mode refuses here what this kernel

@@ -1,8 +1,8 @@
 import { fork, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { ErrorCodes, ExileError } from '@exile/common';
+import { join } from 'node:path';
+import { ErrorCodes, ExileError, packageRoot } from '@exile/common';
 import { buildPlan, type LaunchOptions, type LaunchPlan } from '@exile/namespaces';
 
 /** What the pool asks its spawner (spawner-child.ts): a plan once, then starts by the plan's number. */
@@ -26,7 +26,8 @@ export type SpawnerReply =
   | { type: 'error'; id: number; error: { code?: string; message: string; details?: unknown } }
   | { type: 'exit'; id: number; code: number | null; signal: NodeJS.Signals | null };
 
-const helperPath = fileURLToPath(new URL('./spawner-child.js', import.meta.url));
+// The build bundles this file's code elsewhere: the helper is found from the package root.
+const helperPath = join(packageRoot(import.meta.url), 'dist', 'pool', 'spawner-child.js');
 
 /**
  * A worker started by the spawner, as a `ChildProcess` looks to `LaunchedChild`: its pid, its
