@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "exile_core",
-      "sources": ["native/probe.cc"],
+      "sources": ["native/probe.cc", "native/kernel-log.cc"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!(node -p \"require('path').join(require('path').dirname(require.resolve('@exile/common/package.json')), 'include')\")"

@@ -5,6 +5,8 @@
 #include <exile/napi.h>
 #include <exile/syscall_numbers.h>
 
+#include "kernel-log.h"
+
 #include <cerrno>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -67,6 +69,7 @@ Napi::Value Probe(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("probe", Napi::Function::New(env, Probe, "probe"));
+  exile_core::AddKernelLog(env, exports);
   return exports;
 }
 

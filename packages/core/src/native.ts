@@ -12,6 +12,8 @@ export interface RawProbe {
 
 interface Native {
   probe(tryUserNamespace: boolean): RawProbe;
+  /** /dev/kmsg opened non-blocking and seeked to its end: the fd, or -errno. */
+  kernelLogAtEnd(): number;
 }
 
 export const native = loadAddon<Native>(import.meta.url);

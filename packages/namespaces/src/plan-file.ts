@@ -1,5 +1,4 @@
 import { closeSync, constants, openSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes, ExileError } from '@exile/common';
@@ -28,7 +27,8 @@ export function planFile(bytes: Uint8Array): number {
     return write(openSync(dir, O_TMPFILE | constants.O_RDWR, 0o600), bytes);
   } catch {
     try {
-      const path = join(dir, `exile-plan-${randomBytes(8).toString('hex')}`);
+      // node:crypto loads only here, on the rare fallback: importing it costs a start (exile run) milliseconds.
+      const path = join(dir, `exile-plan-${process.getBuiltinModule('node:crypto').randomBytes(8).toString('hex')}`);
       const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
       unlinkSync(path);
       return write(fd, bytes);

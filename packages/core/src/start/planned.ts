@@ -16,7 +16,7 @@ import { handoverRules } from '../filters/listener-handover.js';
 import { startSupervisor, type Supervisor } from '../violations/supervisor.js';
 import { lineReporter, stderrOf } from '../violations/reporting.js';
 import { sigsysLine } from '../violations/sigsys.js';
-import { kernelLog, kernelLogReadable } from '../violations/kernel-log.js';
+import { kernelLogFromNow, kernelLogReadable, type KernelLogFromNow } from '../violations/kernel-log.js';
 import { landlockDenialLines } from '../violations/landlock-denials.js';
 import { unseenDenialsLine, whyDenialsUnseen } from '../violations/unseen-denials.js';
 import { landlockPreExec } from './landlock-step.js';
@@ -184,20 +184,26 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
       // The audit records from before the program starts (not rate-limited as the kernel log is).
       const reader = auditing ? openAuditReader() : undefined;
       const records = reader === undefined || 'error' in reader ? undefined : reader;
+      const log = auditing ? kernelLogFromNow() : undefined;
       let child: SandboxedChild;
       try {
         child = Object.assign(spawnLauncher(command, args, supervisor === undefined ? launchWith : { ...launchWith, preExec: withListener(launchWith.preExec, supervisor.listener.socket) }), { report });
       } catch (error) {
         supervisor?.listener.close();
         records?.close();
+        log?.close();
         throw error;
       }
       supervisor?.listener.releaseSocket();
       const write = reportViolations === false ? undefined : stderrOf(options.stdio, child);
       supervisor?.attach(child, lineReporter(write));
       // Only where stderr is not a pipe the caller reads: by the exit, that pipe may have ended.
-      if (landlocked && child.stderr === null) child.on('exit', (code, signal) => reportLandlockDenials(child.pid, command, write, auditing ? records ?? 'kernel log' : undefined, limitsAccess ? exitOf(code, signal) : undefined));
-      else records?.close();
+      if (landlocked && child.stderr === null) {
+        child.on('exit', (code, signal) => reportLandlockDenials(child.pid, command, write, auditing ? { records, log } : undefined, limitsAccess ? exitOf(code, signal) : undefined));
+      } else {
+        records?.close();
+        log?.close();
+      }
       // Without a supervisor a violation kills silently: say so, with the syscall where the kernel log tells it.
       if (supervisor === undefined && seccomp?.vows !== undefined) {
         child.on('exit', (_code, signal) => {
@@ -228,16 +234,15 @@ function exitOf(code: number | null, signal: NodeJS.Signals | null): string | un
   return code === 0 ? undefined : `exited with status ${code ?? '?'}`;
 }
 
-/** Writes a line per Landlock denial of the sandbox started as `pid`, from the audit records read
- *  since it started and the kernel log (the same record in both makes one line). A failed program
+/** Writes a line per Landlock denial of the sandbox started as `pid`, from the audit records and the
+ *  kernel log's records since it started (the same record in both makes one line). A failed program
  *  with none named, where they cannot be seen, gets a line saying so and what names them. */
 function reportLandlockDenials(pid: number | undefined, command: string, write: ((line: string) => void) | undefined,
-  source: AuditReader | 'kernel log' | undefined, failed: string | undefined): void {
-  const records = typeof source === 'object' ? source : undefined;
-  const read = records?.read() ?? [];
-  records?.close();
+  seen: { records: AuditReader | undefined; log: KernelLogFromNow | undefined } | undefined, failed: string | undefined): void {
+  const read = [...seen?.records?.read() ?? [], ...seen?.log?.read() ?? []];
+  seen?.records?.close();
   if (pid === undefined || write === undefined) return;
-  const lines = source === undefined ? [] : landlockDenialLines([...read, ...kernelLog()], { pid, command });
+  const lines = seen === undefined ? [] : landlockDenialLines(read, { pid, command });
   for (const line of lines) write(line);
   const why = lines.length === 0 && failed !== undefined ? whyDenialsUnseen() : undefined;
   if (why !== undefined) write(unseenDenialsLine(command, failed!, why));
