@@ -1,4 +1,4 @@
-import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions, type StdioOptions } from 'node:child_process';
+import type { ChildProcess, SpawnOptions, StdioOptions } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import { ensureExecutable } from '@exile/common';
 import { buildPlan } from './build-plan.js';
@@ -46,7 +46,8 @@ export function spawnPlan(plan: LaunchPlan, options: SpawnOptions = {}, command 
   const stdio = [...userStdio(options.stdio, plan.keepFds), fd, ...socket] as StdioOptions;
   let child: ChildProcess;
   try {
-    child = nodeSpawn(launcherPath, [String(plan.planFd)], { ...options, stdio, env: {} });
+    // node:child_process loads on the first start, not at import (it brings net, dgram and streams).
+    child = process.getBuiltinModule('node:child_process').spawn(launcherPath, [String(plan.planFd)], { ...options, stdio, env: {} });
   } catch (error) {
     closeSync(fd);
     throw error;

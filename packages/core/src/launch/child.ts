@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { join } from 'node:path';
 import { ErrorCodes, ExileError, jsonPath, packageRoot } from '@exile/common';
@@ -137,7 +136,8 @@ export class LaunchedChild {
 
   private readonly child: SandboxedChild;
   private readonly channel: Writable & Readable;
-  private readonly token = randomBytes(16);
+  // node:crypto loads here, not at import: it costs every importer of @exile/core milliseconds.
+  private readonly token = process.getBuiltinModule('node:crypto').randomBytes(16);
   private record: Buffer = Buffer.alloc(0);
   private stderr: Buffer = Buffer.alloc(0);
   private launchError: Error | undefined;

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -137,7 +137,7 @@ class Spawner {
 
   constructor() {
     // Its own session: a terminal's ^C goes to the caller, which decides; the spawner ends with the caller's channel.
-    this.helper = fork(helperPath, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [], detached: true });
+    this.helper = process.getBuiltinModule('node:child_process').fork(helperPath, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [], detached: true });
     this.exited = new Promise((resolve) => this.helper.once('exit', () => resolve()));
     this.helper.on('message', (message: SpawnerReply, handle?: Socket) => this.receive(message, handle));
     this.helper.once('exit', () => this.lost());
