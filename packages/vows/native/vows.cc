@@ -12,23 +12,18 @@ Napi::Value InstallHandler(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value SetTable(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "setTable(Uint8Array)");
+// setTable() puts a table in force, stageTable() copies it ahead; both take the same argument.
+Napi::Value TableCall(const Napi::CallbackInfo& info, const char* usage, bool (*give)(const unsigned char*, size_t)) {
+  if (info.Length() < 1 || !info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), usage);
   auto bytes = info[0].As<Napi::Uint8Array>();
-  if (!exile_vows_set_table(bytes.Data(), bytes.ByteLength())) {
+  if (!give(bytes.Data(), bytes.ByteLength())) {
     throw Napi::RangeError::New(info.Env(), "report table is malformed or larger than the reporter's static buffer");
   }
   return info.Env().Undefined();
 }
 
-Napi::Value StageTable(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "stageTable(Uint8Array)");
-  auto bytes = info[0].As<Napi::Uint8Array>();
-  if (!exile_vows_stage_table(bytes.Data(), bytes.ByteLength())) {
-    throw Napi::RangeError::New(info.Env(), "report table is malformed or larger than the reporter's static buffer");
-  }
-  return info.Env().Undefined();
-}
+Napi::Value SetTable(const Napi::CallbackInfo& info) { return TableCall(info, "setTable(Uint8Array)", exile_vows_set_table); }
+Napi::Value StageTable(const Napi::CallbackInfo& info) { return TableCall(info, "stageTable(Uint8Array)", exile_vows_stage_table); }
 
 Napi::Value SetRecord(const Napi::CallbackInfo& info) {
   if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsNumber()) {
