@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ExileError } from '@exile/common';
 import { spawn as spawnLauncher, type LaunchOptions, type PreExecStep } from '@exile/namespaces';
 import { notifyAvailable, type SeccompPolicy } from '@exile/seccomp';
-import { abi as landlockAbi, canLog, openAuditReader, type AuditReader } from '@exile/landlock';
+import { openAuditReader, type AuditReader } from '@exile/landlock';
 import { findStep, type LandlockStepSpec, type Plan, type Report, type ReportItem } from '../plan/types.js';
 import type { NormalizedPolicy } from '../policy/types.js';
 import { checkPaths } from '../policy/check-paths.js';
@@ -16,9 +16,9 @@ import { handoverRules } from '../filters/listener-handover.js';
 import { startSupervisor, type Supervisor } from '../violations/supervisor.js';
 import { lineReporter, stderrOf } from '../violations/reporting.js';
 import { sigsysLine } from '../violations/sigsys.js';
-import { kernelLogFromNow, kernelLogReadable, type KernelLogFromNow } from '../violations/kernel-log.js';
+import { kernelLogFromNow, type KernelLogFromNow } from '../violations/kernel-log.js';
 import { landlockDenialLines } from '../violations/landlock-denials.js';
-import { unseenDenialsLine, whyDenialsUnseen } from '../violations/unseen-denials.js';
+import { denialsUnreadable, denialsUnrecorded, unseenDenialsLine } from '../violations/unseen-denials.js';
 import { landlockPreExec } from './landlock-step.js';
 import { launchOptions, viewCwd } from './launch-options.js';
 import { describeGrants, programGrants } from '../program/grants.js';
@@ -125,7 +125,8 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
   // elsewhere nothing changes.
   // (--diagnose reports the same denials, predicted: not twice.)
   const landlocked = landlockStep !== undefined && planned.target === 'child' && options.reportViolations !== false && options.diagnose !== true;
-  const auditing = landlocked && canLog(landlockAbi()) && kernelLogReadable();
+  const unreadable = landlocked ? denialsUnreadable() : undefined;
+  const auditing = landlocked && unreadable === undefined;
   // Where files or ports are limited, a failure may be a refusal (scopes alone rarely explain one).
   const limitsAccess = landlockStep?.spec.fs !== undefined || landlockStep?.spec.net !== undefined;
   const landlockSpec = landlockStep && (auditing ? { ...landlockStep.spec, log: { sameExec: false, newExec: true } } : landlockStep.spec);
@@ -199,7 +200,7 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
       supervisor?.attach(child, lineReporter(write));
       // Only where stderr is not a pipe the caller reads: by the exit, that pipe may have ended.
       if (landlocked && child.stderr === null) {
-        child.on('exit', (code, signal) => reportLandlockDenials(child.pid, command, write, auditing ? { records, log } : undefined, limitsAccess ? exitOf(code, signal) : undefined));
+        child.on('exit', (code, signal) => reportLandlockDenials(child.pid, command, write, auditing ? { records, log } : { unreadable: unreadable! }, limitsAccess ? exitOf(code, signal) : undefined));
       } else {
         records?.close();
         log?.close();
@@ -238,13 +239,14 @@ function exitOf(code: number | null, signal: NodeJS.Signals | null): string | un
  *  kernel log's records since it started (the same record in both makes one line). A failed program
  *  with none named, where they cannot be seen, gets a line saying so and what names them. */
 function reportLandlockDenials(pid: number | undefined, command: string, write: ((line: string) => void) | undefined,
-  seen: { records: AuditReader | undefined; log: KernelLogFromNow | undefined } | undefined, failed: string | undefined): void {
-  const read = [...seen?.records?.read() ?? [], ...seen?.log?.read() ?? []];
-  seen?.records?.close();
+  seen: { records: AuditReader | undefined; log: KernelLogFromNow | undefined } | { unreadable: string }, failed: string | undefined): void {
+  const readable = 'unreadable' in seen ? undefined : seen;
+  const read = [...readable?.records?.read() ?? [], ...readable?.log?.read() ?? []];
+  readable?.records?.close();
   if (pid === undefined || write === undefined) return;
-  const lines = seen === undefined ? [] : landlockDenialLines(read, { pid, command });
+  const lines = readable === undefined ? [] : landlockDenialLines(read, { pid, command });
   for (const line of lines) write(line);
-  const why = lines.length === 0 && failed !== undefined ? whyDenialsUnseen() : undefined;
+  const why = lines.length === 0 && failed !== undefined ? ('unreadable' in seen ? seen.unreadable : denialsUnrecorded()) : undefined;
   if (why !== undefined) write(unseenDenialsLine(command, failed!, why));
 }
 

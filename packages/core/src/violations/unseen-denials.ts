@@ -2,14 +2,18 @@ import { abi as landlockAbi, auditEnabled, canLog } from '@exile/landlock';
 import { kernelLogReadable } from './kernel-log.js';
 
 /**
- * Why exile cannot name the Landlock refusals of a program it started, or undefined when it can:
- * the kernel records them only from ABI 7 and only while its audit is on, and exile reads them
- * from the audit group (root) or the kernel log.
+ * Why exile cannot read the Landlock refusals of a program it starts, or undefined when it can:
+ * the kernel records them only from ABI 7, and exile reads them from the audit group (root) or
+ * the kernel log.
  */
-export function whyDenialsUnseen(): string | undefined {
+export function denialsUnreadable(): string | undefined {
   const kernel = landlockAbi();
   if (!canLog(kernel)) return `Landlock ABI ${kernel.abi} records none`;
-  if (!kernelLogReadable()) return 'this user cannot read the kernel log';
+  return kernelLogReadable() ? undefined : 'this user cannot read the kernel log';
+}
+
+/** Why none was recorded where they can be read: the kernel writes them only while its audit is on. */
+export function denialsUnrecorded(): string | undefined {
   const audit = auditEnabled();
   if (audit === true) return undefined;
   return audit === false ? "the kernel's audit is off" : "the kernel's audit may be off";
