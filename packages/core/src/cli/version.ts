@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '@exile/common';
+import { ownFile } from '../own-file.js';
 
 /** This package's version, from its package.json. */
 export function version(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(import.meta.url), 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(ownFile('package.json'), 'utf8')) as { version: string }).version;
 }

@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable, Writable } from 'node:stream';
-import { join } from 'node:path';
-import { ErrorCodes, ExileError, jsonPath, packageRoot } from '@exile/common';
+import { ErrorCodes, ExileError, jsonPath } from '@exile/common';
 import { nativeArch } from '@exile/seccomp';
 import { readViolationRecord, violationReport, type Vow } from '@exile/vows';
 import { plan, type StartOptions } from '../plan/plan.js';
@@ -15,6 +14,7 @@ import { childMessage, deframer, frame, type Call, type SentError, type Setup, t
 import { ExileRemoteError } from './remote-error.js';
 import { denialOf } from '../denial/explain-denial.js';
 import { runtimePaths } from './runtime-paths.js';
+import { ownFile } from '../own-file.js';
 
 /** A policy validated and planned for launched children, with what they load: done once, before any child starts. */
 export interface PlannedLaunch {
@@ -43,8 +43,6 @@ function withStdio(policy: NormalizedPolicy): NormalizedPolicy {
   return policy.vows === undefined || policy.vows.includes('stdio') ? policy : { ...policy, vows: [...policy.vows, 'stdio'] };
 }
 
-// The build bundles this file's code elsewhere: the bootstrap is found from the package root.
-const bootstrap = join(packageRoot(import.meta.url), 'dist', 'launch', 'bootstrap.js');
 
 /**
  * Validates and plans `policy` for a launched child (strict mode refuses here what this kernel
@@ -61,7 +59,7 @@ export function planLaunch(policy: Policy, target: Setup['target'], api: string,
     const runtime = fs === undefined ? undefined : runtimePaths('module' in target ? target.module : undefined, {
       policyPaths: fs === false ? [] : [...fs.read, ...fs.write, ...fs.exec], landlock: findStep(planned.steps, 'landlock') !== undefined, api,
     });
-    const pending = preparePlanned(planned, normalized, process.execPath, ['--disable-warning=ExperimentalWarning', bootstrap], {
+    const pending = preparePlanned(planned, normalized, process.execPath, ['--disable-warning=ExperimentalWarning', ownFile('dist', 'launch', 'bootstrap.js')], {
       // fd 3: the protocol's messages; fd 4: the violation record (see protocol.ts). exile-launch passes both through.
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'], newSession,
     }, at, runtime);

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { invalid } from '@exile/common';
 import { OPENSSL_CONF_FILES } from '../policy/profiles.js';
@@ -8,6 +8,7 @@ import type { RuntimeGrants } from '../start/planned.js';
 import { codeFs } from './code-fs.js';
 import { moduleCode, type CodePackage, type ModuleCode } from './module-code.js';
 import { CODE_FILES_TEXT, MODULE_CODE_ITEM } from './package-code.js';
+import { ownFile } from '../own-file.js';
 
 /** What Node itself may read (and execute) beyond a launched child's policy's paths. */
 interface RuntimePaths {
@@ -32,15 +33,6 @@ function sharedLibraries(): string[] {
   return [...new Set(paths)];
 }
 
-/** The package root holding a module file: its nearest directory with a package.json. */
-export function packageRootOf(file: string): string {
-  const start = dirname(realpathSync(file));
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return start;
-  }
-}
-
 /** The packages the launch bootstrap loads: @exile/core itself and the light installers it imports. */
 const BOOTSTRAP_PACKAGES = ['@exile/common', '@exile/seccomp', '@exile/vows'];
 
@@ -55,8 +47,8 @@ function nodeRuntime(): RuntimePaths {
   if (node !== undefined) return node;
   const execPath = realpathSync(process.execPath);
   const packages = [
-    packageRootOf(fileURLToPath(import.meta.url)),
-    ...BOOTSTRAP_PACKAGES.map((name) => packageRootOf(fileURLToPath(import.meta.resolve(`${name}/package.json`)))),
+    realpathSync(ownFile()),
+    ...BOOTSTRAP_PACKAGES.map((name) => dirname(realpathSync(fileURLToPath(import.meta.resolve(`${name}/package.json`))))),
   ];
   const libraries = sharedLibraries();
   const files = [...libraries, ...startupFiles(process.env)].filter((path) => existsSync(path)).map((path) => realpathSync(path));

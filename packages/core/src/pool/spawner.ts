@@ -1,9 +1,9 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { join } from 'node:path';
-import { ErrorCodes, ExileError, packageRoot } from '@exile/common';
+import { ErrorCodes, ExileError } from '@exile/common';
 import { buildPlan, type LaunchOptions, type LaunchPlan } from '@exile/namespaces';
+import { ownFile } from '../own-file.js';
 
 /** What the pool asks its spawner (spawner-child.ts): a plan once, then starts by the plan's number. */
 export type SpawnerRequest =
@@ -25,9 +25,6 @@ export type SpawnerReply =
   | { type: 'fd'; id: number; index: number }
   | { type: 'error'; id: number; error: { code?: string; message: string; details?: unknown } }
   | { type: 'exit'; id: number; code: number | null; signal: NodeJS.Signals | null };
-
-// The build bundles this file's code elsewhere: the helper is found from the package root.
-const helperPath = join(packageRoot(import.meta.url), 'dist', 'pool', 'spawner-child.js');
 
 /**
  * A worker started by the spawner, as a `ChildProcess` looks to `LaunchedChild`: its pid, its
@@ -137,7 +134,7 @@ class Spawner {
 
   constructor() {
     // Its own session: a terminal's ^C goes to the caller, which decides; the spawner ends with the caller's channel.
-    this.helper = process.getBuiltinModule('node:child_process').fork(helperPath, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [], detached: true });
+    this.helper = process.getBuiltinModule('node:child_process').fork(ownFile('dist', 'pool', 'spawner-child.js'), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [], detached: true });
     this.exited = new Promise((resolve) => this.helper.once('exit', () => resolve()));
     this.helper.on('message', (message: SpawnerReply, handle?: Socket) => this.receive(message, handle));
     this.helper.once('exit', () => this.lost());
