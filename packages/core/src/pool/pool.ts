@@ -80,9 +80,11 @@ class WorkerPool implements Pool {
   private readonly onAbort = () => void this.close({ force: true });
 
   constructor(private readonly launch: PlannedLaunch, private readonly options: CheckedPoolOptions, private readonly policy: PoolLimits) {
-    this.report = launch.pending.report;
+    // Each read of `pending` checks the module's files: once here.
+    const pending = launch.pending;
+    this.report = pending.report;
     // EXILE_POOL_DIRECT=1 (benchmarks, debugging): workers forked from this process, as before the spawner.
-    this.useSpawner = launch.pending.launcher !== undefined && process.env.EXILE_POOL_DIRECT !== '1';
+    this.useSpawner = pending.launcher !== undefined && process.env.EXILE_POOL_DIRECT !== '1';
     // The first workers are forked here: createPool() is synchronous anyway.
     this.filling = true;
     this.fill();
