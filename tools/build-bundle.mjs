@@ -25,7 +25,8 @@ function distEntries() {
   return [...new Set([...named, ...(pkg.exile?.entries ?? [])])].sort();
 }
 
-/** tsc's JavaScript, from this build or an earlier one: the bundles replace it (its .d.ts stay). */
+/** Every script in dist before bundling: an earlier build's bundles and chunks (their hashed names change) and any
+ *  JavaScript an older tsc setup wrote; tsc now writes only .d.ts, which stay. */
 function removeScripts(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);

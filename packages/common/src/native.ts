@@ -1,4 +1,5 @@
 import { accessSync, chmodSync, constants, existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ExileError } from './errors.js';
@@ -40,7 +41,7 @@ export function loadAddon<T>(moduleUrl: string): T {
     }
   }
   try {
-    return (process.getBuiltinModule('node:module').createRequire(import.meta.url)('node-gyp-build') as (dir: string) => unknown)(root) as T;
+    return (createRequire(import.meta.url)('node-gyp-build') as (dir: string) => unknown)(root) as T;
   } catch (error) {
     throw new ExileError(ErrorCodes.NATIVE,
       `no native build of ${root} for ${process.platform}-${process.arch}; reinstall with a C++ toolchain to build from source`,
