@@ -39,7 +39,11 @@ export interface ModuleCode {
   watched: string[];
 }
 
-const named = (manifest: unknown): boolean => typeof (manifest as { name?: unknown } | undefined)?.name === 'string';
+/** A manifest's `name`, when it has one. */
+const nameOf = (manifest: unknown): string | undefined => {
+  const name = (manifest as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' ? name : undefined;
+};
 
 /**
  * The package a module belongs to: the nearest directory at or above `dir` whose package.json has
@@ -51,7 +55,7 @@ export function packageRoot(dir: string, fs: CodeFs): string | undefined {
   let nearest: string | undefined;
   for (let at = dir; ; at = dirname(at)) {
     if (fs.kind(join(at, 'package.json')) === 'file') {
-      if (named(fs.readJson(join(at, 'package.json')))) return at;
+      if (nameOf(fs.readJson(join(at, 'package.json'))) !== undefined) return at;
       nearest ??= at;
     }
     if (dirname(at) === at) return nearest;
@@ -119,7 +123,7 @@ export function moduleCode(module: string, fs: CodeFs, options: { covered: reado
   let truncated = false;
   for (let next = queue.shift(); next !== undefined && !truncated; next = queue.shift()) {
     const manifest = fs.readJson(join(next, 'package.json'));
-    const name = typeof (manifest as { name?: unknown } | undefined)?.name === 'string' ? (manifest as { name: string }).name : undefined;
+    const name = nameOf(manifest);
     const covered = options.covered.some((dir) => within(next, dir));
     const walked = covered ? { files: [], truncated: false } : walkPackage(next, fs, options.maxFiles - files.size, seenDirs);
     // A package a symlink inside another one reached already: its files count once.
