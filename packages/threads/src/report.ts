@@ -25,6 +25,9 @@ const STATUS: Record<number, ThreadStatus> = {
   1: 'self', 2: 'done', 3: 'exited', 4: 'timeout', 5: 'io-worker', 6: 'send-failed', 7: 'zombie', 8: 'not-sent',
 };
 
+/** Statuses of a thread the operations ran on. */
+const REACHED: ReadonlySet<ThreadStatus> = new Set(['self', 'done']);
+
 /** Statuses that leave no unrestricted code running on that thread. */
 const HARMLESS: ReadonlySet<ThreadStatus> = new Set(['exited', 'zombie']);
 
@@ -111,10 +114,10 @@ function decode(raw: NativeReport, opNames: readonly ThreadOpName[]): ThreadResu
   return threads;
 }
 
-/** Threads whose status is `self` or `done` (STATUS 1 and 2), read from the flat report without decoding it. */
+/** Threads whose status is `self` or `done`, read from the flat report without decoding it. */
 function reachedCount(raw: NativeReport): number {
   let reached = 0;
-  for (let at = 1; at < raw.ints.length; at += INT_FIELDS) if (raw.ints[at] === 1 || raw.ints[at] === 2) reached++;
+  for (let at = 1; at < raw.ints.length; at += INT_FIELDS) if (REACHED.has(STATUS[raw.ints[at]!]!)) reached++;
   return reached;
 }
 
