@@ -9,6 +9,11 @@ import type { PreparedSteps } from './prepare.js';
  */
 let noNewPrivsEverywhere = false;
 
+/** Whether an earlier enable() left no_new_privs on every thread: then nothing is prepared for it. */
+export function noNewPrivsOnEveryThread(): boolean {
+  return noNewPrivsEverywhere;
+}
+
 /** Runs one step; returns report items learned while applying it (e.g. what Landlock dropped). */
 export function applyStep(step: Step, prepared: PreparedSteps): ReportItem[] {
   switch (step.step) {

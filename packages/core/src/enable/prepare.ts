@@ -7,6 +7,7 @@ import { checkPaths } from '../policy/check-paths.js';
 import type { NormalizedPolicy } from '../policy/types.js';
 import { findStep, type Plan } from '../plan/types.js';
 import { prepareProcessFilter } from '../filters/process-filter.js';
+import { noNewPrivsOnEveryThread } from './apply-step.js';
 
 /** Everything checked and built before the point of no return. */
 export interface PreparedSteps {
@@ -46,7 +47,7 @@ export function prepareSteps(plan: Plan, policy: NormalizedPolicy): PreparedStep
     ...caps === undefined ? {} : { caps },
   };
   const landlock = landlockStep === undefined ? undefined : prepareRestrict(landlockStep.spec, { after: caps?.ops ?? [] });
-  const covered = caps !== undefined || seccomp !== undefined || landlock?.restricts === true;
+  const covered = noNewPrivsOnEveryThread() || caps !== undefined || seccomp !== undefined || landlock?.restricts === true;
   return {
     ...prepared,
     ...landlock === undefined ? {} : { landlock },
