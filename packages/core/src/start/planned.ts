@@ -206,9 +206,11 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
         log?.close();
       }
       // Without a supervisor a violation kills silently: say so, with the syscall where the kernel log tells it.
-      if (supervisor === undefined && seccomp?.vows !== undefined) {
+      if (supervisor === undefined && seccomp?.vows !== undefined && write !== undefined) {
+        const killLog = kernelLogFromNow();
         child.on('exit', (_code, signal) => {
-          if (signal === 'SIGSYS') write?.(sigsysLine(command, child.pid));
+          if (signal === 'SIGSYS') write(sigsysLine(command, child.pid, killLog));
+          killLog?.close();
         });
       }
       return child;
@@ -243,6 +245,7 @@ function reportLandlockDenials(pid: number | undefined, command: string, write: 
   const readable = 'unreadable' in seen ? undefined : seen;
   const read = [...readable?.records?.read() ?? [], ...readable?.log?.read() ?? []];
   readable?.records?.close();
+  readable?.log?.close();
   if (pid === undefined || write === undefined) return;
   const lines = readable === undefined ? [] : landlockDenialLines(read, { pid, command });
   for (const line of lines) write(line);

@@ -20,22 +20,7 @@ function readRecords(fd: number): string[] {
   return records;
 }
 
-/** Every record in the kernel log, without blocking; [] when it cannot be read (unprivileged, dmesg_restrict). */
-export function kernelLog(): string[] {
-  let fd: number;
-  try {
-    fd = openSync('/dev/kmsg', constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch {
-    return [];
-  }
-  try {
-    return readRecords(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The records the kernel logs from now on, read when asked: `read()` returns those written since this call, then closes. */
+/** The records the kernel logs from now on: `read()` returns those written since the last read. */
 export interface KernelLogFromNow {
   read(): string[];
   close(): void;
@@ -50,19 +35,12 @@ export function kernelLogFromNow(): KernelLogFromNow | undefined {
   const fd = native.kernelLogAtEnd();
   if (fd < 0) return undefined;
   let open = true;
-  const close = () => {
-    if (open) closeSync(fd);
-    open = false;
-  };
   return {
-    read: () => {
-      try {
-        return open ? readRecords(fd) : [];
-      } finally {
-        close();
-      }
+    read: () => (open ? readRecords(fd) : []),
+    close: () => {
+      if (open) closeSync(fd);
+      open = false;
     },
-    close,
   };
 }
 
