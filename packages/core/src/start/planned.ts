@@ -197,10 +197,12 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
       }
       supervisor?.listener.releaseSocket();
       const write = reportViolations === false ? undefined : stderrOf(options.stdio, child);
-      supervisor?.attach(child, lineReporter(write));
+      const lines = lineReporter(write);
+      supervisor?.attach(child, lines);
       // Only where stderr is not a pipe the caller reads: by the exit, that pipe may have ended.
       if (landlocked && child.stderr === null) {
-        child.on('exit', (code, signal) => reportLandlockDenials(child.pid, command, write, auditing ? { records, log } : { unreadable: unreadable! }, limitsAccess ? exitOf(code, signal) : undefined));
+        child.on('exit', (code, signal) => reportLandlockDenials(child.pid, command, write, auditing ? { records, log } : { unreadable: unreadable! },
+          limitsAccess && !lines.named() ? exitOf(code, signal) : undefined));
       } else {
         records?.close();
         log?.close();

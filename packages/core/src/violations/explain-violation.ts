@@ -1,5 +1,7 @@
 import { argsHold, type Rule } from '@exile/seccomp';
 import { suggestRule, vowsToAdd, type Vow } from '@exile/vows';
+import { execRules, terminalRules } from '../plan/guard-rules.js';
+import { noNetworkRules, tcpOnlyRules } from '../plan/net-rules.js';
 import type { Violation } from './violation.js';
 
 /** What the supervisor knows of the policy behind the filter. */
@@ -8,7 +10,7 @@ export interface ViolationContext {
   granted: readonly Vow[] | undefined;
   /** The filter's leading rules: the network policy's, then the policy's `syscalls`. */
   rules: readonly Rule[];
-  /** How many of `rules` are the network policy's. */
+  /** How many of `rules` come before the policy's `syscalls`: exile's guards and the network policy's. */
   netRules: number;
 }
 
@@ -35,6 +37,35 @@ function refusingRule(context: ViolationContext, call: BlockedCall): number | un
   return at < 0 ? undefined : at;
 }
 
+const SOCKET_TCP = new Set([0n, 6n]);
+/** A TCP socket: AF_INET or AF_INET6, SOCK_STREAM, protocol 0 or IPPROTO_TCP. */
+const tcpSocket = (call: BlockedCall): boolean => call.syscall === 'socket' && [2n, 10n].includes(call.args[0] ?? -1n)
+  && ((call.args[1] ?? 0n) & 0xfn) === 1n && SOCKET_TCP.has(call.args[2] ?? 0n);
+
+/**
+ * Who refused with one of exile's own leading rules, and what allows it (one fix for one cause:
+ * every non-TCP socket under --no-net gets the same words, so the lines can be told apart as causes).
+ */
+function leadingRule(rule: Rule, call: BlockedCall): { by: Violation['by']; what: string; fix: string } {
+  if (terminalRules.includes(rule)) {
+    return { by: 'guard', what: "exile's terminal guard", fix: 'pushing input into a terminal is never allowed (TIOCSTI, TIOCLINUX)' };
+  }
+  if (execRules.includes(rule)) {
+    return { by: 'guard', what: "exile's exec guard", fix: 'running a file Landlock never sees as a path (a memfd, fexecve) is never allowed where --rox limits execution' };
+  }
+  // io_uring is refused by both network policies: it could open sockets the socket() rules never see.
+  if (noNetworkRules.includes(rule) && tcpOnlyRules.includes(rule)) {
+    return { by: 'net', what: 'the network policy', fix: 'io_uring could open sockets unseen: drop --no-net, --connect and --bind ("net") to allow it' };
+  }
+  if (noNetworkRules.includes(rule)) {
+    const what = 'the network policy (--no-net)';
+    return tcpSocket(call)
+      ? { by: 'net', what, fix: 'replace --no-net with --connect PORT to allow TCP to PORT only ("net": { "connect": [PORT] })' }
+      : { by: 'net', what, fix: 'drop --no-net ("net": false) to allow it: only TCP can be limited to ports' };
+  }
+  return { by: 'net', what: 'the network policy (--connect/--bind: TCP only)', fix: 'drop --connect and --bind ("net") to allow it: exile limits TCP ports only' };
+}
+
 /** Why `call` was refused and the smallest change that allows exactly it. Pure. */
 export function explainViolation(context: ViolationContext, call: BlockedCall, action: { kill: true } | { errno: string }): Violation {
   const at = refusingRule(context, call);
@@ -42,17 +73,19 @@ export function explainViolation(context: ViolationContext, call: BlockedCall, a
     ...('kill' in action ? { action: 'kill' as const } : { action: 'errno' as const, errno: action.errno }) };
   let by: Violation['by'];
   let fix: string;
+  let what: string;
   let vows: Vow[] | undefined;
   let rule: number | undefined;
   if (at !== undefined && at < context.netRules) {
-    by = 'net';
-    fix = 'only TCP is allowed, to the ports given with --connect/--bind (policy net)';
+    ({ by, what, fix } = leadingRule(context.rules[at]!, call));
   } else if (at !== undefined) {
     by = 'syscalls';
+    what = 'a syscalls rule';
     rule = at - context.netRules;
     fix = `syscalls[${rule}] refuses it; narrow or remove that rule to allow`;
   } else {
     by = 'vows';
+    what = 'vows';
     const missing = vowsToAdd({ syscall: call.syscall, args: call.args, pid: call.pid }, context.granted ?? []);
     // [] would mean the vows allow it after all: only in a shape the filter cannot see (another process's pid).
     vows = missing?.length === 0 ? undefined : missing;
@@ -60,6 +93,5 @@ export function explainViolation(context: ViolationContext, call: BlockedCall, a
       ? `no vow allows it; add the syscalls rule ${JSON.stringify(suggestRule({ syscall: call.syscall, args: call.args }))} to allow`
       : `add ${quote(vows)} to allow`;
   }
-  const what = by === 'vows' ? 'vows' : by === 'net' ? 'the network policy' : 'a syscalls rule';
   return { ...base, vows, rule, by, fix, message: `exile: ${call.command}[${call.pid}]: ${call.text} blocked by ${what}; ${fix}\n` };
 }

@@ -21,15 +21,21 @@ export function stderrOf(stdio: StdioOptions | undefined, child: ChildProcess): 
   return undefined;
 }
 
+/** The line reporter, and whether it named anything (then a failure has its cause on stderr). */
+export interface LineReporter extends Reports<ChildProcess> {
+  named(): boolean;
+}
+
 /**
- * One line per distinct violation or predicted denial (the same call from many processes is one),
- * every event emitted: `'violation'`, and `'denial'` under `diagnose`.
+ * One line per distinct violation or predicted denial (the same call from many processes is one;
+ * refusals by the network policy are one per fix: `--no-net` refusing a netlink and a UDP socket
+ * is one cause), every event emitted: `'violation'`, and `'denial'` under `diagnose`.
  */
-export function lineReporter(write: ((line: string) => void) | undefined): Reports<ChildProcess> {
+export function lineReporter(write: ((line: string) => void) | undefined): LineReporter {
   const seen = new Set<string>();
   const emit = (event: string, finding: Violation | Diagnosis, child: ChildProcess): void => {
     child.emit(event, finding);
-    const key = finding.message.replace(/^exile: [^:]*\[\d+\]: /, '');
+    const key = finding.by === 'net' ? `net: ${finding.fix}` : finding.message.replace(/^exile: [^:]*\[\d+\]: /, '');
     if (write !== undefined && !seen.has(key)) {
       seen.add(key);
       write(finding.message);
@@ -38,5 +44,6 @@ export function lineReporter(write: ((line: string) => void) | undefined): Repor
   return {
     violation: (violation, child) => emit('violation', violation, child),
     denial: (denial, child) => emit('denial', denial, child),
+    named: () => seen.size > 0,
   };
 }

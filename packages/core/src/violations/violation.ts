@@ -13,8 +13,8 @@ export interface Violation {
   vows: Vow[] | undefined;
   /** Index in the policy's `syscalls` of the rule that refused the call. */
   rule: number | undefined;
-  /** What refused it: the vows, a `syscalls` rule, or the network policy. */
-  by: 'vows' | 'syscalls' | 'net';
+  /** What refused it: the vows, a `syscalls` rule, the network policy, or one of exile's fixed guards (terminal input, exec from memory). */
+  by: 'vows' | 'syscalls' | 'net' | 'guard';
   /** What the sandbox did: killed the process, or failed the call with `errno`. */
   action: 'kill' | 'errno';
   /** The errno name of an `errno` action. */

@@ -40,6 +40,32 @@ describe.each<User>(['current', 'nobody'])('violations of a started program (%s)
     expect(fixed.stderr).not.toMatch(/exile:/);
   });
 
+  it('exile run --no-net: a netlink and two UDP sockets refused are one cause, one line naming the flag; without it, all are created', () => {
+    const py = `import socket
+for family, kind in ((socket.AF_NETLINK, socket.SOCK_RAW), (socket.AF_INET, socket.SOCK_DGRAM), (socket.AF_INET6, socket.SOCK_DGRAM)):
+    try:
+        socket.socket(family, kind).close()
+        print('created')
+    except OSError as e:
+        print(e.errno)`;
+    const r = exile(user, 'run', '--no-net', '--', '/usr/bin/python3', '-c', py);
+    expect(r.stdout).toBe('97\n97\n97\n');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^exile: python3\[\d+\]: socket\(AF_NETLINK, SOCK_RAW\) blocked by the network policy \(--no-net\); drop --no-net \("net": false\) to allow it: only TCP can be limited to ports\n$/);
+    const open = exile(user, 'run', '--', '/usr/bin/python3', '-c', py);
+    expect(open.stdout).toBe('created\ncreated\ncreated\n');
+    expect(open.stderr).toBe('');
+  });
+
+  it('exile run: a program killed for a vow it lacked gets that line, not the hint about unseen Landlock refusals; with the vow it runs', () => {
+    const r = exile(user, 'run', '--rox', '/usr', '--ro', '/etc', '--vows', 'stdio rpath exec', '--', 'sh', '-c', 'cat /etc/hostname | wc -c');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/^exile: sh\[\d+\]: (clone\(0x[0-9a-f]+\)|vfork) blocked by vows; add "clone" to allow\n$/);
+    const fixed = exile(user, 'run', '--rox', '/usr', '--ro', '/etc', '--vows', 'stdio rpath exec clone', '--', 'sh', '-c', 'cat /etc/hostname | wc -c');
+    expect(fixed.stdout).toBe(`${readFileSync('/etc/hostname').length}\n`);
+    expect(fixed.stderr).toBe('');
+  });
+
   it('exile run: the program never holds the listener, nor the socket it came over', () => {
     const r = exile(user, 'run', '--vows', 'stdio rpath proc exec', '--', 'sh', '-c', 'ls /proc/self/fd; readlink /proc/self/fd/*; true');
     expect(r.status).toBe(0);
