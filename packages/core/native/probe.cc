@@ -3,13 +3,16 @@
 // Raw numbers and errnos only; TypeScript names and interprets them.
 #include <napi.h>
 #include <exile/napi.h>
+#include <exile/arch.h>
 #include <exile/syscall_numbers.h>
 
 #include "kernel-log.h"
 
 #include <cerrno>
 #include <linux/seccomp.h>
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -42,11 +45,26 @@ long SeccompTsyncProbe() {
   return Syscall3(EXILE_NR_seccomp, kSeccompSetModeFilter, kSeccompFilterFlagTsync, 0);
 }
 
-// User namespaces, decided by trying: a forked (single-threaded) child unshares and reports.
+// The child of UserNamespaceProbe(): it shares the caller's memory, so it touches no libc state
+// (exile_raw_syscall() sets no errno) and only reports unshare's result as its exit status.
+int TryUnshareUser(void*) {
+  long r = exile_raw_syscall(EXILE_NR_unshare, CLONE_NEWUSER, 0, 0, 0, 0, 0);
+  return r == 0 ? 0 : static_cast<int>(-r & 0xff);
+}
+
+// User namespaces, decided by trying in a child (unshare refuses a threaded caller). The child
+// is a vfork-style clone: it runs on a stack in this frame while this thread waits, so no copy of
+// Node's address space is made (a fork() cost this probe most of its time). Signals stay blocked
+// in the child: a handler of Node's must not run on its stack.
 long UserNamespaceProbe() {
-  pid_t pid = fork();
-  if (pid < 0) return -errno;
-  if (pid == 0) _exit(unshare(CLONE_NEWUSER) == 0 ? 0 : (errno & 0xff));
+  alignas(16) char stack[16 * 1024];
+  sigset_t all, saved;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &saved);
+  pid_t pid = clone(TryUnshareUser, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, nullptr);
+  int error = errno;
+  pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+  if (pid < 0) return -error;
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return -errno;

@@ -35,8 +35,8 @@ function seccompActions(): ActionName[] {
 /** Options of `probe()`. */
 export interface ProbeOptions {
   /**
-   * Decide user namespaces by forking a child that tries `unshare(CLONE_NEWUSER)` (default true).
-   * The fork is most of the probe's cost; in-process sandboxing never needs the answer, so
+   * Decide user namespaces by starting a child that tries `unshare(CLONE_NEWUSER)` (default true).
+   * The child is most of the probe's cost; in-process sandboxing never needs the answer, so
    * `enable()` passes false and the result says "not probed".
    */
   userNamespaces?: boolean;
