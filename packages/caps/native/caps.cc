@@ -73,9 +73,7 @@ Napi::Value State(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("capget", Napi::Function::New(env, Capget, "capget"));
-  exports.Set("state", Napi::Function::New(env, State, "state"));
-  return exports;
+  return exile::Exports(env, exports, {{"capget", Capget}, {"state", State}});
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // reading every record the kernel still holds.
 #include "kernel-log.h"
 
+#include <exile/napi.h>
 #include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
@@ -25,7 +26,7 @@ Napi::Value KernelLogAtEnd(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void AddKernelLog(Napi::Env env, Napi::Object exports) {
-  exports.Set("kernelLogAtEnd", Napi::Function::New(env, KernelLogAtEnd, "kernelLogAtEnd"));
+  exile::Exports(env, exports, {{"kernelLogAtEnd", KernelLogAtEnd}});
 }
 
 }  // namespace exile_core

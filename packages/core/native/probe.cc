@@ -86,9 +86,8 @@ Napi::Value Probe(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("probe", Napi::Function::New(env, Probe, "probe"));
   exile_core::AddKernelLog(env, exports);
-  return exports;
+  return exile::Exports(env, exports, {{"probe", Probe}});
 }
 
 }  // namespace

@@ -124,16 +124,11 @@ Napi::Value AuditRequest(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("auditRequest", Napi::Function::New(env, AuditRequest, "auditRequest"));
-  exports.Set("auditSubscribe", Napi::Function::New(env, AuditSubscribe, "auditSubscribe"));
-  exports.Set("query", Napi::Function::New(env, Query, "query"));
-  exports.Set("createRuleset", Napi::Function::New(env, CreateRuleset, "createRuleset"));
-  exports.Set("addRule", Napi::Function::New(env, AddRule, "addRule"));
-  exports.Set("restrictSelf", Napi::Function::New(env, RestrictSelf, "restrictSelf"));
-  exports.Set("openPath", Napi::Function::New(env, OpenPath, "openPath"));
-  exports.Set("close", Napi::Function::New(env, Close, "close"));
-  exports.Set("noNewPrivs", Napi::Function::New(env, NoNewPrivs, "noNewPrivs"));
-  return exports;
+  return exile::Exports(env, exports, {
+    {"auditRequest", AuditRequest}, {"auditSubscribe", AuditSubscribe}, {"query", Query},
+    {"createRuleset", CreateRuleset}, {"addRule", AddRule}, {"restrictSelf", RestrictSelf},
+    {"openPath", OpenPath}, {"close", Close}, {"noNewPrivs", NoNewPrivs},
+  });
 }
 
 }  // namespace

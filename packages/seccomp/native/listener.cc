@@ -290,13 +290,10 @@ Napi::Value Close(const Napi::CallbackInfo& info) {
 
 namespace exile_listener {
 void Register(Napi::Env env, Napi::Object exports) {
-  exports.Set("listenerOpen", Napi::Function::New(env, Open, "listenerOpen"));
-  exports.Set("listenerReleaseSocket", Napi::Function::New(env, ReleaseSocket, "listenerReleaseSocket"));
-  exports.Set("listenerDeny", Napi::Function::New(env, Deny, "listenerDeny"));
-  exports.Set("listenerContinue", Napi::Function::New(env, Continue, "listenerContinue"));
-  exports.Set("listenerValid", Napi::Function::New(env, IsValid, "listenerValid"));
-  exports.Set("listenerSignal", Napi::Function::New(env, Signal, "listenerSignal"));
-  exports.Set("listenerClose", Napi::Function::New(env, Close, "listenerClose"));
-  exports.Set("readMemory", Napi::Function::New(env, ReadMemory, "readMemory"));
+  exile::Exports(env, exports, {
+    {"listenerOpen", Open}, {"listenerReleaseSocket", ReleaseSocket}, {"listenerDeny", Deny},
+    {"listenerContinue", Continue}, {"listenerValid", IsValid}, {"listenerSignal", Signal},
+    {"listenerClose", Close}, {"readMemory", ReadMemory},
+  });
 }
 }  // namespace exile_listener

@@ -43,10 +43,8 @@ Napi::Value Install(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("actionAvailable", Napi::Function::New(env, ActionAvailable, "actionAvailable"));
-  exports.Set("install", Napi::Function::New(env, Install, "install"));
   exile_listener::Register(env, exports);
-  return exports;
+  return exile::Exports(env, exports, {{"actionAvailable", ActionAvailable}, {"install", Install}});
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // N-API surface of @exile/threads: encodes nothing, decides nothing. broadcast() hands the ops
 // (already validated and encoded by TypeScript) to the process's engine and returns its report.
 #include <napi.h>
+#include <exile/napi.h>
 #include <exile/syscall_numbers.h>
 #include <dirent.h>
 #include <unistd.h>
@@ -104,11 +105,7 @@ Napi::Value Engine(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exile_locate_engine(nullptr);  // find the shared engine now, not inside the first broadcast
   ThreadsBuffer();               // and allocate the report where the addon is loaded, ahead of it
-  exports.Set("broadcast", Napi::Function::New(env, Broadcast, "broadcast"));
-  exports.Set("gettid", Napi::Function::New(env, Gettid, "gettid"));
-  exports.Set("ioUringFds", Napi::Function::New(env, IoUringFds, "ioUringFds"));
-  exports.Set("engine", Napi::Function::New(env, Engine, "engine"));
-  return exports;
+  return exile::Exports(env, exports, {{"broadcast", Broadcast}, {"gettid", Gettid}, {"ioUringFds", IoUringFds}, {"engine", Engine}});
 }
 
 }  // namespace

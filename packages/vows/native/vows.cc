@@ -37,11 +37,7 @@ Napi::Value SetRecord(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("installHandler", Napi::Function::New(env, InstallHandler, "installHandler"));
-  exports.Set("setTable", Napi::Function::New(env, SetTable, "setTable"));
-  exports.Set("stageTable", Napi::Function::New(env, StageTable, "stageTable"));
-  exports.Set("setRecord", Napi::Function::New(env, SetRecord, "setRecord"));
-  return exports;
+  return exile::Exports(env, exports, {{"installHandler", InstallHandler}, {"setTable", SetTable}, {"stageTable", StageTable}, {"setRecord", SetRecord}});
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #pragma once
 #include <napi.h>
 #include <cerrno>
+#include <initializer_list>
 #include <string>
 
 namespace exile {
@@ -17,6 +18,18 @@ inline Napi::Error ErrnoError(Napi::Env env, const char* syscall, int err) {
 
 [[noreturn]] inline void ThrowErrno(Napi::Env env, const char* syscall, int err) {
   throw ErrnoError(env, syscall, err);
+}
+
+// One function an addon exports: its JavaScript name (also the function's `name`) and its body.
+struct Export {
+  const char* name;
+  Napi::Value (*body)(const Napi::CallbackInfo&);
+};
+
+// Sets each function on `exports`: an addon's registration is its table of names, nothing more.
+inline Napi::Object Exports(Napi::Env env, Napi::Object exports, std::initializer_list<Export> functions) {
+  for (const Export& function : functions) exports.Set(function.name, Napi::Function::New(env, function.body, function.name));
+  return exports;
 }
 
 }  // namespace exile
