@@ -1,5 +1,6 @@
 /** Child-script pieces: each case runs in a fresh Node process (runScript). */
-import { TASK_STATUS } from '@exile/test-utils';
+import { lastJson, runScript, TASK_STATUS, type RunOptions } from '@exile/test-utils';
+import { expect } from 'vitest';
 
 /**
  * A worker started before the restriction that tries, on request, chown (sync and on its own pool)
@@ -41,3 +42,13 @@ export interface Task { tid: number; sigBlk: string; nnp: string; eff: string; p
 
 /** /proc's CapXxx value of an empty set. */
 export const EMPTY = '0000000000000000';
+
+/**
+ * Runs `body` in a fresh child after `imports` and the prelude; the body prints its result with
+ * `show()`. Returns that result, once the child wrote nothing on stderr.
+ */
+export function inChild<T = unknown>(imports: string, body: string, options: Omit<RunOptions, 'from'>): T {
+  const r = runScript(`${imports}\n${prelude}\n${body}\nprocess.exit(0);`, { from: import.meta.url, ...options });
+  expect(r.stderr).toBe('');
+  return lastJson<T>(r.stdout);
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lastJson, runScript, sharedTempDir } from '@exile/test-utils';
 import { BOUNDING_REASON } from '../src/index.js';
-import { EMPTY, prelude, type Task } from './child.js';
+import { EMPTY, inChild, type Task } from './child.js';
 
 /** A loopback address no other test listens on (all of 127.0.0.0/8 is local). */
 const env = { LISTEN_HOST: `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}` };
@@ -28,28 +28,22 @@ const results = {
 
 describe('drop() as root', () => {
   it('control: without drop() every privileged action works (so the tests below can fail)', () => {
-    const r = runScript(`${prelude}${privileged}
+    const out = inChild('', `${privileged}
       console.log(show({ results }));
-      process.exit(0);
-    `, { from: import.meta.url, args: [tempFile()], env });
-    expect(r.stderr).toBe('');
-    expect(lastJson(r.stdout)).toEqual({ results: {
+    `, { args: [tempFile()], env });
+    expect(out).toEqual({ results: {
       chownMain: 'ok', chownPool: 'ok', worker: { chownSync: 'ok', chownAsync: 'ok', listen: 'ok' }, listenMain: 'ok',
     } });
   });
 
   it('empties every set on every thread, sets no_new_privs, and privileged actions fail everywhere', () => {
-    const r = runScript(`import { drop } from '@exile/caps';
-      ${prelude}
+    const out = inChild<{ before: Task[]; after: Task[]; report: Record<string, { enforced: boolean; after?: string[]; requested?: boolean }> & { threads: { ok: boolean; threads: unknown[] } }; results: unknown; setuidAway: string }>(`import { drop } from '@exile/caps';`, `
       const before = tasks();
       const report = drop();
       ${privileged}
       const setuidAway = await attempt(() => process.setuid(65534));
       console.log(show({ before, after: tasks(), report, results, setuidAway }));
-      process.exit(0);
-    `, { from: import.meta.url, args: [tempFile()], env });
-    expect(r.stderr).toBe('');
-    const out = lastJson<{ before: Task[]; after: Task[]; report: Record<string, { enforced: boolean; after?: string[]; requested?: boolean }> & { threads: { ok: boolean; threads: unknown[] } }; results: unknown; setuidAway: string }>(r.stdout);
+    `, { args: [tempFile()], env });
     expect(out.before.every((t) => t.eff !== EMPTY && t.bnd !== EMPTY && t.nnp === '0')).toBe(true);
     expect(out.after.length).toBeGreaterThanOrEqual(12);
     expect(out.after.some((t) => t.sigBlk === 'fffffffe7ffbfeff')).toBe(true); // the inspector's signal thread
@@ -69,18 +63,14 @@ describe('drop() as root', () => {
   });
 
   it('keep: the kept capabilities work on every thread; after setuid away, setuid(0) fails', () => {
-    const r = runScript(`import { drop, read } from '@exile/caps';
-      ${prelude}
+    const out = inChild<{ report: { effective: { after: string[] }; bounding: { after: string[] } }; kept: Task[]; listenKept: string; away: string; back: string; after: Task[]; state: { effective: string[]; permitted: string[] } }>(`import { drop, read } from '@exile/caps';`, `
       const report = drop({ keep: ['setuid', 'CAP_SETGID', 'net_bind_service'] });
       const kept = tasks();
       const listenKept = await listen(80);
       const away = await attempt(() => { process.setgid(65534); process.setuid(65534); });
       const back = await attempt(() => process.setuid(0));
       console.log(show({ report, kept, listenKept, away, back, after: tasks(), state: read() }));
-      process.exit(0);
-    `, { from: import.meta.url, env });
-    expect(r.stderr).toBe('');
-    const out = lastJson<{ report: { effective: { after: string[] }; bounding: { after: string[] } }; kept: Task[]; listenKept: string; away: string; back: string; after: Task[]; state: { effective: string[]; permitted: string[] } }>(r.stdout);
+    `, { env });
     const keptMask = ((1n << 6n) | (1n << 7n) | (1n << 10n)).toString(16).padStart(16, '0');
     expect(out.report.effective.after).toEqual(['CAP_SETGID', 'CAP_SETUID', 'CAP_NET_BIND_SERVICE']);
     expect(out.report.bounding.after).toEqual(['CAP_SETGID', 'CAP_SETUID', 'CAP_NET_BIND_SERVICE']);
@@ -93,16 +83,13 @@ describe('drop() as root', () => {
   });
 
   it('lockSecurebits: the locked bits hold on the calling thread and in threads created afterwards', () => {
-    const r = runScript(`import { drop, read } from '@exile/caps';
-      ${prelude}
+    const out = inChild(`import { drop, read } from '@exile/caps';`, `
       const report = drop({ lockSecurebits: true });
       const w = new Worker("import { read } from '@exile/caps'; import { parentPort } from 'node:worker_threads'; parentPort.postMessage(read().securebits.value);", { eval: true, type: 'module' });
       const inNewWorker = await new Promise((resolve) => w.once('message', resolve));
       console.log(show({ securebits: report.securebits, main: read().securebits.value, inNewWorker }));
-      process.exit(0);
-    `, { from: import.meta.url });
-    expect(r.stderr).toBe('');
-    expect(lastJson(r.stdout)).toEqual({
+    `, {});
+    expect(out).toEqual({
       securebits: expect.objectContaining({ requested: true, enforced: true, after: expect.objectContaining({ value: 0xeb, noRoot: true, keepCapsLocked: true }) }),
       main: 0xeb, inNewWorker: 0xeb,
     });
@@ -111,15 +98,11 @@ describe('drop() as root', () => {
 
 describe('drop() as nobody', () => {
   it('is honest about the bounding set it cannot drop, and sets no_new_privs everywhere', () => {
-    const r = runScript(`import { drop } from '@exile/caps';
-      ${prelude}
+    const out = inChild<{ before: Task[]; after: Task[]; report: Record<string, { requested: boolean; enforced: boolean; before: string[]; after: string[]; reason?: string }> }>(`import { drop } from '@exile/caps';`, `
       const before = tasks();
       const report = drop();
       console.log(show({ before, after: tasks(), report }));
-      process.exit(0);
-    `, { from: import.meta.url, user: 'nobody' });
-    expect(r.stderr).toBe('');
-    const out = lastJson<{ before: Task[]; after: Task[]; report: Record<string, { requested: boolean; enforced: boolean; before: string[]; after: string[]; reason?: string }> }>(r.stdout);
+    `, { user: 'nobody' });
     const bounding = out.before[0]!.bnd;
     expect(bounding).not.toBe(EMPTY);
     expect(out.after.every((t) => t.nnp === '1' && t.eff === EMPTY && t.prm === EMPTY && t.bnd === bounding)).toBe(true);
@@ -132,15 +115,11 @@ describe('drop() as nobody', () => {
   });
 
   it('refuses lockSecurebits without CAP_SETPCAP and changes nothing', () => {
-    const r = runScript(`import { drop } from '@exile/caps';
-      ${prelude}
+    const out = inChild<{ code: string; after: Task[] }>(`import { drop } from '@exile/caps';`, `
       let code;
       try { drop({ lockSecurebits: true }); } catch (e) { code = e.code; }
       console.log(show({ code, after: tasks() }));
-      process.exit(0);
-    `, { from: import.meta.url, user: 'nobody' });
-    expect(r.stderr).toBe('');
-    const out = lastJson<{ code: string; after: Task[] }>(r.stdout);
+    `, { user: 'nobody' });
     expect(out.code).toBe('ERR_EXILE_UNSUPPORTED');
     expect(out.after.every((t) => t.nnp === '0')).toBe(true);
   });
@@ -148,17 +127,13 @@ describe('drop() as nobody', () => {
 
 describe.each(['current', 'nobody'] as const)('as %s', (user) => {
   it('noNewPrivs() reaches every thread; an unknown capability name changes nothing', () => {
-    const r = runScript(`import { drop, noNewPrivs } from '@exile/caps';
-      ${prelude}
+    const out = inChild<{ error: unknown; afterError: Task[]; after: Task[] }>(`import { drop, noNewPrivs } from '@exile/caps';`, `
       let error;
       try { drop({ keep: ['chown', 'sys_everything'] }); } catch (e) { error = { code: e.code, path: e.details.path }; }
       const afterError = tasks();
       noNewPrivs();
       console.log(show({ error, afterError, after: tasks() }));
-      process.exit(0);
-    `, { from: import.meta.url, user });
-    expect(r.stderr).toBe('');
-    const out = lastJson<{ error: unknown; afterError: Task[]; after: Task[] }>(r.stdout);
+    `, { user });
     expect(out.error).toEqual({ code: 'ERR_EXILE_INVALID_POLICY', path: '$.keep[1]' });
     expect(out.afterError.every((t) => t.nnp === '0')).toBe(true);
     expect(out.after.every((t) => t.nnp === '1')).toBe(true);
@@ -167,18 +142,14 @@ describe.each(['current', 'nobody'] as const)('as %s', (user) => {
 
 describe('prepareDrop() as root', () => {
   it('changes nothing; its ops broadcast by the caller drop on every thread, and finish() reports it', () => {
-    const r = runScript(`import { prepareDrop } from '@exile/caps';
-      import { broadcast } from '@exile/threads';
-      ${prelude}
+    const out = inChild<{ before: Task[]; after: Task[]; report: Record<string, { enforced: boolean }>; results: Record<string, unknown> }>(`import { prepareDrop } from '@exile/caps';
+      import { broadcast } from '@exile/threads';`, `
       const prepared = prepareDrop();
       const before = tasks();
       const report = prepared.finish(broadcast(prepared.ops));
       ${privileged}
       console.log(show({ before, after: tasks(), report, results }));
-      process.exit(0);
-    `, { from: import.meta.url, args: [tempFile()], env });
-    expect(r.stderr).toBe('');
-    const out = lastJson<{ before: Task[]; after: Task[]; report: Record<string, { enforced: boolean }>; results: Record<string, unknown> }>(r.stdout);
+    `, { args: [tempFile()], env });
     expect(out.before.every((t) => t.eff !== EMPTY && t.nnp === '0')).toBe(true);
     for (const t of out.after) expect({ eff: t.eff, bnd: t.bnd, nnp: t.nnp }).toEqual({ eff: EMPTY, bnd: EMPTY, nnp: '1' });
     expect(out.report.effective).toMatchObject({ enforced: true });

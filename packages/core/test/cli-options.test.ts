@@ -10,6 +10,15 @@ import { ENV_OPTIONS, envFromOptions } from '../src/cli/env-flags.js';
 import { TIMEOUT_OPTIONS, timeoutMs } from '../src/cli/timeout-flag.js';
 
 const flags = (...args: string[]) => policyFromOptions('run', parseOptions('run', POLICY_OPTIONS, args));
+/** `exile run` refuses these flags with this message. */
+const refuses = (args: string[], message: string) => expect(() => flags(...args)).toThrow(new UsageError(`exile run: ${message}`));
+
+/** A --policy file holding `policy`, in a fresh temp dir. */
+function policyFile(policy: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'exile-cli-')), 'p.json');
+  writeFileSync(file, JSON.stringify(policy));
+  return file;
+}
 
 describe('parseOptions', () => {
   it('stops at -- and at the first non-option; accepts --x=V and --x V', () => {
@@ -41,10 +50,9 @@ describe('policy flags', () => {
     expect(flags('--rw', '/srv/dev', '--make-dev', '/srv/dev', '--make-dev', '/srv/dev')).toEqual({
       fs: { read: [], write: ['/srv/dev'], exec: [], makeDevices: ['/srv/dev'] },
     });
-    const file = join(mkdtempSync(join(tmpdir(), 'exile-cli-')), 'p.json');
-    writeFileSync(file, JSON.stringify({ fs: { write: ['/srv'], makeDevices: ['/srv/a'] } }));
+    const file = policyFile({ fs: { write: ['/srv'], makeDevices: ['/srv/a'] } });
     expect(flags('--policy', file, '--make-dev', '/srv/b').fs).toMatchObject({ makeDevices: ['/srv/a', '/srv/b'] });
-    expect(() => flags('--exec', '/usr')).toThrow(new UsageError('exile run: unknown option --exec'));
+    refuses(['--exec', '/usr'], 'unknown option --exec');
   });
 
   it('map network, vows, namespaces and mode', () => {
@@ -64,25 +72,21 @@ describe('policy flags', () => {
     [['--no-dev'], '--no-dev needs a file-system policy (--ro, --rox, --rw, --profile or "fs" in --policy FILE)'],
     [['--make-dev', '/tmp'], '--make-dev needs a file-system policy (--ro, --rox, --rw, --profile or "fs" in --policy FILE)'],
   ])('%j is a usage error', (args, message) => {
-    expect(() => flags(...args)).toThrow(new UsageError(`exile run: ${message}`));
+    refuses(args, message);
   });
 
   it('never widen a --policy file: "net": false takes no port, --vows only narrows the file\'s vows', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'exile-cli-'));
-    const file = join(dir, 'p.json');
-    writeFileSync(file, JSON.stringify({ net: false, vows: 'stdio rpath' }));
-    expect(() => flags('--policy', file, '--connect', '80')).toThrow(new UsageError(`exile run: --connect/--bind would widen "net": false in ${file}`));
-    expect(() => flags('--policy', file, '--bind', '8080')).toThrow(new UsageError(`exile run: --connect/--bind would widen "net": false in ${file}`));
-    expect(() => flags('--policy', file, '--vows', 'stdio rpath wpath')).toThrow(new UsageError(`exile run: --vows would widen the vows of ${file}: wpath not granted there`));
+    const file = policyFile({ net: false, vows: 'stdio rpath' });
+    refuses(['--policy', file, '--connect', '80'], `--connect/--bind would widen "net": false in ${file}`);
+    refuses(['--policy', file, '--bind', '8080'], `--connect/--bind would widen "net": false in ${file}`);
+    refuses(['--policy', file, '--vows', 'stdio rpath wpath'], `--vows would widen the vows of ${file}: wpath not granted there`);
     expect(flags('--policy', file, '--vows', 'stdio error')).toMatchObject({ net: false, vows: 'stdio error' });
     // Without a file, the flags are the whole policy: nothing to widen.
     expect(flags('--connect', '80', '--vows', 'stdio wpath')).toEqual({ net: { connect: [80], bind: [] }, vows: 'stdio wpath' });
   });
 
   it('add to a --policy file; a bad file is a policy error, not a usage error', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'exile-cli-'));
-    const file = join(dir, 'p.json');
-    writeFileSync(file, JSON.stringify({ fs: { read: ['/data'] }, net: { connect: [443] }, vows: 'stdio rpath inet' }));
+    const file = policyFile({ fs: { read: ['/data'] }, net: { connect: [443] }, vows: 'stdio rpath inet' });
     expect(flags('--policy', file, '--ro', '/usr', '--connect', '80', '--vows', 'stdio RPATH')).toMatchObject({
       fs: { read: ['/data', '/usr'], write: [], exec: [] }, net: { connect: [443, 80], bind: [] }, vows: 'stdio RPATH',
     });
@@ -118,18 +122,16 @@ describe('view, capability and seccomp flags', () => {
     [['--uid', 'root'], '--uid needs a number 0-4294967294, got "root"'],
     [['--cap-keep', 'fly'], '--cap-keep: unknown capability "fly"'],
   ])('%j is a usage error', (args, message) => {
-    expect(() => flags(...args)).toThrow(new UsageError(`exile run: ${message}`));
+    refuses(args, message);
   });
 
   it('never widen a --policy file: --cap-keep keeps only what it keeps, --seccomp-profile does not replace its profile', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'exile-cli-'));
-    const file = join(dir, 'p.json');
-    writeFileSync(file, JSON.stringify({ capabilities: { keep: ['chown'] }, seccompProfile: { defaultAction: 'SCMP_ACT_ALLOW' } }));
+    const file = policyFile({ capabilities: { keep: ['chown'] }, seccompProfile: { defaultAction: 'SCMP_ACT_ALLOW' } });
     expect(flags('--policy', file, '--cap-keep', 'chown')).toMatchObject({ capabilities: { keep: ['CAP_CHOWN'] } });
-    expect(() => flags('--policy', file, '--cap-keep', 'sys_admin')).toThrow(new UsageError(`exile run: --cap-keep would widen the capabilities of ${file}: CAP_SYS_ADMIN not kept there`));
-    expect(() => flags('--policy', file, '--seccomp-profile', 'x.json')).toThrow(new UsageError(`exile run: --seccomp-profile would replace the seccompProfile of ${file}`));
-    writeFileSync(file, JSON.stringify({ capabilities: 'drop-all' }));
-    expect(() => flags('--policy', file, '--cap-keep', 'chown')).toThrow(new UsageError(`exile run: --cap-keep would widen the capabilities of ${file}: CAP_CHOWN not kept there`));
+    refuses(['--policy', file, '--cap-keep', 'sys_admin'], `--cap-keep would widen the capabilities of ${file}: CAP_SYS_ADMIN not kept there`);
+    refuses(['--policy', file, '--seccomp-profile', 'x.json'], `--seccomp-profile would replace the seccompProfile of ${file}`);
+    const dropAll = policyFile({ capabilities: 'drop-all' });
+    refuses(['--policy', dropAll, '--cap-keep', 'chown'], `--cap-keep would widen the capabilities of ${dropAll}: CAP_CHOWN not kept there`);
   });
 });
 

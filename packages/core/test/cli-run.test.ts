@@ -1,9 +1,9 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEnabled } from '@exile/landlock';
-import { sharedTempDir } from '@exile/test-utils';
+import { sharedTempDir, sharedTree } from '@exile/test-utils';
 import { CLI, exileAs, type User } from './exile-cli.js';
 
 const exile = (user: User, ...args: (string | NodeJS.ProcessEnv)[]) => {
@@ -33,13 +33,7 @@ describe.each<User>(['current', 'nobody'])('exile run as %s', (user) => {
   });
 
   it('--ro/--rw: Landlock before exec — read-only refuses writes, read-write takes them, the rest is out of reach (EACCES)', () => {
-    const dir = sharedTempDir('exile-run-');
-    for (const d of ['ro', 'rw', 'hidden']) {
-      mkdirSync(join(dir, d));
-      chmodSync(join(dir, d), 0o777);
-    }
-    writeFileSync(join(dir, 'ro', 'f'), 'ro\n', { mode: 0o644 });
-    writeFileSync(join(dir, 'hidden', 'f'), 'secret\n', { mode: 0o644 });
+    const dir = sharedTree('exile-run-', { 'ro/f': 'ro\n', 'rw/': '', 'hidden/f': 'secret\n' });
     const script = `cat ${dir}/ro/f; echo x > ${dir}/ro/new || echo ro-refused; echo rw > ${dir}/rw/new && cat ${dir}/rw/new; cat ${dir}/hidden/f || echo hidden-gone`;
     const r = exile(user, 'run', ...SYSTEM, '--ro', join(dir, 'ro'), '--rw', join(dir, 'rw'), '--', '/bin/sh', '-c', script);
     expect(r.stdout).toBe('ro\nro-refused\nrw\nhidden-gone\n');

@@ -1,21 +1,13 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lastJson, runScript, sharedTempDir } from '@exile/test-utils';
+import { lastJson, runScript, sharedTree } from '@exile/test-utils';
 
 type User = 'current' | 'nobody';
 const users: User[] = ['current', 'nobody'];
 
 /** A temp tree both users can use: ro/ with a file, rw/, and outside/ (not in the policy). */
 function tree() {
-  const dir = sharedTempDir('exile-core-');
-  for (const d of ['ro', 'rw', 'outside']) {
-    mkdirSync(join(dir, d));
-    chmodSync(join(dir, d), 0o777);
-  }
-  writeFileSync(join(dir, 'ro', 'file.txt'), 'ro data', { mode: 0o666 });
-  writeFileSync(join(dir, 'outside', 'file.txt'), 'outside data', { mode: 0o666 });
-  return dir;
+  return sharedTree('exile-core-', { 'ro/file.txt': 'ro data', 'rw/': '', 'outside/file.txt': 'outside data' });
 }
 
 /** Runs `body` in a fresh child after the prelude; `body` sets `out` which is printed as JSON. */

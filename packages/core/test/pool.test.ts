@@ -40,19 +40,23 @@ function fixture(): { mod: string; secret: string; dir: string } {
   return { mod, secret, dir: join(pkg, '..') };
 }
 
+/** Runs `body` in a fresh child (launch-child.ts) where `mod` names the fixture's module. */
+function poolChild(body: string, user: 'current' | 'nobody' = 'current') {
+  return child(`const mod = ${JSON.stringify(fixture().mod)};\n${body}`, {}, user);
+}
+
 describe.each(['current', 'nobody'] as const)('createPool() (%s)', (user) => {
   it('single use: every call a fresh process (own pid, own random state, no globals of the last call); maxUses shares them', () => {
-    const { mod } = fixture();
-    const { out } = child(`
-      const single = createPool({ fs: false, net: false, vows: 'stdio', capabilities: 'drop-all' }, { module: ${JSON.stringify(mod)}, size: 2 });
+    const { out } = poolChild(`
+      const single = createPool({ fs: false, net: false, vows: 'stdio', capabilities: 'drop-all' }, { module: mod, size: 2 });
       out.single = { value: [] };
       for (let i = 0; i < 4; i++) out.single.value.push({ mark: await single.run('mark', i), ...(await single.run('identity')) });
       out.singleStats = { value: single.stats() };
       await single.close();
-      const shared = createPool({ vows: 'stdio' }, { module: new URL(${JSON.stringify(`file://${mod}`)}), size: 1, maxUses: 3 });
+      const shared = createPool({ vows: 'stdio' }, { module: new URL('file://' + mod), size: 1, maxUses: 3 });
       out.shared = { value: [await shared.run('mark', 'a'), await shared.run('mark', 'b'), await shared.run('mark', 'c'), await shared.run('mark', 'd')] };
       await shared.close();
-    `, {}, user);
+    `, user);
     const single = out.single!.value as { mark: { seen: unknown; calls: number }; pid: number; random: string }[];
     for (const call of single) expect(call.mark).toEqual({ seen: null, calls: 1 });
     expect(new Set(single.map((c) => c.pid)).size).toBe(single.length);
@@ -64,9 +68,8 @@ describe.each(['current', 'nobody'] as const)('createPool() (%s)', (user) => {
   });
 
   it('a violation, a throw, a timeout, an abort and a stuck promise each fail only their own call, with the launch() errors', () => {
-    const { mod } = fixture();
-    const { out } = child(`
-      const pool = createPool({ vows: 'stdio' }, { module: ${JSON.stringify(mod)}, size: 2, maxUses: 10 });
+    const { out } = poolChild(`
+      const pool = createPool({ vows: 'stdio' }, { module: mod, size: 2, maxUses: 10 });
       out.violation = await settle(pool.run('connect'));
       out.after = await settle(pool.run('add', 2, 3));
       out.thrown = await settle(pool.run('throws'));
@@ -83,7 +86,7 @@ describe.each(['current', 'nobody'] as const)('createPool() (%s)', (user) => {
       out.still = await settle(pool.run('add', 1, 1));
       out.stats = { value: pool.stats() };
       await pool.close();
-    `, {}, user);
+    `, user);
     expect(out.violation!.error).toMatchObject({ code: 'ERR_EXILE_VIOLATION', exile: true, details: { syscall: 'socket', vows: ['inet'], signal: 'SIGSYS' } });
     expect(out.violation!.error!.message).toContain('pool.run(): the function broke its policy: socket(2) blocked by vows; add "inet" to allow');
     expect(out.after).toEqual({ value: 5 });
@@ -167,9 +170,8 @@ describe('createPool(): workers', () => {
     expect(out.workerGone).toEqual({ value: true });
   });
   it('calls queue up to maxQueue, then ERR_EXILE_POOL_FULL; close({ force }) rejects what waits and kills what runs', () => {
-    const { mod } = fixture();
-    const { out } = child(`
-      const pool = createPool({}, { module: ${JSON.stringify(mod)}, size: 1, maxQueue: 1 });
+    const { out } = poolChild(`
+      const pool = createPool({}, { module: mod, size: 1, maxQueue: 1 });
       while (pool.stats().idle < 1) await new Promise((r) => setTimeout(r, 20));
       const running = settle(pool.run('hang'));
       const queued = settle(pool.run('hang'));
@@ -187,9 +189,8 @@ describe('createPool(): workers', () => {
   });
 
   it('a worker that breaks the protocol is killed, its call rejects with ERR_EXILE_LAUNCH, the next call is served', () => {
-    const { mod } = fixture();
-    const { out } = child(`
-      const pool = createPool({ vows: 'stdio' }, { module: ${JSON.stringify(mod)}, size: 1, maxUses: 10 });
+    const { out } = poolChild(`
+      const pool = createPool({ vows: 'stdio' }, { module: mod, size: 1, maxUses: 10 });
       out.garbage = await settle(pool.run('garbage'));
       out.next = await settle(pool.run('add', 2, 2));
       await pool.close();
@@ -200,14 +201,13 @@ describe('createPool(): workers', () => {
   });
 
   it('bad options and policies throw before any worker starts, naming the bad part', () => {
-    const { mod } = fixture();
-    const { out } = child(`
+    const { out } = poolChild(`
       const attempt = (fn) => { try { fn(); return { value: 'created' }; } catch (e) { return { error: { code: e.code, details: e.details, message: e.message } }; } };
-      out.size = attempt(() => createPool({}, { module: ${JSON.stringify(mod)}, size: 0 }));
-      out.maxUses = attempt(() => createPool({}, { module: ${JSON.stringify(mod)}, maxUses: 1.5 }));
+      out.size = attempt(() => createPool({}, { module: mod, size: 0 }));
+      out.maxUses = attempt(() => createPool({}, { module: mod, maxUses: 1.5 }));
       out.relative = attempt(() => createPool({}, { module: './tasks.js' }));
-      out.policy = attempt(() => createPool({ fs: { read: [1] } }, { module: ${JSON.stringify(mod)} }));
-      out.inherited = attempt(() => createPool({}, Object.create({ module: ${JSON.stringify(mod)} })));
+      out.policy = attempt(() => createPool({ fs: { read: [1] } }, { module: mod }));
+      out.inherited = attempt(() => createPool({}, Object.create({ module: mod })));
     `);
     expect(out.size!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'options.size' }, message: 'createPool(): options.size: must be an integer ≥ 1, got 0' });
     expect(out.maxUses!.error).toMatchObject({ code: 'ERR_EXILE_INVALID_POLICY', details: { path: 'options.maxUses' } });
@@ -219,17 +219,16 @@ describe('createPool(): workers', () => {
 
 describe.each(['current', 'nobody'] as const)('createPool(): one filter for every worker (%s)', (user) => {
   it('compiled once, it names each worker\'s own pid: a worker may signal itself, never the caller', () => {
-    const { mod } = fixture();
-    const { out } = child(`
+    const { out } = poolChild(`
       const policy = { fs: false, net: false, vows: 'stdio', capabilities: 'drop-all' };
-      const pool = createPool(policy, { module: ${JSON.stringify(mod)}, size: 2 });
-      const inPidNs = createPool({ ...policy, namespaces: { pid: true } }, { module: ${JSON.stringify(mod)}, size: 1 });
+      const pool = createPool(policy, { module: mod, size: 2 });
+      const inPidNs = createPool({ ...policy, namespaces: { pid: true } }, { module: mod, size: 1 });
       out.selves = { value: [await pool.run('signal', 'self'), await pool.run('signal', 'self'), await pool.run('signal', 'self')] };
       out.caller = await settle(pool.run('signal', 'caller'));
       out.pidNs = await settle(inPidNs.run('signal', 'self'));
       out.after = await settle(pool.run('signal', 'self'));
       await Promise.all([pool.close(), inPidNs.close()]);
-    `, {}, user);
+    `, user);
     const selves = out.selves!.value as { pid: number; sent: boolean }[];
     for (const self of selves) expect(self.sent).toBe(true);
     expect(new Set(selves.map((s) => s.pid)).size).toBe(3);
@@ -265,9 +264,8 @@ describe('createPool(): output', () => {
 // core's launch() conformance list (launch.test.ts), through a pool.
 describe('createPool(): what launch() guarantees holds for pool.run()', () => {
   it('a polluted prototype imposes no timeout on a call and no force on close()', () => {
-    const { mod } = fixture();
-    const { out } = child(`
-      const pool = createPool({ vows: 'stdio' }, { module: ${JSON.stringify(mod)}, size: 1 });
+    const { out } = poolChild(`
+      const pool = createPool({ vows: 'stdio' }, { module: mod, size: 1 });
       Object.prototype.timeoutMs = 50;
       Object.prototype.force = true;
       try {
@@ -282,10 +280,9 @@ describe('createPool(): what launch() guarantees holds for pool.run()', () => {
   });
 
   it('structured clone both ways; fs false denies what the same export reads unrestricted', () => {
-    const { mod } = fixture();
-    const { out } = child(`
-      const free = createPool({}, { module: ${JSON.stringify(mod)}, size: 1 });
-      const denied = createPool({ fs: false }, { module: ${JSON.stringify(mod)}, size: 1 });
+    const { out } = poolChild(`
+      const free = createPool({}, { module: mod, size: 1 });
+      const denied = createPool({ fs: false }, { module: mod, size: 1 });
       out.clone = await settle(free.run('clone', new Map([['a', 1]])));
       out.free = await settle(free.run('read', '/etc/hostname'));
       out.denied = await settle(denied.run('read', '/etc/hostname'));
@@ -299,9 +296,8 @@ describe('createPool(): what launch() guarantees holds for pool.run()', () => {
   });
 
   it('namespaces and capabilities apply before Node starts; seccomp and no_new_privs on every thread', () => {
-    const { mod } = fixture();
-    const { out } = child(`
-      const pool = createPool({ namespaces: { pid: true, net: true }, capabilities: 'drop-all', vows: 'stdio rpath', fs: { read: ['/proc'] } }, { module: ${JSON.stringify(mod)}, size: 1 });
+    const { out } = poolChild(`
+      const pool = createPool({ namespaces: { pid: true, net: true }, capabilities: 'drop-all', vows: 'stdio rpath', fs: { read: ['/proc'] } }, { module: mod, size: 1 });
       out.look = await settle(pool.run('look'));
       await pool.close();
     `);

@@ -1,16 +1,10 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lastJson, runScript, sharedTempDir } from '@exile/test-utils';
+import { lastJson, runScript, sharedTree } from '@exile/test-utils';
 
 describe.each(['current', 'nobody'] as const)('prepare() then apply() as %s', (user) => {
   it('prepare() changes nothing; apply() enforces on every thread, once', () => {
-    const dir = sharedTempDir('exile-prepare-');
-    for (const d of ['ro', 'rw', 'outside']) {
-      mkdirSync(join(dir, d));
-      chmodSync(join(dir, d), 0o777);
-    }
-    writeFileSync(join(dir, 'ro', 'file.txt'), 'ro data', { mode: 0o666 });
+    const dir = sharedTree('exile-prepare-', { 'ro/file.txt': 'ro data', 'rw/': '', 'outside/': '' });
     const p = (...parts: string[]) => JSON.stringify(join(dir, ...parts));
     const r = runScript(`
       import fs from 'node:fs';

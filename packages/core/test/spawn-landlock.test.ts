@@ -4,17 +4,12 @@
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lastJson, runScript, sharedTempDir } from '@exile/test-utils';
+import { lastJson, runScript, sharedTree } from '@exile/test-utils';
 
 type User = 'current' | 'nobody';
 
 function tree(): string {
-  const dir = sharedTempDir('exile-spawn-ll-');
-  for (const d of ['rw', 'outside']) {
-    mkdirSync(join(dir, d));
-    chmodSync(join(dir, d), 0o777);
-  }
-  return dir;
+  return sharedTree('exile-spawn-ll-', { 'rw/': '', 'outside/': '' });
 }
 
 /** Runs `body` in a fresh Node child (as `user`) that can spawn; `body` fills `out`. */

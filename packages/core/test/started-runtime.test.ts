@@ -19,20 +19,16 @@ const WORKER = 'const { Worker } = require("worker_threads"); new Worker("consol
 const PY_THREAD = 'import threading, hashlib; t = threading.Thread(target=lambda: print(len(hashlib.sha256(b"x").hexdigest()))); t.start(); t.join()';
 
 describe.each<User>(['current', 'nobody'])('programs started under --vows "stdio rpath", as %s', (user) => {
-  it('node starts, its Worker threads run; a socket is refused by name', () => {
-    expect(result(vows(user, [node, '-e', 'console.log(1)']))).toEqual([0, '1\n', '']);
-    expect(result(vows(user, [node, '-e', WORKER]))).toEqual([0, '4\n', '']);
-    const net = vows(user, [node, '-e', 'require("net").connect(80, "127.0.0.1")']);
+  // name, how it runs a snippet, [a plain snippet, its output], [one starting a thread, its output], one opening a socket
+  it.each<[string, string[], [string, string], [string, string], string]>([
+    ['node', [node, '-e'], ['console.log(1)', '1\n'], [WORKER, '4\n'], 'require("net").connect(80, "127.0.0.1")'],
+    ['python3', [python, '-c'], ['1', ''], [PY_THREAD, '64\n'], 'import socket; socket.socket()'],
+  ])('%s starts, its threads run; a socket is refused by name', (name, run, [plain, plainOut], [threads, threadsOut], socket) => {
+    expect(result(vows(user, [...run, plain]))).toEqual([0, plainOut, '']);
+    expect(result(vows(user, [...run, threads]))).toEqual([0, threadsOut, '']);
+    const net = vows(user, [...run, socket]);
     expect(net.status).toBe(128 + 31);
-    expect(net.stderr).toMatch(/^exile: node\[\d+\]: socket\(AF_INET, SOCK_STREAM\) blocked by vows; add "inet" to allow$/m);
-  });
-
-  it('python3 starts, its threads run; a socket is refused by name', () => {
-    expect(result(vows(user, [python, '-c', '1']))).toEqual([0, '', '']);
-    expect(result(vows(user, [python, '-c', PY_THREAD]))).toEqual([0, '64\n', '']);
-    const net = vows(user, [python, '-c', 'import socket; socket.socket()']);
-    expect(net.status).toBe(128 + 31);
-    expect(net.stderr).toMatch(/^exile: python3\[\d+\]: socket\(AF_INET, SOCK_STREAM\) blocked by vows; add "inet" to allow$/m);
+    expect(net.stderr).toMatch(new RegExp(`^exile: ${name}\\[\\d+\\]: socket\\(AF_INET, SOCK_STREAM\\) blocked by vows; add "inet" to allow$`, 'm'));
   });
 
   it('on a terminal: node restores its modes at exit, a bash script runs with or without tty; resizing the terminal is refused by name without', () => {

@@ -1,4 +1,5 @@
 import { runScript, type ChildResult } from '@exile/test-utils';
+import { expect } from 'vitest';
 import { tmpdir } from 'node:os';
 
 export const SIGSYS_LINE = /^exile: [a-z0-9_]+\(2\) blocked by vows; .*\n$/;
@@ -22,3 +23,8 @@ export function child(body: string, options: { user?: 'nobody'; timeoutMs?: numb
 
 /** stderr split into lines, each with its newline. */
 export const lines = (stderr: string): string[] => stderr.split(/(?<=\n)/).filter((l) => l !== '');
+
+/** A child that a vow killed: SIGSYS (no exit status), and what it printed on each stream named. */
+export function expectKilled(r: ChildResult, printed: { stdout?: string; stderr?: string }): void {
+  expect(r).toMatchObject({ signal: 'SIGSYS', status: null, ...printed });
+}

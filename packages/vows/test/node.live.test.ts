@@ -75,23 +75,14 @@ for (const user of [undefined, 'nobody'] as const) {
       ]);
     });
 
-    it("the measurement workload (timers, GC, JIT, crypto, zlib, a Worker, WebAssembly, fs, HTTP) runs under vow('stdio rpath inet')", () => {
+    it.each([
+      ['the measurement workload (timers, GC, JIT, crypto, zlib, a Worker, WebAssembly, fs, HTTP)', 'stdio rpath inet', ['core', 'wasm', 'fs', 'net']],
+      ['and its runtime part (no files, no network)', 'stdio', ['core', 'wasm']],
+    ])("%s runs under vow('%s')", (_what, vows, parts) => {
       const r = child(`
         const { run } = await import(process.argv[2]);
-        vow('stdio rpath inet');
-        await run(['core', 'wasm', 'fs', 'net']);
-        done('finished');
-      `, { user, nodeArgs: ['--expose-gc'], timeoutMs: 60_000, args: [workload] });
-      expect(r.stderr).toBe('');
-      expect(r.signal).toBeNull();
-      expect(lastJson(r.stdout)).toBe('finished');
-    });
-
-    it("and its runtime part (no files, no network) under plain vow('stdio')", () => {
-      const r = child(`
-        const { run } = await import(process.argv[2]);
-        vow('stdio');
-        await run(['core', 'wasm']);
+        vow(${JSON.stringify(vows)});
+        await run(${JSON.stringify(parts)});
         done('finished');
       `, { user, nodeArgs: ['--expose-gc'], timeoutMs: 60_000, args: [workload] });
       expect(r.stderr).toBe('');
