@@ -5,7 +5,8 @@ import { learn } from '../learn/learn.js';
 import { ociProfile } from '../learn/oci.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
-import { optionHelp, parseOptions, type OptionSpec } from './options.js';
+import { parseCommandLine } from './command-line.js';
+import { optionHelp, type OptionSpec } from './options.js';
 import { POLICY_OPTIONS, policyFromOptions } from './policy-flags.js';
 import { UsageError } from './usage-error.js';
 import { verifyRun } from './learn-verify.js';
@@ -63,13 +64,9 @@ function render(format: Format, policy: Policy, flags: string): string {
 
 /** `exile learn [run options] [--out FILE] [--merge FILE] [--format …] [--verify] -- CMD ARGS…` */
 export async function learnCommand(args: string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
-  const parsed = parseOptions('learn', OPTIONS, args);
-  if (parsed.values.has('--help')) {
-    out(LEARN_USAGE);
-    return 0;
-  }
-  const [command, ...commandArgs] = parsed.rest;
-  if (command === undefined) throw new UsageError('exile learn: missing CMD (put it after --)');
+  const line = parseCommandLine('learn', OPTIONS, LEARN_USAGE, args, out);
+  if (line === undefined) return 0;
+  const { parsed, command, args: commandArgs } = line;
   const format = parsed.values.get('--format')?.[0] ?? 'policy';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`exile learn: --format must be one of ${FORMATS.join(', ')}, got "${format}"`);
   const outFile = parsed.values.get('--out')?.[0];

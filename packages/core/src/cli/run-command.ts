@@ -1,7 +1,8 @@
 import { ExileError } from '@exile/common';
 import { prepareSpawn } from '../spawn/spawn.js';
 import { EXIT, launchFailureStatus, programStatus } from './exit-status.js';
-import { optionHelp, parseOptions, type OptionSpec } from './options.js';
+import { parseCommandLine } from './command-line.js';
+import { optionHelp, type OptionSpec } from './options.js';
 import { POLICY_OPTIONS, policyFromOptions } from './policy-flags.js';
 import { renderReport } from './report.js';
 import { ENV_OPTIONS, envFromOptions } from './env-flags.js';
@@ -39,13 +40,9 @@ const TERMINAL_SIGNALS = ['SIGINT', 'SIGQUIT'] as const;
 
 /** `exile run [options] -- CMD ARGS…` */
 export function runCommand(args: string[], out: (text: string) => void, err: (text: string) => void): number | Promise<number> {
-  const parsed = parseOptions('run', RUN_OPTIONS, args);
-  if (parsed.values.has('--help')) {
-    out(RUN_USAGE);
-    return 0;
-  }
-  const [command, ...commandArgs] = parsed.rest;
-  if (command === undefined) throw new UsageError('exile run: missing CMD (put it after --)');
+  const line = parseCommandLine('run', RUN_OPTIONS, RUN_USAGE, args, out);
+  if (line === undefined) return 0;
+  const { parsed, command, args: commandArgs } = line;
   if (parsed.values.has('--json') && !parsed.values.has('--report')) throw new UsageError('exile run: --json goes with --report');
   // CMD must not outlive us: PDEATHSIG if we die, and the signals a supervisor sends are passed on.
   const timeout = timeoutMs('run', parsed);
