@@ -1,5 +1,6 @@
 import { basename, dirname, join } from 'node:path';
-import { dependencyNames, isCodeFile, lookupPaths, walksInto, within } from './package-code.js';
+import { within } from '../policy/within.js';
+import { dependencyNames, isCodeFile, lookupPaths, walksInto } from './package-code.js';
 
 /** What the walk needs of the file system: given, so the decisions are tested without one. */
 export interface CodeFs {

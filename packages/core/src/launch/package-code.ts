@@ -72,8 +72,3 @@ export function lookupPaths(dir: string, name: string): string[] {
     if (dirname(at) === at) return paths;
   }
 }
-
-/** Whether `path` is `root` or beneath it. */
-export function within(path: string, root: string): boolean {
-  return path === root || path.startsWith(root === '/' ? '/' : `${root}/`);
-}

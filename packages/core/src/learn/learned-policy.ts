@@ -4,7 +4,8 @@ import { DEVICE_RULES } from '../plan/devices.js';
 import type { Policy } from '../policy/types.js';
 import type { FileEvent, NetEvent } from './events.js';
 import { generaliseFiles, type PathFacts } from './generalise.js';
-import { minimal, within } from './path-rules.js';
+import { within } from '../policy/within.js';
+import { minimal } from './path-rules.js';
 
 /** glibc's resolver talks to name servers over UDP on this port. */
 const DNS_PORT = 53;

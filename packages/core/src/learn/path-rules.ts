@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { within } from '../policy/within.js';
 
 /**
  * The system's library and tool trees: a read below one of them is granted as the whole tree, as
@@ -36,11 +37,6 @@ export function storeOf(path: string): string | undefined {
 const SECRET_DIRS = ['.ssh', '.aws', '.gnupg'];
 /** Names that look like secrets wherever they are. */
 const SECRET_NAMES: readonly RegExp[] = [/^\.env(\..*)?$/, /\.pem$/i, /key/i, /^\.npmrc$/, /^\.netrc$/];
-
-/** `path` is `dir` or lies below it. */
-export function within(path: string, dir: string): boolean {
-  return path === dir || dir === '/' || path.startsWith(`${dir}/`);
-}
 
 /** The tree of `trees` holding `path`, if any. */
 export function treeOf(path: string, trees: readonly string[]): string | undefined {

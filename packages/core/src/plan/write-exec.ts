@@ -1,6 +1,7 @@
 import { invalid } from '@exile/common';
 import { IN_POLICY } from '../policy/invalid.js';
 import type { NormalizedPolicy } from '../policy/types.js';
+import { within } from '../policy/within.js';
 import type { PlannedItem } from './types.js';
 
 /** A write path and an exec path that overlap, with their indexes in the policy. */
@@ -11,7 +12,6 @@ export interface WriteExecOverlap {
   execIndex: number;
 }
 
-const within = (path: string, tree: string) => path === tree || path.startsWith(tree.endsWith('/') ? tree : `${tree}/`);
 
 /**
  * Write paths inside exec paths, or exec paths inside write paths: beneath both, a file can be

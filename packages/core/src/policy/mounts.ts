@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { invalid, jsonPath } from '@exile/common';
 import { IN_POLICY } from './invalid.js';
 import { mountTypes } from './shape.js';
+import { within } from './within.js';
 import type { NormalizedPolicy, PolicyMount } from './types.js';
 
 /**
@@ -27,8 +28,6 @@ export function normalizeMounts(mounts: readonly PolicyMount[] | undefined, base
   });
 }
 
-const beneath = (path: string, dir: string): boolean => path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
-
 /**
  * With file-system rules, a mount target outside all of them would be reachable in the
  * mount-namespace view (no Landlock) and denied by Landlock: the same policy must mean the same
@@ -38,7 +37,7 @@ export function checkMountsInFs(mounts: readonly PolicyMount[], fs: NormalizedPo
   if (fs === undefined) return;
   const paths = fs === false ? [] : [...fs.read, ...fs.write, ...fs.exec];
   mounts.forEach((m, i) => {
-    if (!paths.some((p) => beneath(m.target, p))) {
+    if (!paths.some((p) => within(m.target, p))) {
       throw invalid(`$.mounts[${i}].target`, `${m.target} is under no fs path: add it to fs.read or fs.write (--ro/--rw) to reach it`, {}, IN_POLICY);
     }
   });
