@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moduleCode, packageRoot, type CodeFs } from '../src/launch/module-code.js';
+import { moduleCode, packageOf, type CodeFs } from '../src/launch/module-code.js';
 import { dependencyNames, isCodeFile, lookupPaths, MODULE_CODE_ITEM, walksInto } from '../src/launch/package-code.js';
 import { explain } from '../src/explain.js';
 import { fakeFeatures } from './fake-features.js';
@@ -122,6 +122,14 @@ describe('moduleCode()', () => {
       '/store/linked@1/node_modules/linked', '/store/linked@1/node_modules/linked/package.json', '/store/sub@2/node_modules/sub', '/store/sub@2/node_modules/sub/package.json']);
   });
 
+  it('reads each manifest once, the root\'s too', () => {
+    const fs = fakeFs(app);
+    const read: string[] = [];
+    moduleCode('/app/main.js', { ...fs, readJson: (path) => (read.push(path), fs.readJson(path)) }, { covered: [], maxFiles: 100 });
+    expect(read.length).toBe(new Set(read).size);
+    expect(read).toContain('/app/package.json');
+  });
+
   it('does not walk what the child reads whole anyway, but follows its dependencies', () => {
     const code = moduleCode('/app/main.js', fakeFs(app), { covered: ['/store/linked@1'], maxFiles: 100 });
     expect(code.packages.map((p) => [p.name, p.files, p.covered])).toEqual([['app', 4, false], ['dep', 2, false], ['linked', 0, true], ['sub', 2, false]]);
@@ -130,7 +138,7 @@ describe('moduleCode()', () => {
 
   it('the package root is the nearest package.json up from the resolved module; none: the module reads only itself', () => {
     const fs = fakeFs({ ...app, loose: { 'task.js': '', 'other.js': '' }, link: { 'task.js': { link: '/app/lib/util.cjs' } } });
-    expect(packageRoot('/app/lib', fs)).toBe('/app');
+    expect(packageOf('/app/lib', fs)?.root).toBe('/app');
     expect(moduleCode('/link/task.js', fs, { covered: [], maxFiles: 100 }).packages[0]!.root).toBe('/app');
     expect(moduleCode('/loose/task.js', fs, { covered: [], maxFiles: 100 })).toEqual({ module: '/loose/task.js', packages: [], files: ['/loose/task.js'], dirs: [], truncated: false, watched: ['/loose'] });
   });
@@ -144,12 +152,12 @@ describe('moduleCode()', () => {
       },
       app: { 'package.json': manifest({ type: 'module' }), 'main.js': 'x' },
     });
-    expect(packageRoot('/pkg/dist/esm', fs)).toBe('/pkg');
+    expect(packageOf('/pkg/dist/esm', fs)?.root).toBe('/pkg');
     const code = moduleCode('/pkg/dist/esm/index.js', fs, { covered: [], maxFiles: 100 });
     expect(code.packages.map((p) => p.root)).toEqual(['/pkg', '/pkg/node_modules/dep']);
     expect(code.files).toEqual(expect.arrayContaining(['/pkg/dist/cjs/index.js', '/pkg/node_modules/dep/index.js']));
     // No named package above: the nearest package.json still bounds it.
-    expect(packageRoot('/app', fs)).toBe('/app');
+    expect(packageOf('/app', fs)?.root).toBe('/app');
   });
 
   it('grants the module itself whatever its name, and stops at maxFiles saying so', () => {

@@ -47,17 +47,19 @@ const nameOf = (manifest: unknown): string | undefined => {
 };
 
 /**
- * The package a module belongs to: the nearest directory at or above `dir` whose package.json has
- * a `name`. A nameless one nearer (a dual build's `dist/esm/package.json` that only sets `type`)
- * is a module-format marker inside that package, not the package: its dependencies and siblings
- * are the named one's. Without a named one, the nearest package.json (an app that names nothing).
+ * The package a module belongs to, its root and manifest: the nearest directory at or above `dir`
+ * whose package.json has a `name`. A nameless one nearer (a dual build's `dist/esm/package.json`
+ * that only sets `type`) is a module-format marker inside that package, not the package: its
+ * dependencies and siblings are the named one's. Without a named one, the nearest package.json
+ * (an app that names nothing).
  */
-export function packageRoot(dir: string, fs: CodeFs): string | undefined {
-  let nearest: string | undefined;
+export function packageOf(dir: string, fs: CodeFs): { root: string; manifest: unknown } | undefined {
+  let nearest: { root: string; manifest: unknown } | undefined;
   for (let at = dir; ; at = dirname(at)) {
     if (fs.kind(join(at, 'package.json')) === 'file') {
-      if (nameOf(fs.readJson(join(at, 'package.json'))) !== undefined) return at;
-      nearest ??= at;
+      const found = { root: at, manifest: fs.readJson(join(at, 'package.json')) };
+      if (nameOf(found.manifest) !== undefined) return found;
+      nearest ??= found;
     }
     if (dirname(at) === at) return nearest;
   }
@@ -114,16 +116,16 @@ function walkPackage(root: string, fs: CodeFs, budget: number, seenDirs: Set<str
  */
 export function moduleCode(module: string, fs: CodeFs, options: { covered: readonly string[]; maxFiles: number }): ModuleCode {
   const real = fs.realpath(module) ?? module;
-  const root = packageRoot(dirname(real), fs);
-  if (root === undefined) return { module: real, packages: [], files: [real], dirs: [], truncated: false, watched: [dirname(real)] };
+  const own = packageOf(dirname(real), fs);
+  if (own === undefined) return { module: real, packages: [], files: [real], dirs: [], truncated: false, watched: [dirname(real)] };
   const packages: CodePackage[] = [];
   const files = new Set<string>();
   const seenDirs = new Set<string>();
-  const queue = [root];
+  const queue = [own.root];
   const queued = new Set(queue);
   let truncated = false;
   for (let next = queue.shift(); next !== undefined && !truncated; next = queue.shift()) {
-    const manifest = fs.readJson(join(next, 'package.json'));
+    const manifest = next === own.root ? own.manifest : fs.readJson(join(next, 'package.json'));
     const name = nameOf(manifest);
     const covered = options.covered.some((dir) => within(next, dir));
     const walked = covered ? { files: [], truncated: false } : walkPackage(next, fs, options.maxFiles - files.size, seenDirs);
