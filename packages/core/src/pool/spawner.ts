@@ -41,9 +41,9 @@ class RemoteChild extends EventEmitter {
   /** Events that happened before whoever started this child listened (see deliver()). */
   private queued: [string, unknown[]][] | undefined = [];
 
-  constructor(private readonly spawner: Spawner, private readonly id: number, pipes: number) {
+  constructor(private readonly spawner: Spawner, private readonly id: number, slots: number) {
     super();
-    this.stdio = Array.from({ length: pipes }, () => null);
+    this.stdio = Array.from({ length: slots }, () => null);
   }
 
   /** A pipe arrived: it counts toward 'close' until it ends. */
@@ -155,12 +155,13 @@ class Spawner {
       this.send({ type: 'plan', plan, command: launcher.command, launch: built, stdio: options.stdio ?? 'pipe' });
     }
     const id = this.nextId++;
-    const pipes = Array.isArray(options.stdio) ? options.stdio.length : 3;
-    const child = new RemoteChild(this, id, pipes);
+    // A worker's launch names each stdio slot (launch/child.ts): a slot each here, and the spawner passes back its pipes.
+    const stdio = Array.isArray(options.stdio) ? options.stdio : [];
+    const child = new RemoteChild(this, id, stdio.length);
     this.children.set(id, child);
     this.hold(1);
     return new Promise((resolve, reject) => {
-      this.starting.set(id, { child, pipes: Array.isArray(options.stdio) ? options.stdio.filter((s) => s === 'pipe').length : 0, arrived: 0, resolve, reject });
+      this.starting.set(id, { child, pipes: stdio.filter((s) => s === 'pipe').length, arrived: 0, resolve, reject });
       this.send({ type: 'start', id, plan });
     });
   }
