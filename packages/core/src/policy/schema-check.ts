@@ -76,7 +76,8 @@ function checkAnyOf(root: SchemaNode, branches: SchemaNode[], value: unknown, pa
 
 function checkObject(root: SchemaNode, node: SchemaNode, value: Record<string, unknown>, path: string): SchemaProblem | undefined {
   for (const name of node.required ?? []) {
-    if (value[name] === undefined) return { path: jsonPath(path, name), message: 'is required' };
+    // Own only, as below: an object of another prototype (kept as is by ownData) inherits nothing into a check.
+    if (!Object.hasOwn(value, name) || value[name] === undefined) return { path: jsonPath(path, name), message: 'is required' };
   }
   for (const [name, child] of Object.entries(value)) {
     // Own properties only: `constructor`, `__proto__` and friends are unknown keys like any other.

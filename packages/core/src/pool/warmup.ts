@@ -1,18 +1,20 @@
 import { serialize } from 'node:v8';
 import { invalid, jsonPath, ownData } from '@exile/common';
 import type { Warmup } from '../launch/protocol.js';
+import { array, integer, object, string, typed, type Static } from '../policy/schema-builder.js';
+import { check } from '../policy/schema-check.js';
 
-/** One warm-up of `createPool()`'s `warmup`: an export of the pool's module, called as `pool.run(export, ...args)` would call it. */
-export interface PoolWarmup {
-  /** The export to call, as `pool.run()`'s first argument. */
-  export: string;
-  /** Its arguments (structured-cloneable): the pool creator's, the same in every worker, never a caller's. Default none. */
-  args?: unknown[];
-  /** How many times each worker calls it, one after another. Default 1. */
-  times?: number;
-}
+// The shape of `createPool()`'s `warmup`, written once as the policy's is (policy/shape.ts): the
+// checker interprets it and `PoolWarmup` is its type.
+const warmupShape = array(object({
+  export: string({ minLength: 1, description: "The export to call, as pool.run()'s first argument." }),
+  args: array(typed<unknown>({}), { description: "Its arguments (structured-cloneable): the pool creator's, the same in every worker, never a caller's. Default none." }),
+  times: integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'How many times each worker calls it, one after another. Default 1.' }),
+}, ['export'], { description: "One warm-up: an export of the pool's module, called as pool.run(export, ...args) would call it." }));
 
-const KEYS = new Set(['export', 'args', 'times']);
+/** One warm-up of `createPool()`'s `warmup`: an export of the pool's module, called as `pool.run(export, ...args)` would call it (fields: `warmupShape`). */
+export type PoolWarmup = Static<typeof warmupShape>[number];
+
 const CONTEXT = { context: 'createPool()' };
 
 /**
@@ -22,24 +24,14 @@ const CONTEXT = { context: 'createPool()' };
 export function warmupCalls(value: unknown, path = 'options.warmup'): Warmup[] {
   if (value === undefined) return [];
   const list = ownData(value);
-  if (!Array.isArray(list)) throw invalid(path, 'must be an array of { export, args, times }', {}, CONTEXT);
-  return list.map((entry: unknown, i) => {
-    const at = jsonPath(path, i);
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw invalid(at, 'must be an object { export, args, times }', {}, CONTEXT);
-    const fields = entry as Record<string, unknown>;
-    const unknown = Object.keys(fields).find((key) => !KEYS.has(key));
-    if (unknown !== undefined) throw invalid(jsonPath(at, unknown), 'is not a warm-up field (export, args, times)', {}, CONTEXT);
-    // Own properties only (ownData keeps an object of another prototype as it is): an inherited export is no one's choice.
-    const own = (key: string): unknown => (Object.hasOwn(fields, key) ? fields[key] : undefined);
-    const [name, args = [], times = 1] = [own('export'), own('args'), own('times')];
-    if (typeof name !== 'string' || name === '') throw invalid(jsonPath(at, 'export'), 'must be the name of an export of the module', {}, CONTEXT);
-    if (!Array.isArray(args)) throw invalid(jsonPath(at, 'args'), 'must be an array of arguments', {}, CONTEXT);
+  const problem = check(warmupShape, warmupShape, list, path);
+  if (problem !== undefined) throw invalid(problem.path, problem.message, {}, CONTEXT);
+  return (list as PoolWarmup[]).map(({ export: name, args = [], times = 1 }, i) => {
     try {
       serialize(args);
     } catch (error) {
-      throw invalid(jsonPath(at, 'args'), `must be structured-cloneable: ${(error as Error).message}`, {}, { ...CONTEXT, cause: error });
+      throw invalid(jsonPath(jsonPath(path, i), 'args'), `must be structured-cloneable: ${(error as Error).message}`, {}, { ...CONTEXT, cause: error });
     }
-    if (typeof times !== 'number' || !Number.isSafeInteger(times) || times < 1) throw invalid(jsonPath(at, 'times'), `must be an integer ≥ 1, got ${JSON.stringify(times)}`, {}, CONTEXT);
     return { export: name, args, times };
   });
 }
