@@ -9,12 +9,13 @@ pnpm_version=$(node -p "require('./package.json').packageManager.split('@')[1]")
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 
+# Installs the missing Debian packages of the lines on stdin: <package> <file that proves it is installed>.
 setup_apt() {
-  local list=${1:-tools/apt-packages.txt} missing=()
+  local missing=()
   while read -r pkg proof; do
     [[ -z "$pkg" || "$pkg" == \#* ]] && continue
     [ -e "$proof" ] || missing+=("$pkg")
-  done < "$list"
+  done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     log "warning: missing Debian packages (${missing[*]}); the tests that need them will fail"
@@ -37,7 +38,8 @@ setup() {
   # node-gyp must build against the installed Node's headers instead of downloading them.
   export npm_config_nodedir=${npm_config_nodedir:-$(dirname "$(dirname "$(command -v node)")")}
   export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
-  setup_apt
+  # The cross toolchains for the prebuilds of the other architectures come from their one list.
+  { cat tools/apt-packages.txt; node tools/prebuild-arches.mjs apt; } | setup_apt
   setup_pnpm
   log "pnpm install"
   pnpm install --frozen-lockfile --reporter=silent
@@ -65,6 +67,6 @@ case "${1:-}" in
   demo) setup; log "demo: exile probe"; node packages/core/dist/cli.js probe; log "demo: examples/archive-extract"; node examples/archive-extract/index.mjs ;;
   test) setup; run_tests ;;
   bench) setup; shift; node tools/bench.mjs "$@" ;;
-  kernels) setup; setup_apt tools/kernels/apt-packages.txt; shift; node tools/kernels/kernels.mjs "$@" ;;
+  kernels) setup; setup_apt < tools/kernels/apt-packages.txt; shift; node tools/kernels/kernels.mjs "$@" ;;
   *) echo "usage: tools/run.sh setup|demo|test|bench|kernels" >&2; exit 2 ;;
 esac

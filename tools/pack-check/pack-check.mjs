@@ -7,7 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PREBUILD_ARCHES } from '../prebuild-arches.mjs';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const work = mkdtempSync(join(tmpdir(), 'exile-pack-check-'));
@@ -17,13 +18,17 @@ const cache = join(work, 'npm-cache');
 const bin = join(work, 'bin');
 let failures = 0;
 
-// The architectures every native package ships a prebuild for, with their ELF e_machine.
-const ELF_MACHINES = { x64: 62, arm64: 183 };
-const MACHINE_NAMES = { 62: 'x86-64', 183: 'AArch64' };
+// What an ELF e_machine is, from @exile/seccomp's arch list (built by now): a prebuild for an arch
+// of tools/prebuild-arches.mjs must be for that arch's triplet.
+const { programLayout } = await import(pathToFileURL(join(root, 'packages', 'seccomp', 'dist', 'index.js')).href);
+/** The other architectures: their prebuilds are installed below without being loaded. */
+const otherArches = Object.keys(PREBUILD_ARCHES).filter((arch) => arch !== process.arch);
 
-/** e_machine of an ELF file (little-endian), or -1 when it is not ELF. */
-function elfMachine(bytes) {
-  return bytes.length > 20 && bytes.readUInt32BE(0) === 0x7f454c46 ? bytes.readUInt16LE(18) : -1;
+/** The triplet of an ELF file's machine (little-endian), or what the file is when the arch list has no such machine. */
+function machineOf(bytes) {
+  if (bytes.length <= 20 || bytes.readUInt32BE(0) !== 0x7f454c46) return 'not ELF';
+  const machine = bytes.readUInt16LE(18);
+  return programLayout(machine)?.multiarch ?? `ELF machine ${machine}`;
 }
 
 function step(message) {
@@ -55,11 +60,11 @@ for (const file of files) {
   check(listing.includes('package/README.md'), `${name}: README.md`);
   check(!JSON.stringify(pkg).includes('workspace:'), `${name}: no workspace: ranges left`);
   if (pkg.gypfile) {
-    for (const [arch, machine] of Object.entries(ELF_MACHINES)) {
+    for (const [arch, { triplet }] of Object.entries(PREBUILD_ARCHES)) {
       const binaries = listing.filter((f) => f.startsWith(`package/prebuilds/linux-${arch}/`) && !f.endsWith('/'));
-      const machines = binaries.map((f) => elfMachine(execFileSync('tar', ['-xzOf', file, f], { maxBuffer: 64 << 20 })));
-      check(binaries.length > 0 && machines.every((m) => m === machine),
-        `${name}: prebuilds/linux-${arch}/ (${binaries.map((f, i) => `${f.split('/').pop()}: ${MACHINE_NAMES[machines[i]] ?? `ELF machine ${machines[i]}`}`).join(', ') || 'none'})`);
+      const machines = binaries.map((f) => machineOf(execFileSync('tar', ['-xzOf', file, f], { maxBuffer: 64 << 20 })));
+      check(binaries.length > 0 && machines.every((m) => m === triplet),
+        `${name}: prebuilds/linux-${arch}/ (${binaries.map((f, i) => `${f.split('/').pop()}: ${machines[i]}`).join(', ') || 'none'})`);
     }
   }
 }
@@ -144,35 +149,37 @@ check(launched.status === 0 && launched.stdout.trim() === '{"sum":5,"denied":"EA
 const built = spawnSync('sh', ['-c', `find ${join(project, 'node_modules')} -path '*/build/Release/*' | head -1`], { encoding: 'utf8' }).stdout.trim();
 check(built === '', `nothing was compiled at install time${built ? ` (found ${built})` : ''}`);
 
-step('installing the same tarballs for arm64 (npm_config_arch=arm64), offline, without a compiler');
-// node-gyp-build's install step proves a prebuild by loading it, which an x64 Node cannot do
-// with an arm64 one: here the scripts are run by hand with arm64 as the target — node-gyp-build
-// must resolve each addon to its linux-arm64 prebuild, exile-launch's script must find and chmod
-// the arm64 launcher — and nothing may compile. Loading and running them on arm64 is for
-// npm run test:kernels, which boots an arm64 kernel.
-const arm = join(work, 'project-arm64');
-mkdirSync(arm);
-writeFileSync(join(arm, 'package.json'), JSON.stringify({ name: 'pack-check-arm64', private: true, version: '0.0.0' }));
-const armEnv = { ...offlineEnv, npm_config_arch: 'arm64' };
-const armInstall = spawnSync(unshare[0], [...unshare.slice(1), join(bin, 'npm'), 'install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', ...files],
-  { cwd: arm, env: armEnv, encoding: 'utf8' });
-check(armInstall.status === 0, `npm install --offline --ignore-scripts (exit ${armInstall.status})`);
-if (armInstall.status !== 0) console.log(armInstall.stdout, armInstall.stderr);
-for (const p of packages.filter((q) => q.json.gypfile)) {
-  const dir = join(arm, 'node_modules', ...p.json.name.split('/'));
-  const script = p.json.scripts?.install ?? '';
-  if (script === 'node-gyp-build') {
-    const resolved = spawnSync(join(bin, 'node'), ['-e', `console.log(require('node-gyp-build').resolve(${JSON.stringify(dir)}))`], { cwd: arm, env: armEnv, encoding: 'utf8' });
-    check(resolved.status === 0 && resolved.stdout.includes('/prebuilds/linux-arm64/'), `${p.json.name}: node-gyp-build picks ${resolved.stdout.trim().slice(dir.length + 1) || resolved.stderr.trim().split('\n').pop()}`);
-  } else {
-    const ran = spawnSync(join(bin, 'sh'), ['-c', script], { cwd: dir, env: armEnv, encoding: 'utf8' });
-    check(ran.status === 0, `${p.json.name}: its install script succeeds for arm64 (exit ${ran.status})${ran.status === 0 ? '' : `: ${ran.stderr.trim().split('\n').slice(-2).join(' | ')}`}`);
+// node-gyp-build's install step proves a prebuild by loading it, which this machine's Node cannot
+// do with another architecture's: here the scripts are run by hand with each other architecture as
+// the target — node-gyp-build must resolve each addon to its prebuild, exile-launch's script must
+// find and chmod that architecture's launcher — and nothing may compile. Loading and running them
+// there is for npm run test:kernels, which boots an arm64 kernel.
+for (const arch of otherArches) {
+  step(`installing the same tarballs for ${arch} (npm_config_arch=${arch}), offline, without a compiler`);
+  const other = join(work, `project-${arch}`);
+  mkdirSync(other);
+  writeFileSync(join(other, 'package.json'), JSON.stringify({ name: `pack-check-${arch}`, private: true, version: '0.0.0' }));
+  const otherEnv = { ...offlineEnv, npm_config_arch: arch };
+  const otherInstall = spawnSync(unshare[0], [...unshare.slice(1), join(bin, 'npm'), 'install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', ...files],
+    { cwd: other, env: otherEnv, encoding: 'utf8' });
+  check(otherInstall.status === 0, `npm install --offline --ignore-scripts (exit ${otherInstall.status})`);
+  if (otherInstall.status !== 0) console.log(otherInstall.stdout, otherInstall.stderr);
+  for (const p of packages.filter((q) => q.json.gypfile)) {
+    const dir = join(other, 'node_modules', ...p.json.name.split('/'));
+    const script = p.json.scripts?.install ?? '';
+    if (script === 'node-gyp-build') {
+      const resolved = spawnSync(join(bin, 'node'), ['-e', `console.log(require('node-gyp-build').resolve(${JSON.stringify(dir)}))`], { cwd: other, env: otherEnv, encoding: 'utf8' });
+      check(resolved.status === 0 && resolved.stdout.includes(`/prebuilds/linux-${arch}/`), `${p.json.name}: node-gyp-build picks ${resolved.stdout.trim().slice(dir.length + 1) || resolved.stderr.trim().split('\n').pop()}`);
+    } else {
+      const ran = spawnSync(join(bin, 'sh'), ['-c', script], { cwd: dir, env: otherEnv, encoding: 'utf8' });
+      check(ran.status === 0, `${p.json.name}: its install script succeeds for ${arch} (exit ${ran.status})${ran.status === 0 ? '' : `: ${ran.stderr.trim().split('\n').slice(-2).join(' | ')}`}`);
+    }
   }
+  const launcher = join(other, 'node_modules', '@exile', 'namespaces', 'prebuilds', `linux-${arch}`, 'exile-launch');
+  check(((statSync(launcher, { throwIfNoEntry: false })?.mode ?? 0) & 0o111) === 0o111, `the ${arch} exile-launch is executable after its install script`);
+  const built = spawnSync('sh', ['-c', `find ${join(other, 'node_modules')} -path '*/build/Release/*' | head -1`], { encoding: 'utf8' }).stdout.trim();
+  check(built === '', `nothing was compiled for ${arch}${built ? ` (found ${built})` : ''}`);
 }
-const armLauncher = join(arm, 'node_modules', '@exile', 'namespaces', 'prebuilds', 'linux-arm64', 'exile-launch');
-check(((statSync(armLauncher, { throwIfNoEntry: false })?.mode ?? 0) & 0o111) === 0o111, 'the arm64 exile-launch is executable after its install script');
-const armBuilt = spawnSync('sh', ['-c', `find ${join(arm, 'node_modules')} -path '*/build/Release/*' | head -1`], { encoding: 'utf8' }).stdout.trim();
-check(armBuilt === '', `nothing was compiled for arm64${armBuilt ? ` (found ${armBuilt})` : ''}`);
 
 step('source fallback: @exile/core without its prebuild compiles at install time (offline)');
 const coreTarball = files.find((f) => f.includes('exile-core-'));
