@@ -35,6 +35,28 @@ function removeScripts(dir) {
   }
 }
 
+/**
+ * Node's builtins from process.getBuiltinModule(), not from an `import`: once a builtin is imported,
+ * Node 20's ES module face of it reads every export, and node:fs's lazy ones (promises, ReadStream,
+ * …) then load fs/promises and the whole streams stack, which import() of a package paid for
+ * nothing. Each `import { a, type B } from 'node:x';` line of our sources becomes
+ * `const { a } = process.getBuiltinModule('node:x');` (reading only what the module uses); an
+ * import of another form stays an import, which is slower but the same.
+ */
+const BUILTIN_IMPORT = /^import \{([^}]*)\} from '(node:[\w/]+)';$/gm;
+const builtins = {
+  name: 'builtins',
+  setup(build) {
+    build.onLoad({ filter: /\/src\/.*\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8').replace(BUILTIN_IMPORT, (_line, names, id) => {
+        const values = names.split(',').map((name) => name.trim()).filter((name) => name !== '' && !name.startsWith('type '));
+        return values.length === 0 ? '' : `const { ${values.map((name) => name.replace(/ as /, ': ')).join(', ')} } = process.getBuiltinModule('${id}');`;
+      });
+      return { contents: source, loader: 'ts' };
+    });
+  },
+};
+
 const entries = distEntries();
 removeScripts(join(cwd, 'dist'));
 const result = await build({
@@ -52,6 +74,7 @@ const result = await build({
   sourcesContent: false,
   metafile: true,
   logLevel: 'warning',
+  plugins: [builtins],
 });
 const outputs = Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js'));
 console.log(`build-bundle: ${relative(join(cwd, '..', '..'), cwd)}: ${entries.length} entry points, ${outputs.length} files`);
