@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { now } from '../clock.js';
 import { ErrorCodes, ExileError } from '@exile/common';
 import { count } from '@exile/threads';
 import { plan } from '../plan/plan.js';
@@ -41,7 +41,7 @@ export interface PreparedPolicy {
  *   (with the JSON path), ERR_EXILE_UNSUPPORTED.
  */
 export function prepare(policy: Policy): PreparedPolicy {
-  const start = performance.now();
+  const start = now();
   const normalized = validatePolicy(policy);
   const planned = plan(normalized, enableFeatures(), 'process');
   const steps = prepareSteps(planned, normalized);
@@ -50,15 +50,15 @@ export function prepare(policy: Policy): PreparedPolicy {
   for (const stream of [process.stdout, process.stderr]) void stream.fd;
   let applied = false;
   return {
-    report: { mode: planned.mode, items: planned.items, threads: 0, ms: performance.now() - start },
+    report: { mode: planned.mode, items: planned.items, threads: 0, ms: now() - start },
     apply(): Report {
       if (applied) throw new ExileError(ErrorCodes.INVALID_POLICY, 'this prepared policy was applied already; prepare() it again to apply another layer', {});
       applied = true;
-      const begin = performance.now();
+      const begin = now();
       const learned = planned.steps.flatMap((step) => applyStep(step, steps));
       // The threads the broadcast reached, or counted before seccomp's TSYNC reached them all.
       const threads = steps.threads ?? count();
-      return { mode: planned.mode, items: [...planned.items, ...learned], threads, ms: performance.now() - begin };
+      return { mode: planned.mode, items: [...planned.items, ...learned], threads, ms: now() - begin };
     },
   };
 }

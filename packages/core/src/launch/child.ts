@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { now } from '../clock.js';
 import type { Readable, Writable } from 'node:stream';
 import { ErrorCodes, ExileError, jsonPath } from '@exile/common';
 import { nativeArch } from '@exile/seccomp';
@@ -75,7 +75,7 @@ export function planLaunch(policy: Policy, target: Setup['target'], api: string,
     get pending() {
       if (prepared.runtime?.current?.() === false) {
         try {
-          prepared = prepare(performance.now());
+          prepared = prepare(now());
         } catch {
           // Planning failed now (a file gone mid-walk, too many files): the old rules stay, and the start says which file changed.
         }

@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { now } from '../clock.js';
 import { ErrorCodes, ExileError, ownData } from '@exile/common';
 import type { Policy } from '../policy/types.js';
 import { LaunchedChild, planLaunch } from './child.js';
@@ -57,7 +57,7 @@ export function limits(api: string, timeoutMs: number | undefined, signal: Abort
  */
 export function launch<T>(policy: LaunchPolicy, target: ((...args: never[]) => T | Promise<T>) | LaunchTarget, ...args: unknown[]): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const start = performance.now();
+    const start = now();
     const { sandbox, timeoutMs, signal, newSession } = splitLimits(policy);
     const sent: Setup['target'] = typeof target === 'function' ? { source: sourceOf(target) } : { module: moduleUrl(target.module, 'launch()', 'target.module') };
     const planned = planLaunch(sandbox, sent, 'launch()', start, { newSession });

@@ -1,4 +1,3 @@
-import { deserialize, serialize } from 'node:v8';
 import type { CompiledVows } from '@exile/vows';
 
 /**
@@ -70,9 +69,12 @@ export type ChildMessage = { type: 'ready' } | { type: 'result'; value: unknown 
 /** The channel carried something that is not the protocol (bad length, bytes v8 cannot read, a wrong shape). */
 export class ProtocolError extends Error {}
 
+/** node:v8 on first use: it loads the heap snapshot tools and the streams, which import() has no use for. */
+export const v8 = (): typeof import('node:v8') => process.getBuiltinModule('node:v8');
+
 /** One message on the launch channel. Throws (RangeError) when it would not fit in a frame. */
 export function frame(value: unknown): Buffer {
-  const body = serialize(value);
+  const body = v8().serialize(value);
   if (body.length > MAX_FRAME) throw new RangeError(`the message is ${body.length} bytes serialized; the launch channel carries at most ${MAX_FRAME}`);
   const head = Buffer.alloc(4);
   head.writeUInt32LE(body.length);
@@ -81,7 +83,7 @@ export function frame(value: unknown): Buffer {
 
 function decode(body: Buffer): unknown {
   try {
-    return deserialize(body);
+    return v8().deserialize(body);
   } catch (error) {
     throw new ProtocolError(`a message could not be decoded: ${(error as Error).message}`);
   }

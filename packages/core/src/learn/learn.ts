@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { posix } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { now } from '../clock.js';
 import { pathToFileURL } from 'node:url';
 import { ErrorCodes, ExileError } from '@exile/common';
 import { notifyAvailable, openListener, type Listener } from '@exile/seccomp';
@@ -84,7 +84,7 @@ export function learn(target: LearnTarget, options: LearnOptions = {}): Promise<
   if (!notifyAvailable()) {
     throw new ExileError(ErrorCodes.UNSUPPORTED, 'exile learn needs seccomp user notification (Linux ≥ 5.5, and this process not already under a seccomp filter)', { what: 'user notification' });
   }
-  const start = performance.now();
+  const start = now();
   const normalized = validatePolicy(base);
   const planned = plan(normalized, probe(), 'child');
   const { command, args } = commandOf(target);

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
+import { now } from '../clock.js';
 import { ErrorCodes, ExileError, invalid, ownData } from '@exile/common';
 import type { Report } from '../plan/types.js';
 import { LaunchedChild, planLaunch, type PlannedLaunch } from '../launch/child.js';
@@ -315,7 +315,7 @@ class WorkerPool implements Pool {
 type PoolLimits = Pick<ReturnType<typeof splitLimits>, 'timeoutMs' | 'signal'>;
 
 export function createPool(policy: LaunchPolicy, options: PoolOptions): Pool {
-  const start = performance.now();
+  const start = now();
   const checked = poolOptions(options);
   const { sandbox, signal, timeoutMs } = splitLimits(policy);
   if (signal?.aborted) throw new ExileError(ErrorCodes.ABORTED, 'createPool(): aborted before start', { reason: signal.reason as unknown });

@@ -1,6 +1,5 @@
-import { serialize } from 'node:v8';
 import { invalid, jsonPath, ownData } from '@exile/common';
-import type { Warmup } from '../launch/protocol.js';
+import { v8, type Warmup } from '../launch/protocol.js';
 import { array, integer, object, string, typed, type Static } from '../policy/schema-builder.js';
 import { check } from '../policy/schema-check.js';
 
@@ -28,7 +27,7 @@ export function warmupCalls(value: unknown, path = 'options.warmup'): Warmup[] {
   if (problem !== undefined) throw invalid(problem.path, problem.message, {}, CONTEXT);
   return (list as PoolWarmup[]).map(({ export: name, args = [], times = 1 }, i) => {
     try {
-      serialize(args);
+      v8().serialize(args);
     } catch (error) {
       throw invalid(jsonPath(jsonPath(path, i), 'args'), `must be structured-cloneable: ${(error as Error).message}`, {}, { ...CONTEXT, cause: error });
     }

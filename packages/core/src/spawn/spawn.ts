@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { now } from '../clock.js';
 import { ownData } from '@exile/common';
 import { plan } from '../plan/plan.js';
 import type { Policy } from '../policy/types.js';
@@ -24,7 +24,7 @@ export function spawn(policy: Policy, command: string, args: string[] = [], opti
 
 /** `spawn()` in two halves, for `exile run --report`: everything up to starting the program, then `start()`. */
 export function prepareSpawn(policy: Policy, command: string, args: string[] = [], options: SpawnOptions = {}): PendingChild {
-  const start = performance.now();
+  const start = now();
   const normalized = validatePolicy(policy);
   const own = ownData(options);
   return preparePlanned(plan(normalized, probe(), 'child', { newSession: own.newSession ?? true }), normalized, command, args, own, start);

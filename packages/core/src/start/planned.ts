@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { now } from '../clock.js';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ExileError } from '@exile/common';
 import { spawn as spawnLauncher, type LaunchOptions, type PreExecStep } from '@exile/namespaces';
@@ -172,7 +172,7 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
     return specific === undefined ? item : { ...specific, mechanism: item.mechanism };
   });
   const extraItems = runtimeItems.filter((r) => !planned.items.some((item) => item.what === r.what));
-  const report: Report = { mode: planned.mode, items: [...plannedItems, ...programItems, ...extraItems, ...landlock.items, ...startup, ...diagnoseItems], threads: 0, ms: performance.now() - start };
+  const report: Report = { mode: planned.mode, items: [...plannedItems, ...programItems, ...extraItems, ...landlock.items, ...startup, ...diagnoseItems], threads: 0, ms: now() - start };
   return {
     report,
     ...(planned.target === 'launch' ? { launcher: { command, args, options: launchWith } } : {}),

@@ -1,5 +1,4 @@
 import { readlinkSync } from 'node:fs';
-import { isatty } from 'node:tty';
 import type { SpawnOptions } from 'node:child_process';
 import { TERMINAL_ACCESS, type PathRule } from '../plan/devices.js';
 
@@ -17,7 +16,8 @@ function inheritedFds(stdio: SpawnOptions['stdio']): number[] {
 export function terminalRules(stdio: SpawnOptions['stdio']): PathRule[] {
   const paths = new Set<string>();
   for (const fd of inheritedFds(stdio)) {
-    if (!isatty(fd)) continue;
+    // node:tty on first use: it loads node:net and the streams, which import() has no use for.
+    if (!process.getBuiltinModule('node:tty').isatty(fd)) continue;
     try {
       paths.add(readlinkSync(`/proc/self/fd/${fd}`));
     } catch {
