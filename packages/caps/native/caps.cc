@@ -32,8 +32,11 @@ Napi::Value Capget(const Napi::CallbackInfo& info) {
 }
 
 // The highest capability this kernel knows: PR_CAPBSET_READ fails with EINVAL past it (what libcap
-// does; /proc/sys/kernel/cap_last_cap may be unreadable under Landlock).
+// does; /proc/sys/kernel/cap_last_cap may be unreadable under Landlock). Found once per process:
+// it is the kernel's, and the search is 42 syscalls of the read-back inside enable()'s apply().
 int LastCap(Napi::Env env) {
+  static int last = -1;
+  if (last >= 0) return last;
   int cap = 0;
   while (cap < 64) {
     if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0) {
@@ -42,7 +45,8 @@ int LastCap(Napi::Env env) {
     }
     cap++;
   }
-  return cap - 1;
+  last = cap - 1;
+  return last;
 }
 
 // Bounding and ambient sets, securebits and no_new_privs of the calling thread.

@@ -16,8 +16,11 @@ export type Cap = (typeof CAP_NAMES)[number];
 /** The names of the capabilities set in `mask`; unknown high bits come back as `CAP_<n>`. */
 export function capsFromMask(mask: bigint): string[] {
   const names: string[] = [];
+  // Two 32-bit numbers, not 64 BigInt shifts: a capability report names 15 sets, and that many
+  // BigInt operations were most of `prepareDrop()`.
+  const halves = [Number(BigInt.asUintN(32, mask)), Number(BigInt.asUintN(32, mask >> 32n))];
   for (let bit = 0; bit < 64; bit++) {
-    if ((mask >> BigInt(bit)) & 1n) names.push(CAP_NAMES[bit] ?? `CAP_${bit}`);
+    if (((halves[bit >>> 5]! >>> (bit & 31)) & 1) !== 0) names.push(CAP_NAMES[bit] ?? `CAP_${bit}`);
   }
   return names;
 }

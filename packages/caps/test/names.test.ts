@@ -8,6 +8,8 @@ describe('capability names', () => {
     expect(CAP_NAMES[40]).toBe('CAP_CHECKPOINT_RESTORE');
     expect(capsFromMask(0b101n)).toEqual(['CAP_CHOWN', 'CAP_DAC_READ_SEARCH']);
     expect(capsFromMask(1n << 50n)).toEqual(['CAP_50']);
+    expect(capsFromMask((1n << 31n) | (1n << 32n) | (1n << 63n))).toEqual(['CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_63']);
+    expect(capsFromMask((1n << BigInt(CAP_NAMES.length)) - 1n)).toEqual([...CAP_NAMES]);
   });
 
   it('accepts CAP_CHOWN, chown and any case', () => {
