@@ -21,12 +21,12 @@ export function processFilter(step: SeccompStep): SeccompPolicy {
 type PreparedFilter = { rules: BpfProgram } | { vows: PreparedVows };
 
 /**
- * Filters compiled in this process, by what decides their instructions (the arch is this
- * process's): compiling the vows is most of a warm `enable()`, and a server that sandboxes the
- * same way again, or a `launch()` per request, would otherwise pay it every time. Bounded, since
- * a filter for another process names that pid.
+ * Rules-only filters compiled in this process, by the rules (the arch is this process's): a server
+ * that sandboxes the same way again would otherwise compile them every time. Bounded. Vow filters
+ * are not kept here: `prepareVow()` keeps its own (by vows, options, pid and arch) and must see
+ * every prepare, since a prepare of a cached filter also stages its reporter table again.
  */
-const compiled = new Map<string, PreparedFilter>();
+const compiledRules = new Map<string, BpfProgram>();
 const CACHED_FILTERS = 16;
 
 const bigintAsText = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? `${value}n` : value);
@@ -34,16 +34,15 @@ const bigintAsText = (_key: string, value: unknown): unknown => (typeof value ==
 /**
  * That filter compiled and checked, ready to install in the Node process `pid` (this one for
  * `enable()`, a launched child for `launch()`): the rules alone, or the vows with their reporter.
+ * Compiled once per process for the same vows, rules and pid.
  */
 export function prepareProcessFilter(step: SeccompStep, pid = process.pid): PreparedFilter {
-  const key = JSON.stringify([pid, step.vows, step.penalty, step.errno, step.rules], bigintAsText);
-  let filter = compiled.get(key);
-  if (filter === undefined) {
-    filter = step.vows === undefined ? { rules: compile(processFilter(step)) } : { vows: prepareVow(step.vows, { ...vowOptions(step), pid }) };
-    if (compiled.size >= CACHED_FILTERS) compiled.delete(compiled.keys().next().value!);
-  }
+  if (step.vows !== undefined) return { vows: prepareVow(step.vows, { ...vowOptions(step), pid }) };
+  const key = JSON.stringify(step.rules, bigintAsText);
+  const rules = compiledRules.get(key) ?? compile(processFilter(step));
   // Most recently used last, so the bound drops the filter unused the longest.
-  compiled.delete(key);
-  compiled.set(key, filter);
-  return filter;
+  compiledRules.delete(key);
+  if (compiledRules.size >= CACHED_FILTERS) compiledRules.delete(compiledRules.keys().next().value!);
+  compiledRules.set(key, rules);
+  return { rules };
 }
