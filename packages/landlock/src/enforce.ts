@@ -8,12 +8,13 @@ import { MAX_LAYERS, RESTRICT_SELF_TSYNC } from './uapi.js';
 export const PROC_SELF = ['/proc/self/fd', '/proc/self/fdinfo', '/proc/self/task'];
 
 /** Fails closed, before anything is prepared, when an io_uring SQPOLL ring exists: its
- *  submissions run with the ring creator's credentials and bypass Landlock. */
-export function preflight(): void {
+ *  submissions run with the ring creator's credentials and bypass Landlock. `known`: the rings a
+ *  caller has just read with `ioUring()` (see `PrepareRestrictOptions.rings`), else read here. */
+export function preflight(known?: IoUringRings): void {
   let rings: IoUringRings;
   try {
     // A ring whose fdinfo is unreadable counts as SQPOLL (fail closed).
-    rings = ioUring();
+    rings = known ?? ioUring();
   } catch (error) {
     // Without /proc/self/fd we cannot prove there is no SQPOLL ring: fail closed.
     const code = (error as NodeJS.ErrnoException).code ?? String(error);

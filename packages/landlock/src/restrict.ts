@@ -1,5 +1,5 @@
 import { ErrorCodes, ExileError, callNative } from '@exile/common';
-import { prepareBroadcast, requireEngine, type BroadcastReport, type ThreadOp } from '@exile/threads';
+import { prepareBroadcast, requireEngine, type BroadcastReport, type IoUringRings, type ThreadOp } from '@exile/threads';
 import { abi } from './abi.js';
 import { prepareEnforce, preflight, type Enforced } from './enforce.js';
 import { errnoOf, native } from './native.js';
@@ -77,6 +77,12 @@ export interface PrepareRestrictOptions {
    * that broadcast's report.
    */
   after?: readonly ThreadOp[];
+  /**
+   * This process's io_uring rings as the caller has just read them with `@exile/threads`' `ioUring()`
+   * (`@exile/core` reads them to plan): the check for SQPOLL rings before preparing takes them
+   * instead of listing every file descriptor again. `enforce()` always checks afresh.
+   */
+  rings?: IoUringRings;
 }
 
 /** A Landlock ruleset built and checked for this process but not applied: `prepareRestrict()`'s result. */
@@ -123,7 +129,7 @@ export function prepareRestrict(spec: LandlockSpec, opts: PrepareRestrictOptions
   }
   // Without TSYNC only the engine reaches every thread: know it is there before opening anything.
   if (plan.mechanism === 'broadcast') requireEngine('landlock: restricting every thread on a kernel without TSYNC');
-  preflight();
+  preflight(opts.rings);
   const { rulesetFd, notes } = prepare(normalized, plan);
   let enforceNow: () => Enforced;
   try {

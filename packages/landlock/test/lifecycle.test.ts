@@ -105,10 +105,14 @@ import { ioUring } from '@exile/threads';
 await fs.promises.writeFile(dir + '/warm', 'x');
 const rings = ioUring();
 const outcome = errorOf(() => restrict({ fs: { read: ['/'] } }));
-print({ rings, outcome: outcome.code, message: outcome.message, write: attempt(() => fs.writeFileSync(dir + '/f', 'x')) });
+// Rings a caller read itself are what prepareRestrict() checks; enforce() always reads them afresh.
+const given = errorOf(() => prepareRestrict({ fs: { read: ['/'] } }, { rings })).code;
+const vouched = prepareRestrict({ fs: { read: ['/'] } }, { rings: { rings: 0, sqpoll: 0, unverified: 0 } });
+const atEnforce = errorOf(() => vouched.enforce()).code;
+print({ rings, outcome: outcome.code, message: outcome.message, given, atEnforce, write: attempt(() => fs.writeFileSync(dir + '/f', 'x')) });
 `, { user, env: { UV_USE_IO_URING: '1' } });
     expect((r.rings as { sqpoll: number }).sqpoll).toBeGreaterThan(0);
-    expect(r).toMatchObject({ outcome: 'ERR_EXILE_IO_URING', write: 'ok' });
+    expect(r).toMatchObject({ outcome: 'ERR_EXILE_IO_URING', given: 'ERR_EXILE_IO_URING', atEnforce: 'ERR_EXILE_IO_URING', write: 'ok' });
     expect(r.message).toMatch(/^landlock: this process has \d+ io_uring SQPOLL ring\(s\); their submissions would bypass Landlock/);
   });
 });

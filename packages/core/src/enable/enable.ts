@@ -43,8 +43,9 @@ export interface PreparedPolicy {
 export function prepare(policy: Policy): PreparedPolicy {
   const start = now();
   const normalized = validatePolicy(policy);
-  const planned = plan(normalized, enableFeatures(), 'process');
-  const steps = prepareSteps(planned, normalized);
+  const features = enableFeatures();
+  const planned = plan(normalized, features, 'process');
+  const steps = prepareSteps(planned, normalized, features.ioUring);
   // Node creates stdout/stderr lazily, with syscalls (getsockname, ioctl) that vows may not grant:
   // create them now, or the first error message after apply() would die instead of printing.
   for (const stream of [process.stdout, process.stderr]) void stream.fd;

@@ -1,7 +1,7 @@
 import { prepareDrop, type PreparedDrop } from '@exile/caps';
 import { prepareRestrict, type LandlockStatus, type PreparedRestrict } from '@exile/landlock';
 import type { BpfProgram } from '@exile/seccomp';
-import { prepareBroadcast, type PreparedBroadcast } from '@exile/threads';
+import { prepareBroadcast, type IoUringRings, type PreparedBroadcast } from '@exile/threads';
 import type { PreparedVows } from '@exile/vows';
 import { checkPaths } from '../policy/check-paths.js';
 import type { NormalizedPolicy } from '../policy/types.js';
@@ -35,8 +35,10 @@ export interface PreparedSteps {
  * after the point of no return can fail for a reason known in advance. The ruleset comes last:
  * nothing that could fail follows it, so its file descriptor is never left behind by a failed
  * prepare (the no_new_privs broadcast follows only a ruleset that restricts nothing and holds no fd).
+ * `rings`: the io_uring rings the plan was made with, read moments ago; Landlock checks them
+ * again only at its point of no return.
  */
-export function prepareSteps(plan: Plan, policy: NormalizedPolicy): PreparedSteps {
+export function prepareSteps(plan: Plan, policy: NormalizedPolicy, rings: IoUringRings): PreparedSteps {
   const landlockStep = findStep(plan.steps, 'landlock');
   if (landlockStep !== undefined) checkPaths(policy.fs);
   const seccomp = findStep(plan.steps, 'seccomp');
@@ -46,7 +48,7 @@ export function prepareSteps(plan: Plan, policy: NormalizedPolicy): PreparedStep
     ...seccomp === undefined ? {} : prepareProcessFilter(seccomp),
     ...caps === undefined ? {} : { caps },
   };
-  const landlock = landlockStep === undefined ? undefined : prepareRestrict(landlockStep.spec, { after: caps?.ops ?? [] });
+  const landlock = landlockStep === undefined ? undefined : prepareRestrict(landlockStep.spec, { after: caps?.ops ?? [], rings });
   const covered = noNewPrivsOnEveryThread() || caps !== undefined || seccomp !== undefined || landlock?.restricts === true;
   return {
     ...prepared,
