@@ -127,6 +127,42 @@ describe.each<User>(['current', 'nobody'])('exile learn as %s', (user) => {
     expect([again.status, again.stdout]).toEqual([0, 'a\n']);
   });
 
+  it('--format flags carries what has no vow or path flag: a tree that runs what it wrote, a call no vow allows; the printed line works, less either flag it does not', async () => {
+    const dir = sharedTempDir('exile-learn-flags-');
+    chmodSync(dir, 0o777);
+    // ptrace(PTRACE_PEEKDATA, 1, 0): a call no vow allows; it fails (-1) either way, harmlessly.
+    const job = "cp /bin/true ./t && ./t && /usr/bin/python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(101, 2, 1, 0, 0))'";
+    const sh = (line: string) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const script = `exile() { "${process.execPath}" "${user === 'nobody' ? nobodyPath(cli) : cli}" "$@"; }\ncd ${dir} && rm -f t && ${line}`;
+      const [command, args]: [string, string[]] = user === 'nobody'
+        ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '/bin/sh', '-c', script]]
+        : ['/bin/sh', ['-c', script]];
+      const child = spawnChild(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    const learned = await sh(`exile learn --format flags --out ${dir}/flags.txt -- sh -c "${job}"`);
+    expect(learned.status).toBe(0);
+    expect(learned.stderr).not.toMatch(/cannot carry/);
+    const line = readFileSync(join(dir, 'flags.txt'), 'utf8').trim();
+    expect(line).toMatch(/ --allow-write-exec /);
+    const rule = '{"syscall":"ptrace","action":"allow","args":[{"index":0,"op":"eq","value":2,"width":32}]}';
+    expect(line).toContain(` --syscall '${rule}' `);
+    expect(await sh(line)).toEqual({ status: 0, stdout: '-1\n', stderr: '' });
+    // Less --allow-write-exec: refused before anything runs, naming the flag.
+    const writeExec = await sh(line.replace(' --allow-write-exec', ''));
+    expect(writeExec.status).toBe(125);
+    expect(writeExec.stderr).toMatch(/\(exile run: --allow-write-exec\) to accept it/);
+    // Less the rule: killed at the call, the line naming the --syscall to add.
+    const noRule = await sh(line.replace(` --syscall '${rule}'`, ''));
+    expect(noRule.status).not.toBe(0);
+    expect(noRule.stderr).toMatch(/^exile: python3\[\d+\]: ptrace\(2, 1\) blocked by vows; no vow allows it; add --syscall '(.*)' \(a syscalls rule\) to allow$/m);
+    expect(noRule.stderr).toContain(`add --syscall '${rule}' (a syscalls rule)`);
+  });
+
   it('--merge unions with an earlier result', async () => {
     const { dir } = fixture();
     const first = join(dir, 'p1.json');

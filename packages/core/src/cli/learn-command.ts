@@ -1,6 +1,5 @@
 import { closeSync, existsSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { ErrorCodes, ExileError } from '@exile/common';
-import { runFlags } from '../learn/flags.js';
 import { learn } from '../learn/learn.js';
 import { ociProfile } from '../learn/oci.js';
 import { loadPolicy } from '../policy/load.js';
@@ -85,8 +84,7 @@ export async function learnCommand(args: string[], out: (text: string) => void, 
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
   }
-  const missing = format === 'flags' ? runFlags(result.policy, [command, ...commandArgs]).missing : [];
-  for (const warning of [...result.warnings, ...missing.map((what) => `the command line cannot carry ${what}`)]) err(`exile learn: warning: ${warning}\n`);
+  for (const warning of result.warnings) err(`exile learn: warning: ${warning}\n`);
   const text = render(format as Format, result.policy, result.flags);
   if (outFile === undefined) out(text);
   else {

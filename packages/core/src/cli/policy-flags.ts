@@ -15,6 +15,8 @@ export const POLICY_OPTIONS: readonly OptionSpec[] = [
   { name: '--rox', value: 'PATH', repeat: true, help: 'read and execute PATH (fs.exec)' },
   { name: '--rw', value: 'PATH', repeat: true, help: 'read and write PATH, no execute (fs.write)',
     more: 'write-then-exec is the classic hole; a dynamic loader can still map code from PATH (`ld.so PATH/prog`): Landlock checks `execve`, not `mmap`; the report says so' },
+  { name: '--allow-write-exec', help: 'let a path be both --rw and --rox (fs.allowWriteExec): for a build that runs what it built',
+    more: 'without it such a policy is refused: the program could run files it writes' },
   { name: '--profile', value: 'PROFILE', repeat: true, help: `add what a common runtime reads and runs: ${PROFILE_NAMES.join(', ')} (exile help profiles)`, more: '`--profile node,sh` names two' },
   { name: '--no-dev', help: 'no /dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom, terminal (fs.devices: false)' },
   { name: '--make-dev', value: 'DIR', repeat: true, help: 'may create device nodes in DIR (fs.makeDevices; also needs --cap-keep mknod)',
@@ -98,12 +100,13 @@ export function policyFromOptions(command: string, parsed: ParsedOptions): Polic
     policy.profiles = union(policy.profiles, named);
   }
   // These refine a file-system policy: alone, they would deny every other path.
-  for (const flag of ['--no-dev', '--make-dev', '--socket'] as const) {
+  for (const flag of ['--allow-write-exec', '--no-dev', '--make-dev', '--socket'] as const) {
     if (values.has(flag) && (policy.fs === undefined || policy.fs === false)) {
       throw new UsageError(`exile ${command}: ${flag} needs a file-system policy (--ro, --rox, --rw, --profile or "fs" in --policy FILE)`);
     }
   }
   if (policy.fs !== undefined && policy.fs !== false) {
+    if (values.has('--allow-write-exec')) policy.fs = { ...policy.fs, allowWriteExec: true };
     if (values.has('--no-dev')) policy.fs = { ...policy.fs, devices: false };
     const makeDevices = get('--make-dev');
     if (makeDevices.length > 0) policy.fs = { ...policy.fs, makeDevices: union(policy.fs.makeDevices, makeDevices) };

@@ -8,14 +8,12 @@ export function shellWord(word: string): string {
 /** The `exile run` flag of each file-system list (the everyday vocabulary: exec and write imply read). */
 const FS_FLAGS = [['read', '--ro'], ['exec', '--rox'], ['write', '--rw'], ['makeDevices', '--make-dev'], ['sockets', '--socket']] as const;
 
-/**
- * The `exile run` command line that enforces `policy` on `command`, and what it cannot say:
- * `syscalls` rules have no flag (they need `--policy FILE`).
- */
-export function runFlags(policy: Policy, command: readonly string[]): { line: string; missing: string[] } {
+/** The `exile run` command line that enforces `policy` on `command`. */
+export function runFlags(policy: Policy, command: readonly string[]): string {
   const words = ['exile', 'run'];
   if (policy.fs !== undefined && policy.fs !== false) {
     for (const [key, flag] of FS_FLAGS) for (const path of policy.fs[key] ?? []) words.push(flag, path);
+    if (policy.fs.allowWriteExec === true) words.push('--allow-write-exec');
   }
   if (policy.net === false) words.push('--no-net');
   else if (typeof policy.net === 'object') {
@@ -23,9 +21,6 @@ export function runFlags(policy: Policy, command: readonly string[]): { line: st
     for (const port of policy.net.bind ?? []) words.push('--bind', String(port));
   }
   if (policy.vows !== undefined) words.push('--vows', typeof policy.vows === 'string' ? policy.vows : policy.vows.join(' '));
-  const missing = [
-    ...((policy.syscalls ?? []).length > 0 ? ['syscalls rules (no flag: use --policy FILE)'] : []),
-    ...(policy.fs !== undefined && policy.fs !== false && policy.fs.allowWriteExec === true ? ['"allowWriteExec" (no flag: use --policy FILE)'] : []),
-  ];
-  return { line: [...words, '--', ...command].map(shellWord).join(' '), missing };
+  for (const rule of policy.syscalls ?? []) words.push('--syscall', JSON.stringify(rule));
+  return [...words, '--', ...command].map(shellWord).join(' ');
 }

@@ -132,7 +132,7 @@ export function learn(target: LearnTarget, options: LearnOptions = {}): Promise<
         if (undecoded > 0) warnings.push(`${undecoded} calls could not be decoded and are missing from the policy`);
         const policy = merge === undefined ? learned.policy : mergePolicies(merge, learned.policy);
         for (const key of ['capabilities', 'namespaces', 'mode', 'penalty'] as const) if (base[key] !== undefined) Object.assign(policy, { [key]: base[key] });
-        resolve({ policy, flags: runFlags(policy, [command, ...args]).line, observed: recording.observed(), warnings, exitCode, exitSignal });
+        resolve({ policy, flags: runFlags(policy, [command, ...args]), observed: recording.observed(), warnings, exitCode, exitSignal });
       };
       // The listener's thread delivers its last message before the result is given out, so
       // nothing of it is left in flight when the caller exits. Processes CMD left behind are

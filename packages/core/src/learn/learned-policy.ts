@@ -61,6 +61,16 @@ export function learnedSockets(events: readonly NetEvent[], facts: PathFacts): s
   return minimal(paths.filter((path) => facts.entries(posix.dirname(path))?.includes(posix.basename(path)) === true));
 }
 
+const AF_UNIX = 1;
+const AF_NETLINK = 16;
+
+/**
+ * A socket `"net": false` refuses before the vows see it (every family but AF_UNIX: netlink for
+ * the network interfaces, glibc's UDP probe): it needs no vow, and a rule for it would never be
+ * reached. Under the policy the program gets EAFNOSUPPORT there, and exile names the refusal.
+ */
+const refusedWithoutNet = (call: ObservedCall): boolean => call.syscall === 'socket' && Number(BigInt.asIntN(32, BigInt(call.args?.[0] ?? 0))) !== AF_UNIX;
+
 /** The recording of one run, as the learner hands it over. */
 export interface RecordedRun {
   files: readonly FileEvent[];
@@ -78,7 +88,12 @@ export function learnedPolicy(run: RecordedRun, facts: PathFacts): { policy: Pol
   const fs = generaliseFiles(run.files.filter((file) => !byDefault(file.path)), facts);
   const warnings = [...fs.warnings];
   const net = learnedNet(run.net, warnings);
-  const { vows, uncovered } = coverCalls(run.calls, { required: requiredVows(run.net) });
+  const refused = net === false ? run.calls.filter(refusedWithoutNet) : [];
+  const calls = run.calls.filter((call) => !refused.includes(call));
+  const netlink = refused.some((call) => Number(call.args?.[0] ?? 0) === AF_NETLINK);
+  // glibc's UDP probe is made to fail quietly; a netlink socket (the network interfaces) may not be.
+  if (netlink) warnings.push('the run opened a netlink socket (the network interfaces, as npm and os.networkInterfaces() ask): "net": false refuses it; drop --no-net if the program needs it');
+  const { vows, uncovered } = coverCalls(calls, { required: requiredVows(run.net) });
   const sockets = learnedSockets(run.net, facts);
   const policy: Policy = { fs: { read: fs.read, write: fs.write, exec: fs.exec, ...(sockets.length > 0 ? { sockets } : {}) }, net, vows: vows.join(' ') };
   // A build that runs what it built needs both on one tree: said, not hidden.

@@ -41,7 +41,7 @@ export function planWriteExec(policy: NormalizedPolicy): PlannedItem[] {
   if (policy.mode === 'strict') {
     const o = overlaps[0]!;
     throw invalid(`$.fs.write[${o.writeIndex}]`, `overlaps $.fs.exec[${o.execIndex}]: ${describe(o)}. `
-      + 'Make them disjoint, or set "allowWriteExec": true in "fs" to accept it.',
+      + 'Make them disjoint, or set "allowWriteExec": true in "fs" (exile run: --allow-write-exec) to accept it.',
       { write: o.write, exec: o.exec, overlaps: overlaps.map(({ write, exec }) => ({ write, exec })) }, IN_POLICY);
   }
   return overlaps.map((o) => ({ what: 'file system: no executing what was written', mechanism: 'landlock', enforced: false, required: false,

@@ -90,7 +90,8 @@ export function explainViolation(context: ViolationContext, call: BlockedCall, a
     // [] would mean the vows allow it after all: only in a shape the filter cannot see (another process's pid).
     vows = missing?.length === 0 ? undefined : missing;
     fix = vows === undefined
-      ? `no vow allows it; add the syscalls rule ${JSON.stringify(suggestRule({ syscall: call.syscall, args: call.args }))} to allow`
+      // The rule's JSON holds no quote of its own: one pair of single quotes makes it a shell word.
+      ? `no vow allows it; add --syscall '${JSON.stringify(suggestRule({ syscall: call.syscall, args: call.args }))}' (a syscalls rule) to allow`
       : `add ${quote(vows)} to allow`;
   }
   return { ...base, vows, rule, by, fix, message: `exile: ${call.command}[${call.pid}]: ${call.text} blocked by ${what}; ${fix}\n` };

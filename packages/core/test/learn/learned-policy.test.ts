@@ -144,8 +144,22 @@ describe('learnedPolicy', () => {
     // bash's /dev/tcp where the name service asks a Unix socket first (nscd, systemd's userdb).
     const calls = [{ syscall: 'socket', args: [2, 1, 6] }, { syscall: 'connect' }, { syscall: 'socket', args: [1, 0x80001, 0] }];
     expect(learnedPolicy({ files: [], net: [net('connect', 8080)], calls }, facts).policy.vows).toBe('stdio inet unix');
-    // The same calls with no IP connect recorded: nothing says client, the cheapest cover stands.
-    expect(learnedPolicy({ files: [], net: [], calls }, facts).policy.vows).toBe('stdio anet unix');
+    // The same calls with no IP connect recorded: "net": false refuses the IP socket before the vows, which need only unix.
+    expect(learnedPolicy({ files: [], net: [], calls }, facts).policy.vows).toBe('stdio unix');
+  });
+
+  it('under "net": false, a socket the network policy refuses first needs no vow nor rule; a netlink one is said in a warning', () => {
+    // npm at start: the network interfaces over netlink (no vow allows it), glibc's UDP probe.
+    const calls = [{ syscall: 'socket', args: [16, 0x80003, 0] }, { syscall: 'socket', args: [2, 0x80002, 0] }, { syscall: 'socket', args: [1, 0x80001, 0] }];
+    const udp = (port: number): NetEvent => ({ kind: 'net', op: 'connect', family: 'inet', port, protocol: 'udp' });
+    const { policy, warnings } = learnedPolicy({ files: [], net: [udp(0)], calls }, facts);
+    expect(policy).toMatchObject({ net: false, vows: 'stdio unix' });
+    expect(policy.syscalls).toBeUndefined();
+    expect(warnings).toEqual(['the run opened a netlink socket (the network interfaces, as npm and os.networkInterfaces() ask): "net": false refuses it; drop --no-net if the program needs it']);
+    // With the network open, the same calls are the vows' and rules' to allow.
+    const open = learnedPolicy({ files: [], net: [udp(53)], calls }, facts).policy;
+    expect(open).toMatchObject({ net: true, vows: expect.stringContaining('inet') as string });
+    expect(open.syscalls).toEqual([{ syscall: 'socket', action: 'allow', args: expect.arrayContaining([{ index: 0, op: 'eq', value: 16, width: 32 }]) as unknown }]);
   });
 
   it('grants the pathname sockets it connected to that are there (fs.sockets); nscd\'s missing socket and abstract ones need nothing', () => {

@@ -8,15 +8,13 @@ describe('runFlags', () => {
       fs: { read: ['/etc/hostname', "/srv/it's"], exec: ['/usr/bin'], write: ['/tmp'] },
       net: { connect: [443], bind: [8080] },
       vows: 'stdio rpath inet',
-    }, ['sh', '-c', 'cat /etc/hostname | wc -c'])).toEqual({
-      line: "exile run --ro /etc/hostname --ro '/srv/it'\\''s' --rox /usr/bin --rw /tmp --connect 443 --bind 8080 --vows 'stdio rpath inet' -- sh -c 'cat /etc/hostname | wc -c'",
-      missing: [],
-    });
+    }, ['sh', '-c', 'cat /etc/hostname | wc -c'])).toBe(
+      "exile run --ro /etc/hostname --ro '/srv/it'\\''s' --rox /usr/bin --rw /tmp --connect 443 --bind 8080 --vows 'stdio rpath inet' -- sh -c 'cat /etc/hostname | wc -c'");
   });
 
-  it('says --no-net, and what a command line cannot carry', () => {
-    const r = runFlags({ net: false, syscalls: [{ syscall: 'ptrace', action: 'allow' }] }, ['true']);
-    expect(r).toEqual({ line: 'exile run --no-net -- true', missing: ['syscalls rules (no flag: use --policy FILE)'] });
+  it('says --no-net, and carries the whole policy: allowWriteExec and syscalls rules have their flags', () => {
+    const r = runFlags({ fs: { write: ['/src'], exec: ['/src'], allowWriteExec: true }, net: false, syscalls: [{ syscall: 'ptrace', action: 'allow', args: [{ index: 0, op: 'eq', value: 16, width: 32 }] }] }, ['true']);
+    expect(r).toBe('exile run --rox /src --rw /src --allow-write-exec --no-net --syscall \'{"syscall":"ptrace","action":"allow","args":[{"index":0,"op":"eq","value":16,"width":32}]}\' -- true');
   });
 
   it('leaves safe words bare', () => {

@@ -37,7 +37,7 @@ describe('explainViolation', () => {
   it('a call no vow allows gets the syscalls rule that allows exactly it', () => {
     const v = explainViolation(context, call('ptrace', [16n, 1n]), { kill: true });
     expect(v.vows).toBeUndefined();
-    expect(v.fix).toBe('no vow allows it; add the syscalls rule {"syscall":"ptrace","action":"allow","args":[{"index":0,"op":"eq","value":16,"width":32}]} to allow');
+    expect(v.fix).toBe('no vow allows it; add --syscall \'{"syscall":"ptrace","action":"allow","args":[{"index":0,"op":"eq","value":16,"width":32}]}\' (a syscalls rule) to allow');
   });
   it('a syscalls rule names itself by its index in the policy; the network policy says so', () => {
     expect(explainViolation(context, call('mkdir', [0x1000n]), { errno: 'EACCES' }))
