@@ -1,3 +1,4 @@
+import { within } from '@exile/common';
 import { FS_RIGHTS, NET_RIGHTS, maskOf, namesOf, type FsAccess, type NetAccess } from './rights.js';
 
 /**
@@ -40,13 +41,12 @@ export const OPERATION_RIGHTS = {
 export type FsOperation = keyof typeof OPERATION_RIGHTS;
 
 const parentOf = (path: string): string => path.slice(0, Math.max(1, path.lastIndexOf('/')));
-const beneath = (path: string, dir: string): boolean => dir === '/' || path === dir || path.startsWith(`${dir}/`);
 
 /** The rights the rules grant on `path`: a directory's rule on it and beneath, a file's rule on it. */
 function grantedOn(model: RulesetModel, path: string): number {
   let granted = 0;
   for (const rule of model.paths) {
-    if (rule.dir ? beneath(path, rule.path) : path === rule.path) granted |= maskOf(FS_RIGHTS, rule.access);
+    if (rule.dir ? within(path, rule.path) : path === rule.path) granted |= maskOf(FS_RIGHTS, rule.access);
   }
   return granted;
 }

@@ -1,6 +1,6 @@
 import { lstatSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ErrorCodes, invalid, type ExileError } from '@exile/common';
+import { ErrorCodes, invalid, within, type ExileError } from '@exile/common';
 import type { PathKind } from './rules.js';
 import type { PathGrant } from './spec.js';
 
@@ -27,10 +27,6 @@ export function missingPath(grant: PathGrant, errno: string, cause: unknown): Ex
     { file: grant.path, errnoName: errno }, { context: 'landlock spec', cause });
 }
 
-function beneath(path: string, prefixes: readonly string[]): boolean {
-  return prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
-}
-
 /**
  * Resolves a spec path once, for a rule another process adds later: every symlink followed now,
  * the rule on the target, and the target's device and inode kept so that the executor can refuse
@@ -39,7 +35,7 @@ function beneath(path: string, prefixes: readonly string[]): boolean {
  * the child: taken as written, unchecked.
  */
 export function resolvePath(grant: PathGrant, missing: 'error' | 'ignore', asIs: readonly string[], parents: Map<string, string> = new Map()): ResolvedPath {
-  if (beneath(grant.path, [...CHILD_ONLY, ...asIs])) return { grant, path: grant.path, kind: 'dir' };
+  if ([...CHILD_ONLY, ...asIs].some((dir) => within(grant.path, dir))) return { grant, path: grant.path, kind: 'dir' };
   try {
     const { path, st } = resolved(grant.path, parents);
     return { grant, path, kind: st.isDirectory() ? 'dir' : 'file', identity: { dev: st.dev, ino: st.ino } };

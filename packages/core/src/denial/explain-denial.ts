@@ -1,3 +1,4 @@
+import { within } from '@exile/common';
 import { vowsToAdd, type ObservedCall } from '@exile/vows';
 import type { NormalizedPolicy, Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
@@ -41,7 +42,7 @@ const OPEN_WRITE: ObservedCall = { syscall: 'openat', args: [0, 0, 0o1101] };
 const FS_LIST: Record<'read' | 'write' | 'exec', 'read' | 'write' | 'exec'> = { read: 'read', write: 'write', exec: 'exec' };
 
 function under(path: string, roots: readonly string[]): boolean {
-  return roots.some((root) => root === '/' || path === root || path.startsWith(`${root}/`));
+  return roots.some((root) => within(path, root));
 }
 
 /** Whether `fs` lets `access` reach `path`: write and exec paths are readable too. */

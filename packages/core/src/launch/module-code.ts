@@ -1,5 +1,5 @@
 import { basename, dirname, join } from 'node:path';
-import { within } from '../policy/within.js';
+import { within } from '@exile/common';
 import { dependencyNames, isCodeFile, lookupPaths, walksInto } from './package-code.js';
 
 /** What the walk needs of the file system: given, so the decisions are tested without one. */

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
+import { within } from '@exile/common';
 import type { FileAccess, FileEvent } from './events.js';
-import { within } from '../policy/within.js';
 import { minimal, secretLooking, storeOf, SYSTEM_TREES, TOOL_TREES, tooWide, treeOf } from './path-rules.js';
 
 /** What the generaliser may ask about the file system (injected: the learner reads it, tests fake it). */

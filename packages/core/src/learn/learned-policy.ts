@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
+import { within } from '@exile/common';
 import { coverCalls, suggestRules, type ObservedCall, type Vow } from '@exile/vows';
 import { DEVICE_RULES } from '../plan/devices.js';
 import type { Policy } from '../policy/types.js';
 import type { FileEvent, NetEvent } from './events.js';
 import { generaliseFiles, type PathFacts } from './generalise.js';
-import { within } from '../policy/within.js';
 import { minimal } from './path-rules.js';
 
 /** glibc's resolver talks to name servers over UDP on this port. */

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { within } from '../policy/within.js';
+import { within } from '@exile/common';
 
 /**
  * The system's library and tool trees: a read below one of them is granted as the whole tree, as

@@ -1,5 +1,6 @@
 import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
+import { within } from '@exile/common';
 import { CHILD_ONLY } from '@exile/landlock';
 import type { Listener, Notification } from '@exile/seccomp';
 import { AF, SOCK } from '@exile/vows';
@@ -26,7 +27,7 @@ function resolveMissing(path: string): string {
  * The program's own /proc entries: resolved here they would name this process. Kept as written,
  * as the launcher adds a rule on them in the program's process.
  */
-const ownProc = (path: string): boolean => CHILD_ONLY.some((dir) => path === dir || path.startsWith(`${dir}/`));
+const ownProc = (path: string): boolean => CHILD_ONLY.some((dir) => within(path, dir));
 
 /** Where a path argument leads, seen from this process (the same mount view as the sandbox's). */
 export function resolvePath(full: string, follow: boolean): ResolvedPath {

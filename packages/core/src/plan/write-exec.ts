@@ -1,7 +1,6 @@
-import { invalid } from '@exile/common';
+import { invalid, within } from '@exile/common';
 import { IN_POLICY } from '../policy/invalid.js';
 import type { NormalizedPolicy } from '../policy/types.js';
-import { within } from '../policy/within.js';
 import type { PlannedItem } from './types.js';
 
 /** A write path and an exec path that overlap, with their indexes in the policy. */

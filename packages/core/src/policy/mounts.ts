@@ -1,8 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import { invalid, jsonPath } from '@exile/common';
+import { invalid, jsonPath, within } from '@exile/common';
 import { IN_POLICY } from './invalid.js';
 import { mountTypes } from './shape.js';
-import { within } from './within.js';
 import type { NormalizedPolicy, PolicyMount } from './types.js';
 
 /**
