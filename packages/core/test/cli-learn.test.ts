@@ -1,5 +1,5 @@
 import { spawn as spawnChild } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -161,6 +161,24 @@ describe.each<User>(['current', 'nobody'])('exile learn as %s', (user) => {
     expect(noRule.status).not.toBe(0);
     expect(noRule.stderr).toMatch(/^exile: python3\[\d+\]: ptrace\(2, 1\) blocked by vows; no vow allows it; add --syscall '(.*)' \(a syscalls rule\) to allow$/m);
     expect(noRule.stderr).toContain(`add --syscall '${rule}' (a syscalls rule)`);
+  });
+
+  it('a UNIX socket the run binds and sends to: its directory writable and in fs.sockets; the policy runs it again', async () => {
+    const dir = sharedTempDir('exile-learn-sock-');
+    chmodSync(dir, 0o777);
+    const py = `import socket
+path = '${dir}/d.sock'
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b'hi', path)
+print(s.recv(9).decode())`;
+    const r = await exile(user, 'learn', '--out', join(dir, 'p.json'), '--', '/usr/bin/python3', '-I', '-c', py);
+    expect([r.status, r.stdout]).toEqual([0, 'hi\n']);
+    const policy = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')) as Policy;
+    expect(policy.fs).toMatchObject({ write: [dir], sockets: [dir] });
+    rmSync(join(dir, 'd.sock'));
+    const again = await exile(user, 'run', '--policy', join(dir, 'p.json'), '--', '/usr/bin/python3', '-I', '-c', py);
+    expect([again.status, again.stdout, again.stderr]).toEqual([0, 'hi\n', '']);
   });
 
   it('--merge unions with an earlier result', async () => {

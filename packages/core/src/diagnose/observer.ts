@@ -17,9 +17,13 @@ export interface Diagnosis extends PredictedDenial {
 /** The calls `--diagnose` watches: those that take a path or a port, and socket() to tell TCP from UDP. */
 const WATCHED = [...DECODED_CALLS, 'socket'];
 
-/** Filter rules sending the watched calls (those this architecture has) to the supervisor. */
+/** Filter rules sending the watched calls (those this architecture has) to the supervisor: sendto only with an address. */
 export function diagnoseRules(): Rule[] {
-  return [{ syscall: WATCHED.filter((name) => syscalls.number(name) !== undefined), action: 'notify' }];
+  const here = WATCHED.filter((name) => syscalls.number(name) !== undefined);
+  return [
+    { syscall: here.filter((name) => name !== 'sendto'), action: 'notify' },
+    ...(here.includes('sendto') ? [{ syscall: 'sendto', action: 'notify', args: [{ index: 4, op: 'ne', value: 0 }] } satisfies Rule] : []),
+  ];
 }
 
 /** Whether task `tid` has a controlling terminal (`tty_nr` in /proc/TID/stat, after the parenthesised name). */

@@ -134,8 +134,11 @@ const MOVES: Readonly<Record<string, Move>> = {
   linkat: (a, ctx) => move(at(ctx, int(a[0]), a[1], false), at(ctx, int(a[2]), a[3], false)),
 };
 
+/** The calls that send to an address they name: a datagram to a pathname UNIX socket is checked as a connect. */
+const SEND_CALLS = ['sendto', 'sendmsg'];
+
 /** The names of the calls the decoder reads paths or addresses from (what `--diagnose` has notified). */
-export const DECODED_CALLS: readonly string[] = [...Object.keys(PATH_CALLS), 'bind', 'connect'];
+export const DECODED_CALLS: readonly string[] = [...Object.keys(PATH_CALLS), 'bind', 'connect', ...SEND_CALLS];
 
 /** The family and port (inet) or path (unix) of a `struct sockaddr`. */
 export function decodeSockaddr(bytes: Uint8Array): Omit<NetEvent, 'kind' | 'op' | 'protocol'> {
@@ -154,13 +157,29 @@ export function decodeSockaddr(bytes: Uint8Array): Omit<NetEvent, 'kind' | 'op' 
   return { family: 'other' };
 }
 
-function net(op: 'bind' | 'connect', args: readonly bigint[], ctx: CallContext): NetEvent[] {
-  const length = int(args[2]);
-  const bytes = length > 0 && length <= 128 ? ctx.bytes(args[1] ?? 0n, length) : undefined;
+/** The (address, length) a call names its peer by: connect/bind's arguments, sendto's last two, sendmsg's `msg_name`. */
+function peerAddress(name: string, args: readonly bigint[], ctx: CallContext): [bigint, number] | undefined {
+  if (name === 'sendto') return [args[4] ?? 0n, int(args[5])];
+  if (name !== 'sendmsg') return [args[1] ?? 0n, int(args[2])];
+  // struct msghdr of a 64-bit process: void *msg_name at 0, socklen_t msg_namelen at 8.
+  const header = ctx.bytes(args[1] ?? 0n, 12);
+  if (header === undefined) return undefined;
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  return [view.getBigUint64(0, true), view.getUint32(8, true)];
+}
+
+function net(name: string, args: readonly bigint[], ctx: CallContext): NetEvent[] {
+  const peer = peerAddress(name, args, ctx);
+  if (peer === undefined || peer[0] === 0n) return [];
+  const [addr, length] = peer;
+  const bytes = length > 0 && length <= 128 ? ctx.bytes(addr, length) : undefined;
   if (bytes === undefined) return [];
+  const op = name === 'bind' ? 'bind' : 'connect';
   const decoded = decodeSockaddr(bytes);
   // A relative socket path is the caller's, against its working directory.
   const address = decoded.path !== undefined && !decoded.path.startsWith('/') ? { ...decoded, path: ctx.resolve(AT.FDCWD, decoded.path, true)?.path ?? decoded.path } : decoded;
+  // A send's IP destination is UDP, whose ports exile does not limit: only a UNIX socket's path is a grant.
+  if (SEND_CALLS.includes(name) && address.family !== 'unix') return [];
   const protocol = address.family === 'inet' || address.family === 'inet6' ? ctx.socketProtocol(int(args[0])) : undefined;
   return [{ kind: 'net', op, ...address, ...(protocol === undefined ? {} : { protocol }) }];
 }
@@ -173,7 +192,9 @@ function net(op: 'bind' | 'connect', args: readonly bigint[], ctx: CallContext):
  */
 export function decodeCall(name: string, args: readonly bigint[], pid: number, ctx: CallContext): DecodedCall {
   const files = PATH_CALLS[name]?.(args, ctx) ?? [];
-  const events = name === 'bind' || name === 'connect' ? net(name, args, ctx) : [];
+  const events = name === 'bind' || name === 'connect' || SEND_CALLS.includes(name) ? net(name, args, ctx) : [];
+  // Binding a pathname UNIX socket creates its file (Landlock's make-sock, in its directory).
+  for (const bound of events) if (bound.op === 'bind' && bound.path !== undefined) files.push({ kind: 'file', access: 'create', path: bound.path, entry: 'sock' });
   const moved = MOVES[name]?.(args, ctx);
   return { call: { syscall: name, args: [...args], pid }, files, net: events, ...(moved === undefined ? {} : { moved }) };
 }

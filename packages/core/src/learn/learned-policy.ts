@@ -53,12 +53,18 @@ function requiredVows(net: readonly NetEvent[]): Vow[] {
 }
 
 /**
- * The pathname UNIX sockets the run connected to and that are there (`fs.sockets`): glibc probes
- * nscd's socket in most programs, and a missing one needs no grant.
+ * The pathname UNIX sockets the run connected or sent to and that are there (`fs.sockets`): glibc
+ * probes nscd's socket in most programs, and a missing one needs no grant. One the run bound itself
+ * is granted by its directory: it is made anew each run.
  */
 export function learnedSockets(events: readonly NetEvent[], facts: PathFacts): string[] {
-  const paths = events.filter((e) => e.family === 'unix' && e.op === 'connect' && e.path?.startsWith('/') === true).map((e) => posix.normalize(e.path!));
-  return minimal(paths.filter((path) => facts.entries(posix.dirname(path))?.includes(posix.basename(path)) === true));
+  const paths = (op: NetEvent['op']) => events.filter((e) => e.family === 'unix' && e.op === op && e.path?.startsWith('/') === true).map((e) => posix.normalize(e.path!));
+  // A socket the run bound itself is new next time (a Landlock rule needs a path that is there): its directory.
+  const bound = new Set(paths('bind'));
+  return minimal(paths('connect').flatMap((path) => {
+    if (bound.has(path)) return [posix.dirname(path)];
+    return facts.entries(posix.dirname(path))?.includes(posix.basename(path)) === true ? [path] : [];
+  }));
 }
 
 const AF_UNIX = 1;

@@ -32,7 +32,7 @@ const quote = (vows: readonly string[]): string => {
 };
 
 /** The first of the filter's leading rules that matches the call: the one that refused it. */
-function refusingRule(context: ViolationContext, call: BlockedCall): number | undefined {
+function refusingRule(context: ViolationContext, call: Pick<BlockedCall, 'syscall' | 'args'>): number | undefined {
   const at = context.rules.findIndex((rule) => names(rule.syscall).includes(call.syscall) && argsHold(rule.args ?? [], call.args));
   return at < 0 ? undefined : at;
 }
@@ -64,6 +64,19 @@ function leadingRule(rule: Rule, call: BlockedCall): { by: Violation['by']; what
       : { by: 'net', what, fix: 'drop --no-net ("net": false) to allow it: only TCP can be limited to ports' };
   }
   return { by: 'net', what: 'the network policy (--connect/--bind: TCP only)', fix: 'drop --connect and --bind ("net") to allow it: exile limits TCP ports only' };
+}
+
+/**
+ * Whether a refused signal is one the granted vows allow, to the caller itself ("stdio": kill or
+ * tgkill of its own pid). The filter holds the pid of the program exile started, so a process
+ * that program started in turn meets a refusal for signalling itself: Go's runtime preempts its
+ * threads so (esbuild under npx), Python's `os.kill(os.getpid(), …)`. `pid`: the caller's pid as
+ * it sees itself (in its own pid namespace). Pure.
+ */
+export function signalsItself(context: ViolationContext, syscall: string, args: readonly bigint[], pid: number | undefined): boolean {
+  if (pid === undefined || context.granted === undefined || (syscall !== 'kill' && syscall !== 'tgkill')) return false;
+  if (refusingRule(context, { syscall, args }) !== undefined) return false;
+  return vowsToAdd({ syscall, args, pid }, context.granted)?.length === 0;
 }
 
 /** Why `call` was refused and the smallest change that allows exactly it. Pure. */

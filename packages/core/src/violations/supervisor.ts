@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import { errnoName } from '@exile/common';
@@ -6,8 +6,18 @@ import { decide, nativeArch, openListener, threadGroup, type Listener, type Noti
 import type { RulesetModel } from '@exile/landlock';
 import { landlockObserver, type Diagnosis } from '../diagnose/observer.js';
 import { callText } from './call-text.js';
-import { explainViolation, type ViolationContext } from './explain-violation.js';
+import { explainViolation, signalsItself, type ViolationContext } from './explain-violation.js';
 import type { Violation } from './violation.js';
+
+/** Task `tid`'s process id as the process sees it: the last of NStgid, its own pid namespace's. */
+function ownPid(tid: number): number | undefined {
+  try {
+    const found = /^NStgid:\s+([\d\s]+?)\s*$/m.exec(readFileSync(`/proc/${tid}/status`, 'utf8'));
+    return found === null ? undefined : Number(found[1]!.split(/\s+/).at(-1));
+  } catch {
+    return undefined; // the task is gone
+  }
+}
 
 function commandName(pid: number): string {
   try {
@@ -66,6 +76,14 @@ export function startSupervisor(policy: SeccompPolicy, context: ViolationContext
         action = { errno: constants.errno.ENOSYS };
       } else if (diagnose !== undefined && n.syscall !== undefined && observer?.watches(n.syscall) === true
         && decide(diagnose.supervised, arch, n.nr, n.args) !== 'notify') return;
+      const caller = ownPid(n.pid);
+      // A task gone (another thread's exit_group) has nothing left to refuse, nor anyone to tell.
+      if (caller === undefined && !existsSync(`/proc/${n.pid}`)) return;
+      if (n.syscall !== undefined && signalsItself(context, n.syscall, n.args, caller)) {
+        // Its pid cannot change while it waits here: the vows' own answer, for the process that asked.
+        action = 'allow';
+        return;
+      }
       const { text, args } = callText(n.syscall ?? `syscall ${n.nr}`, n.args, { string: (address) => listener.readString(n, address) });
       const decided = typeof action === 'object' && 'errno' in action ? { errno: errnoName(Number(action.errno)) } : { kill: true as const };
       report({ violation: explainViolation(context, { pid, command: commandName(pid), syscall: n.syscall ?? `syscall ${n.nr}`, args: n.args, shown: args, text }, decided) });

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '@exile/landlock';
 import { denialLine, predictDenials } from '../../src/diagnose/predict.js';
 import type { DecodedCall, FileEvent, NetEvent } from '../../src/learn/events.js';
+import { decodeCall } from '../../src/learn/decode.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'exile-predict-'));
 const rw = join(dir, 'rw');
@@ -49,6 +50,12 @@ describe('predictDenials: what Landlock will refuse, with the flag to add', () =
     expect(predictDenials(abi9, socket(`${rw}/s.sock`))).toEqual([]);
     expect(predictDenials(abi9, socket())).toEqual([]);
     expect(flags(socket(`${other}/s.sock`))).toEqual([]);
+    // A datagram sent to a path (sendto, sendmsg: /dev/log) is decoded as the same connect.
+    const sent = decodeCall('sendto', [3n, 0n, 0n, 0n, 1n, 20n], 7, {
+      string: () => undefined, socketProtocol: () => undefined, resolve: (_fd, path) => ({ path, exists: true, dir: false }),
+      bytes: () => new Uint8Array([1, 0, ...new TextEncoder().encode(`${other}/d.sock`), 0]),
+    });
+    expect(predictDenials(abi9, sent).map((d) => d.flag)).toEqual([`--socket ${other}/d.sock`]);
   });
 
   it('TCP ports outside the policy, with --connect/--bind; UDP is left to the seccomp filter', () => {

@@ -77,6 +77,29 @@ describe('decodeCall', () => {
     expect(decodeCall('connect', [9n, 100n, 16n], 7, withMemory).net).toEqual([{ kind: 'net', op: 'connect', family: 'inet', port: 443 }]);
   });
 
+  it('decodes the destination of sendto and sendmsg: a pathname UNIX socket (relative to the cwd) as a connect, none or an IP one as nothing', () => {
+    const unix = new Uint8Array([1, 0, ...new TextEncoder().encode('log.sock'), 0]);
+    const inet = new Uint8Array([2, 0, 0, 53, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const msghdr = (name: bigint, length: number) => {
+      const header = new Uint8Array(56);
+      new DataView(header.buffer).setBigUint64(0, name, true);
+      new DataView(header.buffer).setUint32(8, length, true);
+      return header;
+    };
+    const memory = new Map([[100n, unix], [200n, inet], [300n, msghdr(100n, unix.length)], [400n, msghdr(0n, 0)], [500n, msghdr(200n, 16)]]);
+    const ctx2 = context([], {}, { 3: 'udp' }, memory);
+    const sent = { kind: 'net', op: 'connect', family: 'unix', path: '/work/log.sock' };
+    expect(decodeCall('sendto', [3n, 9n, 5n, 0n, 100n, BigInt(unix.length)], 7, ctx2).net).toEqual([sent]);
+    expect(decodeCall('sendmsg', [3n, 300n, 0n], 7, ctx2).net).toEqual([sent]);
+    expect(decodeCall('sendto', [3n, 9n, 5n, 0n, 0n, 0n], 7, ctx2).net).toEqual([]);
+    expect(decodeCall('sendmsg', [3n, 400n, 0n], 7, ctx2).net).toEqual([]);
+    expect(decodeCall('sendto', [3n, 9n, 5n, 0n, 200n, 16n], 7, ctx2).net).toEqual([]);
+    expect(decodeCall('sendmsg', [3n, 500n, 0n], 7, ctx2).net).toEqual([]);
+    // Binding one creates its file: Landlock's make-sock, in its directory.
+    expect(decodeCall('bind', [3n, 100n, BigInt(unix.length)], 7, ctx2)).toMatchObject({
+      files: [{ kind: 'file', access: 'create', path: '/work/log.sock', entry: 'sock' }], net: [{ ...sent, op: 'bind' }] });
+  });
+
   it('decodes every sockaddr family it meets', () => {
     expect(decodeSockaddr(new Uint8Array([10, 0, 0, 80, ...new Array<number>(24).fill(0)]))).toEqual({ family: 'inet6', port: 80 });
     expect(decodeSockaddr(new Uint8Array([1, 0, ...new TextEncoder().encode('/run/x.sock'), 0]))).toEqual({ family: 'unix', path: '/run/x.sock' });

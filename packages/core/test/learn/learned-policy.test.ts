@@ -167,6 +167,9 @@ describe('learnedPolicy', () => {
     const { policy } = learnedPolicy({ files: [], net: [unix('/srv/app/lib/../main.js'), unix('/var/run/nscd/socket'), unix()], calls: [] }, facts);
     expect(policy.fs).toEqual({ read: [], write: [], exec: [], sockets: ['/srv/app/main.js'] });
     expect(mergePolicies(policy, { fs: { sockets: ['/run/a.sock'] } }).fs).toMatchObject({ sockets: ['/run/a.sock', '/srv/app/main.js'] });
+    // One the run bound itself is new next time: its directory.
+    const own = (op: 'bind' | 'connect'): NetEvent => ({ kind: 'net', op, family: 'unix', path: '/srv/run/own.sock' });
+    expect(learnedPolicy({ files: [], net: [own('bind'), own('connect')], calls: [] }, facts).policy.fs).toMatchObject({ sockets: ['/srv/run'] });
   });
 
   function net(op: 'connect', port: number): NetEvent {

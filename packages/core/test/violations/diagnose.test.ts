@@ -31,6 +31,23 @@ describe.each<User>(['current', 'nobody'])('exile run --diagnose (%s)', (user) =
     expect(fixed.stderr).toBe('');
   });
 
+  it('a UNIX socket bound and sent to by path (bind, sendto, sendmsg): the bind outside --rw named with --rw; with it the datagrams arrive and nothing is named', () => {
+    const root = dirs();
+    const py = `import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind('${root}/DIR/d.sock')
+c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+c.sendto(b'to', '${root}/DIR/d.sock')
+c.sendmsg([b'msg'], [], 0, '${root}/DIR/d.sock')
+print(s.recv(9).decode(), s.recv(9).decode())`;
+    const r = exile(user, 'run', '--diagnose', '--rox', '/usr', '--ro', '/etc', '--rw', join(root, 'ok'), '--', '/usr/bin/python3', '-I', '-c', py.replaceAll('DIR', 'no'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(line('python3', `create ${root}/no/d.sock denied by the file-system policy; add --rw ${root}/no`));
+    expect(r.stderr).toMatch(/PermissionError/);
+    const fixed = exile(user, 'run', '--diagnose', '--rox', '/usr', '--ro', '/etc', '--rw', join(root, 'ok'), '--', '/usr/bin/python3', '-I', '-c', py.replaceAll('DIR', 'ok'));
+    expect([fixed.status, fixed.stdout, fixed.stderr]).toEqual([0, 'to msg\n', '']);
+  });
+
   it('the program\'s own /proc/self files are named as /proc/self (not as exile\'s pid); that flag allows them, and --profile node has them', () => {
     const read = 'process.stdout.write(String(require("fs").readFileSync("/proc/self/cgroup", "utf8").length > 0))';
     const r = exile(user, 'run', '--diagnose', '--profile', 'system', '--', 'node', '-e', read);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seccompPolicy } from '@exile/vows';
 import { callText } from '../../src/violations/call-text.js';
-import { explainViolation, type BlockedCall } from '../../src/violations/explain-violation.js';
+import { explainViolation, signalsItself, type BlockedCall } from '../../src/violations/explain-violation.js';
 import { supervisedPolicy } from '../../src/violations/supervised-filter.js';
 import { execRules, terminalRules } from '../../src/plan/guard-rules.js';
 import { noNetworkRules, tcpOnlyRules } from '../../src/plan/net-rules.js';
@@ -62,6 +62,19 @@ describe('explainViolation', () => {
     expect(explainViolation(guarded, call('memfd_create', [0x1000n, 0n]), { errno: 'EACCES' }))
       .toMatchObject({ by: 'guard', fix: expect.stringMatching(/never allowed where --rox limits execution$/) as string });
     expect(explainViolation(guarded, call('ioctl', [0n, 0x5412n]), { errno: 'EPERM' }).message).toMatch(/blocked by exile's terminal guard; /);
+  });
+});
+
+describe('signalsItself', () => {
+  it('a kill or tgkill of the caller\'s own pid under "stdio", and nothing else', () => {
+    expect(signalsItself(context, 'tgkill', [77n, 78n, 23n], 77)).toBe(true);
+    expect(signalsItself(context, 'kill', [77n, 10n], 77)).toBe(true);
+    expect(signalsItself(context, 'kill', [1n, 10n], 77)).toBe(false);
+    expect(signalsItself(context, 'kill', [77n, 10n], undefined)).toBe(false);
+    expect(signalsItself({ ...context, granted: undefined }, 'kill', [77n, 10n], 77)).toBe(false);
+    expect(signalsItself(context, 'getpid', [77n], 77)).toBe(false);
+    // A leading rule that refuses it stands.
+    expect(signalsItself({ ...context, rules: [{ syscall: 'kill', action: { errno: 'EPERM' } }], netRules: 1 }, 'kill', [77n, 10n], 77)).toBe(false);
   });
 });
 

@@ -66,6 +66,15 @@ for family, kind in ((socket.AF_NETLINK, socket.SOCK_RAW), (socket.AF_INET, sock
     expect(fixed.stderr).toBe('');
   });
 
+  it.each([[[]], [['--unshare', 'pid']]])('exile run %j: a process the program starts may signal itself under "stdio" (Go\'s runtime does), not another', (extra) => {
+    const self = '/usr/bin/python3 -c "import os, signal; signal.signal(signal.SIGUSR1, lambda *a: print(\'got\')); os.kill(os.getpid(), signal.SIGUSR1)"';
+    const other = '/usr/bin/python3 -c "import os; os.kill(1, 0)"';
+    const r = exile(user, 'run', ...extra, '--vows', 'stdio rpath exec clone', '--', 'sh', '-c', `${self}; echo $?; ${other}; echo $?`);
+    expect(r.stdout).toBe('got\n0\n159\n');
+    expect(r.stderr).toMatch(/^exile: python3\[\d+\]: kill\(1, 0\) blocked by vows; add "proc" to allow\n/);
+    expect(r.stderr).not.toMatch(/SIGUSR1/);
+  });
+
   it('exile run: the program never holds the listener, nor the socket it came over', () => {
     const r = exile(user, 'run', '--vows', 'stdio rpath proc exec', '--', 'sh', '-c', 'ls /proc/self/fd; readlink /proc/self/fd/*; true');
     expect(r.status).toBe(0);
