@@ -65,7 +65,8 @@ export interface Enforced {
 export function prepareEnforce(rulesetFd: number, mechanism: 'tsync' | 'broadcast', logFlags: number, after: readonly ThreadOp[] = []): () => Enforced {
   if (mechanism === 'tsync') {
     const rest = after.length === 0 ? undefined : prepareBroadcast(after);
-    return () => {
+    // In parentheses, V8 compiles these with this function, not at their first call at the point of no return.
+    return (function enforceNow(): Enforced {
       callNative('landlock: no_new_privs', () => native.noNewPrivs());
       const threads = count();
       try {
@@ -74,10 +75,10 @@ export function prepareEnforce(rulesetFd: number, mechanism: 'tsync' | 'broadcas
         throw errnoOf(error) === 'E2BIG' ? layerLimit(error) : error;
       }
       return rest === undefined ? { count: threads } : { count: threads, threads: rest.run() };
-    };
+    });
   }
   const all = prepareBroadcast([{ op: 'no-new-privs' }, { op: 'landlock-restrict', rulesetFd, flags: logFlags }, ...after]);
-  return () => {
+  return (function enforceNow(): Enforced {
     let report: BroadcastReport;
     try {
       report = all.run();
@@ -86,5 +87,5 @@ export function prepareEnforce(rulesetFd: number, mechanism: 'tsync' | 'broadcas
       throw full === undefined ? error : layerLimit(error, full);
     }
     return { count: report.reached, threads: report };
-  };
+  });
 }

@@ -139,18 +139,19 @@ export function prepareRestrict(spec: LandlockSpec, opts: PrepareRestrictOptions
     throw error;
   }
   let state: 'ready' | 'used' = 'ready';
-  const use = (): void => {
+  // In parentheses, V8 compiles these with prepareRestrict(), not at their first call inside enforce().
+  const use = (function use(): void {
     if (state !== 'ready') throw new ExileError(ErrorCodes.INVALID_POLICY, 'landlock: this prepared ruleset was enforced or closed already; prepare another', {});
     state = 'used';
-  };
-  const enforceWithReport = (): { status: LandlockStatus; threads?: BroadcastReport } => {
+  });
+  const enforceWithReport = (function enforceWithReport(): { status: LandlockStatus; threads?: BroadcastReport } {
     use();
     preflight();
     // On failure the ruleset fd stays open on purpose: a late thread may still be applying it.
     const { count, threads } = enforceNow();
     closeAll([rulesetFd]);
     return threads === undefined ? { status: statusOf(plan, count, notes) } : { status: statusOf(plan, count, notes), threads };
-  };
+  });
   return {
     status: statusOf(plan, 0, notes),
     restricts: true,

@@ -16,9 +16,11 @@ export type InstallFlag = keyof typeof INSTALL_FLAGS;
  * (`@exile/seccomp/install`) loads neither the compiler nor the syscall tables, so a freshly
  * started process pays only for the addon; the kernel's verifier still refuses a malformed
  * program (ERR_EXILE_SYSCALL, EINVAL). With TSYNC, a thread whose filter diverges is
- * ERR_EXILE_THREADS naming it, with nothing installed. Returns the numeric flags used.
+ * ERR_EXILE_THREADS naming it, with nothing installed. Returns the numeric flags used. In
+ * parentheses, V8 compiles it when this module loads (an eager-compile hint), not at its first
+ * call, which is often a caller's point of no return.
  */
-export function installInstructions(instructions: Uint8Array, flags: readonly InstallFlag[] = ['TSYNC']): number {
+export const installInstructions = (function installInstructions(instructions: Uint8Array, flags: readonly InstallFlag[] = ['TSYNC']): number {
   if (!(instructions instanceof Uint8Array) || instructions.length === 0 || instructions.length % 8 !== 0) {
     throw invalid('instructions', 'must be a non-empty Uint8Array of 8-byte sock_filter instructions');
   }
@@ -29,4 +31,4 @@ export function installInstructions(instructions: Uint8Array, flags: readonly In
       `seccomp TSYNC failed: thread ${tid} has a filter that is not an ancestor of this thread's; nothing was installed`, { tid });
   }
   return value;
-}
+});

@@ -50,11 +50,13 @@ export function prepareBroadcast(ops: readonly ThreadOp[], opts: BroadcastOption
   interpret(EMPTY_REPORT, names);
   return {
     ops: names,
-    run(): BroadcastReport {
+    // In parentheses, V8 compiles run() with this function (an eager-compile hint), not at its
+    // first call, at the point of no return: the same holds for every `(function …)` on that path.
+    run: (function run(): BroadcastReport {
       const report = interpret(native.broadcast(encoded, timeoutMs), names);
       if (!report.ok) throw new ExileError(ErrorCodes.THREADS, describeFailures(report), { report });
       return report;
-    },
+    }),
   };
 }
 

@@ -80,9 +80,11 @@ export function stageCompiled(compiled: CompiledVows): void {
  * process that received the filter from a parent (`@exile/core`'s `launch`) starts fast. Returns
  * the instruction count. `record`: a second channel for a record of a violation that kills. A filter compiled for another pid is refused (ERR_EXILE_INVALID_POLICY):
  * its self-signal rules would name the wrong process. One compiled for `NO_PID` with its
- * `pidSlots` installs anywhere, with this process's pid put in those slots first.
+ * `pidSlots` installs anywhere, with this process's pid put in those slots first. In parentheses,
+ * V8 compiles it when this module loads (an eager-compile hint), not at its first call, which is
+ * often a caller's point of no return.
  */
-export function installCompiled(compiled: CompiledVows, record?: ViolationRecord): number {
+export const installCompiled = (function installCompiled(compiled: CompiledVows, record?: ViolationRecord): number {
   const { instructions, table } = forThisProcess(compiled);
   if (table !== undefined) {
     callNative('installing the vows reporter', () => native.setTable(table));
@@ -101,4 +103,4 @@ export function installCompiled(compiled: CompiledVows, record?: ViolationRecord
   }
   if (table !== undefined) activeTable = table;
   return instructions.length / 8;
-}
+});
