@@ -83,6 +83,28 @@ describe.each<User>(['current', 'nobody'])('exile run as %s', (user) => {
     expect(exile(user, 'run', '--', '/bin/sh', '-c', 'exit 3').stderr).toBe('');
   });
 
+  it('a program that went on past a named refusal (a netlink probe under --no-net) and failed on a Landlock one still gets the line pointing at --diagnose; with the file granted it runs', () => {
+    // npm's way: the network interfaces asked for at start (refused, gone without), then a file read.
+    const py = `import socket
+try:
+    socket.socket(socket.AF_NETLINK, socket.SOCK_RAW).close()
+except OSError:
+    pass
+print(open('/etc/hostname').read() != '')`;
+    const netlink = /^exile: python3\[\d+\]: socket\(AF_NETLINK, SOCK_RAW\) blocked by the network policy \(--no-net\); drop --no-net/m;
+    const failed = exile(user, 'run', ...SYSTEM, '--no-net', '--', '/usr/bin/python3', '-c', py);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(netlink);
+    const named = /^exile: python3\[\d+\]: read \/etc\/hostname denied by the file-system policy; add --ro \/etc\/hostname$/m;
+    const hint = /^exile: python3 exited with status 1; Landlock refusals cannot be named here \((.+)\): run again with --diagnose to name them and the flag to add$/m;
+    if (user === 'current' && auditEnabled() === true) expect(failed.stderr).toMatch(named);
+    else expect(failed.stderr).toMatch(hint);
+    const granted = exile(user, 'run', ...SYSTEM, '--ro', '/etc/hostname', '--no-net', '--', '/usr/bin/python3', '-c', py);
+    expect([granted.status, granted.stdout]).toEqual([0, 'True\n']);
+    expect(granted.stderr).toMatch(netlink);
+    expect(granted.stderr).not.toMatch(hint);
+  });
+
   it('passes the exit status through, and 128+N for a signal', () => {
     expect(exile(user, 'run', '--unshare', 'pid', '--', '/bin/sh', '-c', 'exit 7').status).toBe(7);
     expect(exile(user, 'run', '--', '/bin/sh', '-c', 'kill -TERM $$').status).toBe(128 + 15);

@@ -202,7 +202,7 @@ export function preparePlanned(planned: Plan, policy: NormalizedPolicy, command:
       // Only where stderr is not a pipe the caller reads: by the exit, that pipe may have ended.
       if (landlocked && child.stderr === null) {
         child.on('exit', (code, signal) => reportLandlockDenials(child.pid, command, write, auditing ? { records, log } : { unreadable: unreadable! },
-          limitsAccess && !lines.named() ? exitOf(code, signal) : undefined));
+          limitsAccess && !lines.killed() ? exitOf(code, signal) : undefined));
       } else {
         records?.close();
         log?.close();

@@ -21,9 +21,11 @@ export function stderrOf(stdio: StdioOptions | undefined, child: ChildProcess): 
   return undefined;
 }
 
-/** The line reporter, and whether it named anything (then a failure has its cause on stderr). */
+/** The line reporter, and whether a process was killed for a call it named (then a failure has its
+ *  cause on stderr; a call failed with an errno may have been gone without, as npm goes on without
+ *  the network interfaces under --no-net, and says nothing of a failure). */
 export interface LineReporter extends Reports<ChildProcess> {
-  named(): boolean;
+  killed(): boolean;
 }
 
 /**
@@ -33,8 +35,10 @@ export interface LineReporter extends Reports<ChildProcess> {
  */
 export function lineReporter(write: ((line: string) => void) | undefined): LineReporter {
   const seen = new Set<string>();
+  let killed = false;
   const emit = (event: string, finding: Violation | Diagnosis, child: ChildProcess): void => {
     child.emit(event, finding);
+    if ('action' in finding && finding.action === 'kill') killed = true;
     const key = finding.by === 'net' ? `net: ${finding.fix}` : finding.message.replace(/^exile: [^:]*\[\d+\]: /, '');
     if (write !== undefined && !seen.has(key)) {
       seen.add(key);
@@ -44,6 +48,6 @@ export function lineReporter(write: ((line: string) => void) | undefined): LineR
   return {
     violation: (violation, child) => emit('violation', violation, child),
     denial: (denial, child) => emit('denial', denial, child),
-    named: () => seen.size > 0,
+    killed: () => killed,
   };
 }
