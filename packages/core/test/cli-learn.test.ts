@@ -181,6 +181,40 @@ print(s.recv(9).decode())`;
     expect([again.status, again.stdout, again.stderr]).toEqual([0, 'hi\n', '']);
   });
 
+  it('an installed package is granted whole, node_modules when most of its packages were loaded; an unloaded package and the project\'s other files stay denied', async () => {
+    const dir = sharedTempDir('exile-learn-');
+    const pkg = (name: string) => {
+      mkdirSync(join(dir, 'node_modules', name), { recursive: true });
+      writeFileSync(join(dir, 'node_modules', name, 'package.json'), JSON.stringify({ name, main: 'index.js' }), { mode: 0o644 });
+      writeFileSync(join(dir, 'node_modules', name, 'index.js'), `module.exports = '${name}';`, { mode: 0o644 });
+      for (const doc of ['README.md', 'LICENSE', 'HISTORY.md']) writeFileSync(join(dir, 'node_modules', name, doc), `${doc}\n`, { mode: 0o644 });
+    };
+    for (const name of ['a', 'b', '@s/c', 'd', 'e']) pkg(name);
+    writeFileSync(join(dir, 'canary.txt'), 'canary\n', { mode: 0o644 });
+    const app = (names: string[]) => `console.log(${names.map((n) => `require('${n}')`).join(' + ')})`;
+    const learn = async (names: string[], out: string) => {
+      writeFileSync(join(dir, 'app.js'), app(names), { mode: 0o644 });
+      const r = await exile(user, 'learn', '--out', out, '--', process.execPath, join(dir, 'app.js'));
+      expect([r.status, r.stdout]).toEqual([0, `${names.join('')}\n`]);
+      return JSON.parse(readFileSync(out, 'utf8')) as Policy;
+    };
+    // Two of five packages: each package whole (its README was never read), not node_modules.
+    const two = await learn(['a', '@s/c'], join(dir, 'two.json'));
+    expect(everyPath(two).filter((p) => p.includes('node_modules'))).toEqual([join(dir, 'node_modules', '@s', 'c'), join(dir, 'node_modules', 'a')]);
+    const run = (policy: string, ...cmd: string[]) => exile(user, 'run', '--policy', join(dir, policy), '--', ...cmd);
+    expect([(await run('two.json', process.execPath, join(dir, 'app.js'))).stdout]).toEqual(['a@s/c\n']);
+    expect((await run('two.json', '/bin/cat', join(dir, 'node_modules', 'a', 'README.md'))).stdout).toBe('README.md\n');
+    const unloaded = await run('two.json', '/bin/cat', join(dir, 'node_modules', 'd', 'index.js'));
+    expect([unloaded.status, unloaded.stderr]).toEqual([1, expect.stringContaining('Permission denied') as unknown]);
+    // Three of five: node_modules whole; the project's other files still not.
+    const three = await learn(['a', 'b', 'e'], join(dir, 'three.json'));
+    expect(everyPath(three).filter((p) => p.includes('node_modules'))).toEqual([join(dir, 'node_modules')]);
+    expect((await run('three.json', process.execPath, join(dir, 'app.js'))).stdout).toBe('abe\n');
+    expect((await run('three.json', '/bin/cat', join(dir, 'node_modules', 'd', 'index.js'))).stdout).toBe("module.exports = 'd';");
+    const canary = await run('three.json', '/bin/cat', join(dir, 'canary.txt'));
+    expect([canary.status, canary.stderr]).toEqual([1, expect.stringContaining('Permission denied') as unknown]);
+  });
+
   it('--merge unions with an earlier result', async () => {
     const { dir } = fixture();
     const first = join(dir, 'p1.json');

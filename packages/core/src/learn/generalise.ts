@@ -50,7 +50,7 @@ function rollUp(paths: readonly string[], facts: PathFacts, granted: ReadonlySet
 /**
  * The file-system part of a learned policy, generalised as a person would and never wider:
  * reads and listings below a system library or tool tree become the tree, below a `.git` or an
- * npm cache the whole store; a created or removed
+ * npm cache the whole store, below an installed package (`node_modules/NAME`) the package; a created or removed
  * entry grants write on its directory (the nearest one that existed before the run); written
  * files are granted one by one; a directory replaces its entries when most of them were used;
  * secret-looking files are granted only if read, one by one, with a warning. `/` and home

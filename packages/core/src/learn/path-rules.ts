@@ -26,11 +26,17 @@ export const TOOL_TREES: readonly string[] = ['/usr/bin', '/usr/sbin', '/usr/loc
  */
 const STORES = ['.git', '.hg', '.svn', '_cacache'];
 
-/** The store holding `path`, if any. */
+/** The store holding `path`, if any: a store above, or an installed package (`…/node_modules/NAME`,
+ *  `…/node_modules/@SCOPE/NAME`, the outermost), which npm writes and replaces whole and a program
+ *  loads a few files of: granted whole, a project's `node_modules` becomes one directory when most
+ *  of its packages were loaded, not a line per file (express: 140). */
 export function storeOf(path: string): string | undefined {
   const parts = path.split('/');
   const at = parts.findIndex((part) => STORES.includes(part));
-  return at < 0 ? undefined : parts.slice(0, at + 1).join('/');
+  if (at >= 0) return parts.slice(0, at + 1).join('/');
+  const modules = parts.indexOf('node_modules');
+  if (modules < 0 || modules + 1 >= parts.length) return undefined;
+  return parts.slice(0, modules + (parts[modules + 1]!.startsWith('@') ? 3 : 2)).join('/');
 }
 
 /** Below a home directory: credentials, every file of them secret. */

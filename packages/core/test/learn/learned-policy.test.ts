@@ -64,6 +64,19 @@ describe('generaliseFiles', () => {
     expect(fs.read).toEqual(['/srv/app/.git']);
   });
 
+  it('grants an installed package (node_modules/NAME, node_modules/@SCOPE/NAME) whole, and node_modules when most of its packages were used', () => {
+    const tree: Record<string, string[]> = { ...TREE, '/srv/app/node_modules': ['.package-lock.json', 'a', 'b', '@s', 'd'], '/srv/app/node_modules/@s': ['c', 'e'] };
+    const here: PathFacts = { ...facts, entries: (dir) => tree[dir] };
+    const two = generaliseFiles([ev('read', '/srv/app/node_modules/a/index.js'), ev('read', '/srv/app/node_modules/a/lib/x.js'),
+      ev('read', '/srv/app/node_modules/@s/c/package.json'), ev('read', '/srv/app/node_modules/.package-lock.json')], here);
+    expect(two.read).toEqual(['/srv/app/node_modules/.package-lock.json', '/srv/app/node_modules/@s/c', '/srv/app/node_modules/a']);
+    const most = generaliseFiles([ev('read', '/srv/app/node_modules/a/index.js'), ev('read', '/srv/app/node_modules/b/index.js'),
+      ev('read', '/srv/app/node_modules/@s/c/index.js'), ev('read', '/srv/app/node_modules/@s/e/index.js')], here);
+    expect(most.read).toEqual(['/srv/app/node_modules']);
+    // Only reads: a written file inside a package stays that one file.
+    expect(generaliseFiles([ev('write', '/srv/app/node_modules/a/cache.json')], here).write).toEqual(['/srv/app/node_modules/a/cache.json']);
+  });
+
   it('never grants / or a home directory whole: what would need it is left out, with a warning', () => {
     const fs = generaliseFiles([ev('create', `${HOME}/new.txt`), ev('write', `${HOME}/new.txt`), ev('read', `${HOME}/new.txt`), ev('list', '/'), ev('list', HOME), ev('remove', '/stray')], facts);
     expect(fs.read).toEqual([]);
