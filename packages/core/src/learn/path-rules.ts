@@ -29,7 +29,7 @@ const STORES = ['.git', '.hg', '.svn', '_cacache'];
 /** The store holding `path`, if any: a store above, or an installed package (`…/node_modules/NAME`,
  *  `…/node_modules/@SCOPE/NAME`, the outermost), which npm writes and replaces whole and a program
  *  loads a few files of: granted whole, a project's `node_modules` becomes one directory when most
- *  of its packages were loaded, not a line per file (express: 140). */
+ *  of its packages were loaded, not a line per file (express answering one request: 165). */
 export function storeOf(path: string): string | undefined {
   const parts = path.split('/');
   const at = parts.findIndex((part) => STORES.includes(part));
