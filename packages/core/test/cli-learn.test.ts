@@ -113,6 +113,39 @@ describe.each<User>(['current', 'nobody'])('exile learn as %s', (user) => {
     expect(r.stderr).toContain('exile learn: --verify: /bin/sh exited 159 under the learned policy, 0 while learning');
   });
 
+  it('--verify: the netlink socket a learned "net": false refuses by design (warned) is no gap, still refused; one the learning run never opened is', async () => {
+    const { dir } = fixture();
+    const netlink = `import socket
+try:
+    socket.socket(socket.AF_NETLINK, socket.SOCK_RAW).close()
+    print('created')
+except OSError as e:
+    print(e.errno)`;
+    const line = 'socket(AF_NETLINK, SOCK_RAW) blocked by the network policy (--no-net); drop --no-net ("net": false) to allow it: only TCP can be limited to ports';
+    const learned = await exile(user, 'learn', '--verify', '--out', join(dir, 'p.json'), '--', '/usr/bin/python3', '-c', netlink);
+    // Created while learning, refused (EAFNOSUPPORT) under the learned policy; the run ends the same.
+    expect([learned.status, learned.stdout]).toEqual([0, 'created\n97\n']);
+    expect(learned.stderr).toContain('exile learn: warning: the run opened a netlink socket');
+    expect(learned.stderr).toContain(`exile learn: --verify: /usr/bin/python3: ${line} (as learned: see the warning above)\n`);
+    // Only the verification opens one: a gap, exit 1.
+    const script = `if [ -e ${dir}/out/marker ]; then /usr/bin/python3 -c "${netlink.replace(/"/g, '\\"')}"; else touch ${dir}/out/marker; fi`;
+    const late = await exile(user, 'learn', '--verify', '--out', join(dir, 'q.json'), '--', '/bin/sh', '-c', script);
+    expect(late.status).toBe(1);
+    expect(late.stderr).not.toContain('a netlink socket');
+    expect(late.stderr).toContain(`exile learn: --verify: /bin/sh: ${line}\n`);
+  });
+
+  it('--verify: listing / (never granted, warned) refused again is no gap when the run ends the same; a run that needed it fails verification', async () => {
+    const { dir } = fixture();
+    const tolerant = await exile(user, 'learn', '--verify', '--out', join(dir, 'p.json'), '--', '/bin/sh', '-c', 'ls / >/dev/null 2>&1; echo done');
+    expect([tolerant.status, tolerant.stdout]).toEqual([0, 'done\ndone\n']);
+    expect(tolerant.stderr).toContain('exile learn: warning: listing / would need read access to all of it, which exile learn never grants: left out\n');
+    expect(tolerant.stderr).toContain('exile learn: --verify: /bin/sh: list /: add --ro / (as learned: see the warning above)\n');
+    const needed = await exile(user, 'learn', '--verify', '--out', join(dir, 'q.json'), '--', '/bin/ls', '/');
+    expect(needed.status).toBe(1);
+    expect(needed.stderr).toContain('exile learn: --verify: /bin/ls exited 2 under the learned policy, 0 while learning\n');
+  });
+
   it('--format flags prints the exile run command line, which works', async () => {
     const { dir } = fixture();
     const r = await exile(user, 'learn', '--format', 'flags', '--', '/bin/cat', join(dir, 'in', 'a.txt'));

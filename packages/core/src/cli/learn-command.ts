@@ -8,7 +8,7 @@ import { parseCommandLine } from './command-line.js';
 import { optionHelp, type OptionSpec } from './options.js';
 import { POLICY_OPTIONS, policyFromOptions } from './policy-flags.js';
 import { UsageError } from './usage-error.js';
-import { verifyRun } from './learn-verify.js';
+import { refusedByDesign, verifyRun } from './learn-verify.js';
 import { programStatus } from './exit-status.js';
 
 const FORMATS = ['policy', 'flags', 'oci'] as const;
@@ -36,10 +36,12 @@ on trusted input only, then check the result with --verify or exile run --policy
 
 --verify runs CMD a second time under the learned policy, enforced, and names every path or port
 it tried beyond the policy with the flag that would allow it, and every call the vows refused with
-the vow (or syscalls rule) to add.
+the vow (or syscalls rule) to add. What a warning said the policy refuses (a netlink socket under
+"net": false, listing /) is named "as learned" and is no failure if CMD ends as it did.
 
 Ctrl-C stops CMD and still writes what was learned so far. Exits with CMD's status (with --verify:
-1 when the learned policy denied anything), 125 when nothing could be learned, 2 on a usage error.
+1 when the learned policy denied anything else, or CMD ended otherwise), 125 when nothing could be
+learned, 2 on a usage error.
 
 options:
 ${optionHelp(OPTIONS)}`;
@@ -94,8 +96,9 @@ export async function learnCommand(args: string[], out: (text: string) => void, 
   const status = programStatus(result.exitCode, result.exitSignal);
   if (!parsed.values.has('--verify') || controller.signal.aborted) return status;
   // The same run, enforced by the learned policy: what it tried beyond the policy is named.
-  const check = await verifyRun(result.policy, command, commandArgs);
+  const check = await verifyRun(result.policy, command, commandArgs, refusedByDesign(result.policy, result.observed));
   const gaps = check.gaps;
+  for (const refused of check.asLearned) err(`exile learn: --verify: ${command}: ${refused} (as learned: see the warning above)\n`);
   for (const gap of gaps) err(`exile learn: --verify: ${command}: ${gap}\n`);
   const verified = programStatus(check.code, check.signal);
   if (verified !== status) err(`exile learn: --verify: ${command} exited ${verified} under the learned policy, ${status} while learning\n`);

@@ -46,7 +46,7 @@ export interface LearnResult {
 }
 
 /** The files the generaliser may consult: home directories and directory listings. */
-function hostFacts(): PathFacts {
+export function hostFacts(): PathFacts {
   let homes = ['/root', homedir()];
   try {
     homes = [...homes, ...readdirSync('/home').map((name) => posix.join('/home', name))];

@@ -4,6 +4,7 @@ import { coverCalls, suggestRules, type ObservedCall, type Vow } from '@exile/vo
 import { DEVICE_RULES } from '../plan/devices.js';
 import type { Policy } from '../policy/types.js';
 import type { FileEvent, NetEvent } from './events.js';
+import type { Observed } from './recording.js';
 import { generaliseFiles, type PathFacts } from './generalise.js';
 import { minimal } from './path-rules.js';
 
@@ -76,6 +77,12 @@ const AF_NETLINK = 16;
  * reached. Under the policy the program gets EAFNOSUPPORT there, and exile names the refusal.
  */
 const refusedWithoutNet = (call: ObservedCall): boolean => call.syscall === 'socket' && Number(BigInt.asIntN(32, BigInt(call.args?.[0] ?? 0))) !== AF_UNIX;
+
+/** Whether `policy` refuses, by design and with the warning below, a netlink socket the run opened
+ *  (`observed` from the same run): "net": false leaves no way to allow one alone. */
+export function refusesOwnNetlink(policy: Policy, observed: Observed): boolean {
+  return policy.net === false && observed.syscalls.some((call) => call.syscall === 'socket' && BigInt(call.args[0] ?? 0) === BigInt(AF_NETLINK));
+}
 
 /** The recording of one run, as the learner hands it over. */
 export interface RecordedRun {
