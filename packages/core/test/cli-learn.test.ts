@@ -16,7 +16,11 @@ const argv = (user: User, args: string[]): [string, string[]] => (user === 'nobo
   : [process.execPath, [cli, ...args]]);
 /** Asynchronous: the test's own TCP server must keep serving while the CLI runs. */
 function exile(user: User, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawnChild(...argv(user, args), { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, cwd: tmpdir() });
+  return exileWith(user, process.env, args);
+}
+
+function exileWith(user: User, env: NodeJS.ProcessEnv, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawnChild(...argv(user, args), { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, cwd: tmpdir(), env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
@@ -246,6 +250,29 @@ print(s.recv(9).decode())`;
     expect((await run('three.json', '/bin/cat', join(dir, 'node_modules', 'd', 'index.js'))).stdout).toBe("module.exports = 'd';");
     const canary = await run('three.json', '/bin/cat', join(dir, 'canary.txt'));
     expect([canary.status, canary.stderr]).toEqual([1, expect.stringContaining('Permission denied') as unknown]);
+  });
+
+  it('a directory the run made in its home and left there (~/.tool) is granted itself, not the home: the policy runs it again; the rest of the home stays denied', async () => {
+    const dir = sharedTempDir('exile-learn-');
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    chmodSync(home, 0o777);
+    writeFileSync(join(home, 'notes.txt'), 'notes\n', { mode: 0o644 });
+    const env = { ...process.env, HOME: home };
+    const tool = 'mkdir -p "$HOME/.tool/logs" && date > "$HOME/.tool/logs/run.log" && echo ok';
+    const out = join(dir, 'p.json');
+    const learned = await exileWith(user, env, ['learn', '--out', out, '--', '/bin/sh', '-c', tool]);
+    expect([learned.status, learned.stdout]).toEqual([0, 'ok\n']);
+    expect(learned.stderr).not.toContain('never grants');
+    const policy = JSON.parse(readFileSync(out, 'utf8')) as Policy;
+    expect(policy.fs).toMatchObject({ write: [join(home, '.tool')] });
+    expect(everyPath(policy)).not.toContain(home);
+    expect((await exileWith(user, env, ['run', '--policy', out, '--', '/bin/sh', '-c', tool])).stdout).toBe('ok\n');
+    for (const cmd of [`echo x > "$HOME/new.txt"`, 'cat "$HOME/notes.txt"']) {
+      const denied = await exileWith(user, env, ['run', '--policy', out, '--', '/bin/sh', '-c', cmd]);
+      expect(denied.status).not.toBe(0);
+      expect(denied.stderr).toContain('Permission denied');
+    }
   });
 
   it('--merge unions with an earlier result', async () => {

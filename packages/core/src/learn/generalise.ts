@@ -51,7 +51,8 @@ function rollUp(paths: readonly string[], facts: PathFacts, granted: ReadonlySet
  * The file-system part of a learned policy, generalised as a person would and never wider:
  * reads and listings below a system library or tool tree become the tree, below a `.git` or an
  * npm cache the whole store, below an installed package (`node_modules/NAME`) the package; a created or removed
- * entry grants write on its directory (the nearest one that existed before the run); written
+ * entry grants write on its directory (the nearest one that existed before the run), or below `/`
+ * or a home the entry itself when the run left it there; written
  * files are granted one by one; a directory replaces its entries when most of them were used;
  * secret-looking files are granted only if read, one by one, with a warning. `/` and home
  * directories are never granted whole: what would need that is left out, with a warning.
@@ -95,7 +96,13 @@ export function generaliseFiles(events: readonly FileEvent[], facts: PathFacts):
       } else if (access === 'write' || access === 'truncate') {
         writeFiles.push(path);
       } else if (access === 'create') {
-        needWrite(existingDir(path), `creating ${path}`);
+        const dir = existingDir(path);
+        // Below `/` or a home, what the run created there and left (~/.npm, ~/.cache/tool) is
+        // there next time: it is granted itself, never a secret-looking one (~/.ssh).
+        const made = posix.join(dir, path.slice(dir.length).split('/').find((part) => part !== '')!);
+        const left = tooWide(dir, facts.homes) && !tooWide(made, facts.homes) && facts.entries(dir)?.includes(posix.basename(made)) === true;
+        if (left && !secretLooking(made, facts.homes)) writeDirs.push(made);
+        else needWrite(dir, `creating ${path}`);
       } else if (access === 'remove' && !has(path, 'create')) {
         needWrite(parent(path), `removing ${path}`);
       }

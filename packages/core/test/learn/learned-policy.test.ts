@@ -77,6 +77,22 @@ describe('generaliseFiles', () => {
     expect(generaliseFiles([ev('write', '/srv/app/node_modules/a/cache.json')], here).write).toEqual(['/srv/app/node_modules/a/cache.json']);
   });
 
+  it('what the run created below a home and left there (~/.npm) is granted itself; a secret-looking one, or one gone, is left out with a warning', () => {
+    const tree: Record<string, string[]> = { ...TREE, [HOME]: [...TREE[HOME]!, '.npm', '.aws', '.history'] };
+    const here: PathFacts = { ...facts, entries: (dir) => tree[dir] };
+    const fs = generaliseFiles([
+      ev('create', `${HOME}/.npm`), ev('create', `${HOME}/.npm/_logs`), ev('create', `${HOME}/.npm/_logs/1.log`), ev('write', `${HOME}/.npm/_logs/1.log`),
+      ev('create', `${HOME}/.history`), ev('write', `${HOME}/.history`),
+      ev('create', `${HOME}/.aws`), ev('create', `${HOME}/.aws/credentials`), ev('create', `${HOME}/gone.tmp`),
+    ], here);
+    expect(fs.write).toEqual([`${HOME}/.history`, `${HOME}/.npm`]);
+    expect(fs.warnings).toEqual([
+      `creating ${HOME}/.aws needs write access to all of ${HOME}, which exile learn never grants: left out`,
+      `creating ${HOME}/.aws/credentials needs write access to all of ${HOME}, which exile learn never grants: left out`,
+      `creating ${HOME}/gone.tmp needs write access to all of ${HOME}, which exile learn never grants: left out`,
+    ]);
+  });
+
   it('never grants / or a home directory whole: what would need it is left out, with a warning', () => {
     const fs = generaliseFiles([ev('create', `${HOME}/new.txt`), ev('write', `${HOME}/new.txt`), ev('read', `${HOME}/new.txt`), ev('list', '/'), ev('list', HOME), ev('remove', '/stray')], facts);
     expect(fs.read).toEqual([]);
