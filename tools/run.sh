@@ -64,7 +64,7 @@ run_tests() {
 
 case "${1:-}" in
   setup) setup ;;
-  demo) setup; log "demo: exile probe"; node packages/core/dist/cli.js probe; log "demo: examples/archive-extract"; node examples/archive-extract/index.mjs ;;
+  demo) setup; log "demo: exile probe"; node packages/core/dist/cli.cjs probe; log "demo: examples/archive-extract"; node examples/archive-extract/index.mjs ;;
   test) setup; run_tests ;;
   bench) setup; shift; node tools/bench.mjs "$@" ;;
   kernels) setup; setup_apt < tools/kernels/apt-packages.txt; shift; node tools/kernels/kernels.mjs "$@" ;;

@@ -266,7 +266,7 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const columns = [];
 const started = Date.now();
 
-if (!existsSync(join(root, 'packages', 'core', 'dist', 'cli.js'))) die('build first: bash tools/run.sh setup');
+if (!existsSync(join(root, 'packages', 'core', 'dist', 'cli.cjs'))) die('build first: bash tools/run.sh setup');
 const trees = {};
 for (const arch of rewrite ? [] : new Set(['x64', ...KERNELS.map((k) => k.arch)])) {
   trees[arch] = join(work, `tree-${arch}`);

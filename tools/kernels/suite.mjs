@@ -158,7 +158,7 @@ check('resolve-unix (ABI 9): connect to a pathname socket needs the right', (abi
 
 check('exile run --socket (ABI 9): the named pathname socket connects, another is refused and named with the flag', (abi) => {
   const d = dirs();
-  const cli = join(tree, 'node_modules', '@exile', 'core', 'dist', 'cli.js');
+  const cli = join(tree, 'node_modules', '@exile', 'core', 'dist', 'cli.cjs');
   const socks = [join(d.allowed, 'a.sock'), join(d.other, 'b.sock')];
   const servers = socks.map(() => createServer((c) => c.end()));
   const client = (sock) => `require('net').connect(${JSON.stringify(sock)}).on('connect', () => { console.log('connected'); process.exit(0); }).on('error', (e) => { console.log(e.code); process.exit(0); })`;
@@ -239,7 +239,7 @@ check('launch(): a function in a sandboxed child, denied reads refused', (abi) =
 
 check('exile run: a real program, allowed file read, the rest denied', (abi) => {
   const d = dirs();
-  const cli = join(tree, 'node_modules', '@exile', 'core', 'dist', 'cli.js');
+  const cli = join(tree, 'node_modules', '@exile', 'core', 'dist', 'cli.cjs');
   const run = (file) => spawnSync(process.execPath, [cli, 'run', ...(abi >= 3 ? [] : ['--best-effort']), '--ro', d.allowed, ...SYSTEM.flatMap((p) => ['--ro', p]), '--', '/bin/cat', file], { encoding: 'utf8', cwd: tmpdir() });
   const [a, b] = [run(join(d.allowed, 'f')), run(join(d.other, 'f'))];
   return ok(a.status === 0 && a.stdout === 'data\n' && b.status !== 0 && /Permission denied|No such file/.test(b.stderr), // hidden (mount namespace) or refused (Landlock)
@@ -367,7 +367,7 @@ check('audit records of a burst (ABI 7): every denial read from the audit netlin
 });
 
 check('exile run as root: a Landlock denial of the program named from the audit records, with the flag to add', (abi) => {
-  const cli = join(tree, 'node_modules', '@exile', 'core', 'dist', 'cli.js');
+  const cli = join(tree, 'node_modules', '@exile', 'core', 'dist', 'cli.cjs');
   const r = spawnSync(process.execPath, [cli, 'run', ...(abi >= 3 ? [] : ['--best-effort']), ...SYSTEM.flatMap((p) => ['--rox', p]), '--', '/bin/sh', '-c', 'cat /etc/hostname; echo rc=$?'], { encoding: 'utf8', cwd: tmpdir() });
   const line = /^exile: cat\[\d+\]: read \/etc\/hostname denied by the file-system policy; add --ro \/etc\/hostname$/m;
   const detail = { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim().slice(-600) };
@@ -377,7 +377,7 @@ check('exile run as root: a Landlock denial of the program named from the audit 
 });
 
 check('exile run, a program failing on a refusal: named from the audit records (root, audit on), else a line pointing at --diagnose', (abi) => {
-  const cli = join(tree, 'node_modules', '@exile', 'core', 'dist', 'cli.js');
+  const cli = join(tree, 'node_modules', '@exile', 'core', 'dist', 'cli.cjs');
   const r = spawnSync(process.execPath, [cli, 'run', ...(abi >= 3 ? [] : ['--best-effort']), ...SYSTEM.flatMap((p) => ['--rox', p]), '--', '/bin/cat', '/etc/hostname'], { encoding: 'utf8', cwd: tmpdir() });
   const named = /^exile: cat\[\d+\]: read \/etc\/hostname denied by the file-system policy; add --ro \/etc\/hostname$/m.test(r.stderr);
   const hint = /^exile: cat exited with status 1; Landlock refusals cannot be named here \(.+\): run again with --diagnose/m.test(r.stderr);

@@ -134,6 +134,14 @@ try {
   features = undefined;
 }
 check(probe.status === 0 && typeof features?.landlock?.abi === 'number', `exile probe --json (exit ${probe.status})${probe.stderr ? `: ${probe.stderr.trim()}` : ''}`);
+// The bin's V8 code cache is shipped, and this Node takes it (tools/bin-launcher.cjs falls back silently when not).
+const dist = join(project, 'node_modules', '@exile', 'core', 'dist');
+const cached = spawnSync(join(bin, 'node'), ['-e', `const { readFileSync } = require('node:fs');
+  const bytes = readFileSync(${JSON.stringify(join(dist, 'cli.bundle.cjs'))}), cache = readFileSync(${JSON.stringify(join(dist, 'cli.bundle.cache'))});
+  const fits = cache.readUInt32LE(0) === require('node:zlib').crc32(bytes);
+  console.log(fits && !new (require('node:vm').Script)(bytes.toString('latin1'), { cachedData: cache.subarray(4) }).cachedDataRejected);`],
+{ cwd: project, env: offlineEnv, encoding: 'utf8' });
+check(cached.stdout.trim() === 'true', `the exile bin's code cache matches its bundle and V8 takes it${cached.stderr ? `: ${cached.stderr.trim().split('\n').pop()}` : ''}`);
 // Packing stores 0644: @exile/namespaces' install script gives exile-launch its execute bit back.
 const launcher = join(project, 'node_modules', '@exile', 'namespaces', 'prebuilds', `linux-${process.arch}`, 'exile-launch');
 check((statSync(launcher).mode & 0o111) === 0o111, 'exile-launch is executable after install');

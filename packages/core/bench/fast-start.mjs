@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { median, runBench, table } from '../../threads/bench/harness.mjs';
 
 const dir = dirname(dirname(fileURLToPath(import.meta.url)));
-const cli = `${dir}/dist/cli.js`;
+const cli = `${dir}/dist/cli.cjs`;
 
 /** Milliseconds one run of `command` takes, start to exit; throws unless it exits 0. */
 function wall(command, args, cwd = dir) {

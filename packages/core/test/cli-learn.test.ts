@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOBODY, nobodyPath, sharedTempDir } from '@exile/test-utils';
 import type { Policy } from '../src/index.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 type User = 'current' | 'nobody';
 const argv = (user: User, args: string[]): [string, string[]] => (user === 'nobody'
   ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, nobodyPath(cli), ...args]]

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 
 describe('exile CLI', () => {
@@ -52,5 +54,37 @@ describe('exile --version and exile help vows', () => {
       for (const name of [...VOWS[vow].syscalls, ...VOWS[vow].rules.flatMap((rule) => rule.syscall)]) expect(words).toContain(name);
     }
     expect(run('help', 'nothing').status).toBe(2);
+  });
+});
+
+// dist/cli.cjs runs dist/cli.bundle.cjs with the V8 code cache the build made (tools/bin-launcher.cjs).
+describe("exile's start: the bundle and its code cache", () => {
+  const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+
+  it('V8 accepts the cache in a Node started as the bin starts (no flags)', () => {
+    const check = `const { readFileSync } = require('node:fs');
+      const bytes = readFileSync(${JSON.stringify(`${dist}cli.bundle.cjs`)}), cache = readFileSync(${JSON.stringify(`${dist}cli.bundle.cache`)});
+      const script = new (require('node:vm').Script)(bytes.toString('latin1'), { cachedData: cache.subarray(4) });
+      console.log(JSON.stringify({ ascii: require('node:buffer').isAscii(bytes), crc: cache.readUInt32LE(0) === require('node:zlib').crc32(bytes), rejected: script.cachedDataRejected }));`;
+    const r = spawnSync(process.execPath, ['-e', check], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ ascii: true, crc: true, rejected: false });
+  });
+
+  it('an edit of the bundle runs, not the cached code, even at the same length; without a cache it runs too', () => {
+    const dir = join(dist, '..', '.test-tmp', `cli-start-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      for (const name of ['cli.cjs', 'cli.bundle.cache']) copyFileSync(join(dist, name), join(dir, name));
+      const bundle = readFileSync(join(dist, 'cli.bundle.cjs'), 'latin1');
+      expect(bundle).toContain('usage: exile <command>');
+      writeFileSync(join(dir, 'cli.bundle.cjs'), bundle.replace('usage: exile <command>', 'usage: EXILE <command>'), 'latin1');
+      const edited = spawnSync(process.execPath, [join(dir, 'cli.cjs'), 'help'], { encoding: 'utf8' });
+      expect(edited).toMatchObject({ status: 0, stdout: expect.stringContaining('usage: EXILE <command>') });
+      rmSync(join(dir, 'cli.bundle.cache'));
+      expect(spawnSync(process.execPath, [join(dir, 'cli.cjs'), 'help'], { encoding: 'utf8' })).toMatchObject({ status: 0, stdout: expect.stringContaining('usage: EXILE') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,7 +6,7 @@ import { NOBODY, nobodyPath } from '@exile/test-utils';
 export type User = 'current' | 'nobody';
 
 /** The built `exile` CLI. */
-export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 
 export interface ExileRun {
   /** The whole environment (default: this process's). */

@@ -57,7 +57,7 @@ describe('probe()', () => {
   });
 
   it('sees no_new_privs set by the parent (setpriv --no-new-privs)', () => {
-    const script = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+    const script = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
     const run = (...wrap: string[]) => JSON.parse(execFileSync(wrap[0] ?? process.execPath,
       [...wrap.slice(1), ...(wrap.length ? [process.execPath] : []), script, 'probe', '--json'], { encoding: 'utf8' })) as Features;
     expect(run().noNewPrivs).toBe(false);

@@ -79,7 +79,7 @@ export const VOWS: Readonly<Record<Vow, VowDefinition>> = {
       'sigaltstack', 'restart_syscall', 'exit', 'exit_group', 'sched_yield', 'sched_getaffinity', 'getcpu',
       'futex', 'set_robust_list', 'get_robust_list', 'rseq', 'set_tid_address', 'wait4', 'waitid',
       'shutdown', 'recvfrom', 'getsockname',
-      // Read-ahead hints on an open file: coreutils (cat, wc, cut, sha256sum…) call posix_fadvise(SEQUENTIAL) first.
+      // Read-ahead hints on an open file: coreutils (cat, wc, cut, sha256sum, ...) call posix_fadvise(SEQUENTIAL) first.
       'fadvise64',
     ],
     rules: [

@@ -10,7 +10,7 @@ import { NOBODY, nobodyPath } from '@exile/test-utils';
 // as nobody: a README command must work, and mean the same, on both, for anyone.
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const cli = `${repo}packages/core/dist/cli.js`;
+const cli = `${repo}packages/core/dist/cli.cjs`;
 const readmes = ['README.md', ...['packages', 'examples'].flatMap((dir) =>
   readdirSync(`${repo}${dir}`).map((name) => `${dir}/${name}/README.md`).filter((file) => {
     try {

@@ -43,7 +43,7 @@ export const PROFILES: Readonly<Record<ProfileName, ProfileDefinition>> = {
   system: {
     summary: 'the read-only system most programs need: /usr and /lib* (read and execute), the loader\'s cache, locales, time zones, the TLS trust store, user and group names',
     exec: ['/usr', '/bin', '/sbin', '/lib', '/lib64', '/lib32', '/libx32'],
-    // Debian's alternatives: /usr/bin/cc, editor, pager… are links through /etc/alternatives.
+    // Debian's alternatives: /usr/bin/cc, editor, pager, ... are links through /etc/alternatives.
     read: ['/etc/ld.so.cache', '/etc/alternatives', ...LOCALE, ...TIME, ...TLS, ...NAMES],
     measured: 'exile learn of git, make + cc, python3, node, sh pipelines: each read /usr and /lib* trees, /etc/ld.so.cache, locale files, /etc/localtime, the trust store and /etc/passwd',
   },

@@ -15,7 +15,7 @@ export function mountView(step: Of<'mounts'>, pid: boolean): Mount[] {
     // Writable paths never execute: write-then-exec is the classic hole.
     ...step.write.map((p) => bind(p, false, true)),
     // The program's own files at the paths it opens them by, where no bind above already shows
-    // the host's tree: PT_INTERP says /lib64/…, the loader's cache /lib/…, only the realpaths are bound.
+    // the host's tree: PT_INTERP says /lib64/..., the loader's cache /lib/..., only the realpaths are bound.
     ...(step.files ?? []).filter((f) => !bound.some((p) => f.target === p || f.target.startsWith(`${p}/`)))
       .map((f): Mount => ({ type: 'bind', source: f.source, target: f.target, readOnly: true, noexec: false })),
     ...(step.devices ? [{ type: 'dev' } as const] : []),
