@@ -19,11 +19,24 @@ const { Script } = require('node:vm');
 const decode = (bytes) => (require('node:buffer').isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8'));
 const file = `${__filename.slice(0, -'.cjs'.length)}.bundle.cjs`;
 const bytes = readFileSync(file);
-let cachedData;
-try {
-  const cache = readFileSync(`${__filename.slice(0, -'.cjs'.length)}.bundle.cache`);
-  if (cache.length > 4 && cache.readUInt32LE(0) === require('node:zlib').crc32(bytes)) cachedData = cache.subarray(4);
-} catch {
-  // no cache: compile from source
+
+/** V8's data from the cache file, when the file was made from these bytes. */
+function cachedData() {
+  try {
+    const cache = readFileSync(`${__filename.slice(0, -'.cjs'.length)}.bundle.cache`);
+    return cache.length > 4 && cache.readUInt32LE(0) === require('node:zlib').crc32(bytes) ? cache.subarray(4) : undefined;
+  } catch {
+    return undefined; // no cache: compile from source
+  }
 }
-new Script(decode(bytes), { filename: file, cachedData }).runInThisContext()(exports, require, module, file, __dirname);
+
+let run;
+if (process.sourceMapsEnabled) {
+  // Node 20 maps stack traces (--enable-source-maps) only in code its module loader compiled: no cache then.
+  const bundle = new (require('node:module'))(file, module);
+  bundle._compile(`module.exports = ${decode(bytes)}`, file);
+  run = bundle.exports;
+} else {
+  run = new Script(decode(bytes), { filename: file, cachedData: cachedData() }).runInThisContext();
+}
+run(exports, require, module, file, __dirname);

@@ -71,6 +71,11 @@ describe("exile's start: the bundle and its code cache", () => {
     expect(JSON.parse(r.stdout)).toEqual({ ascii: true, crc: true, rejected: false });
   });
 
+  it('with --enable-source-maps the bundle runs through the module loader (which maps stack traces), without the cache', () => {
+    const r = spawnSync(process.execPath, ['--enable-source-maps', cli, 'run', '--', '/bin/sh', '-c', 'echo ok'], { encoding: 'utf8' });
+    expect(r).toMatchObject({ status: 0, stdout: 'ok\n', stderr: '' });
+  });
+
   it('an edit of the bundle runs, not the cached code, even at the same length; without a cache it runs too', () => {
     const dir = join(dist, '..', '.test-tmp', `cli-start-${process.pid}`);
     mkdirSync(dir, { recursive: true });
