@@ -1,5 +1,6 @@
 import { within } from '@exile/common';
 import { vowsToAdd, type ObservedCall } from '@exile/vows';
+import { grantUnitOf } from '../learn/path-rules.js';
 import type { NormalizedPolicy, Policy } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
 
@@ -10,7 +11,7 @@ export interface Denial {
   access: string;
   /** The file, or `port N`. */
   path: string;
-  /** `add "/etc/hostname" to fs.read` */
+  /** `add "/etc/hostname" to fs.read`; inside a store, the store (`add "/repo/.git" to fs.read`), as exile learn grants it */
   fix: string;
 }
 
@@ -63,7 +64,7 @@ function landlock(policy: NormalizedPolicy, access: Access, error: NodeJS.ErrnoE
   let needed: 'read' | 'write' | 'exec' = access;
   if (error.syscall === 'open' && fsAllows(policy.fs, 'read', path)) needed = 'write';
   if (fsAllows(policy.fs, needed, path)) return undefined; // not the policy's doing (a mode-000 file)
-  return { by: 'landlock', access: needed, path, fix: `add ${JSON.stringify(path)} to fs.${FS_LIST[needed]}` };
+  return { by: 'landlock', access: needed, path, fix: `add ${JSON.stringify(grantUnitOf(path))} to fs.${FS_LIST[needed]}` };
 }
 
 function vows(policy: NormalizedPolicy, operation: { access: Access; call: ObservedCall }, error: NodeJS.ErrnoException): Denial | undefined {

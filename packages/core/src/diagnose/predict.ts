@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { deniesPort, missingFsRights, type FsOperation, type RulesetModel } from '@exile/landlock';
 import type { Denial } from '../denial/explain-denial.js';
 import type { DecodedCall, EntryKind, FileAccess, FileEvent } from '../learn/events.js';
+import { grantUnitOf } from '../learn/path-rules.js';
 
 /** A Landlock denial `exile run --diagnose` predicts for a call, with the `exile run` flag that allows it. */
 export interface PredictedDenial extends Denial {
@@ -46,8 +47,10 @@ const GRANTS: Readonly<Record<FsOperation, { word: string; list: FsList; flag: s
   'connect-unix': { word: 'connect to the socket', list: 'sockets', flag: '--socket' },
 };
 
-function denial(operation: FsOperation, shown: string, where: string): PredictedDenial {
+/** The denial of `operation` on `shown`, checked on `where`: a file-system grant names the unit exile learn grants (`…/.git` whole). */
+function denial(operation: FsOperation, shown: string, checked: string): PredictedDenial {
   const grant = GRANTS[operation];
+  const where = grant.list === 'read' || grant.list === 'write' || grant.list === 'exec' ? grantUnitOf(checked) : checked;
   return { by: 'landlock', access: grant.word, path: shown, fix: `add ${JSON.stringify(where)} to fs.${grant.list}`,
     flag: `${grant.flag} ${where}` };
 }

@@ -39,6 +39,14 @@ export function storeOf(path: string): string | undefined {
   return parts.slice(0, modules + (parts[modules + 1]!.startsWith('@') ? 3 : 2)).join('/');
 }
 
+/** What a grant of `path` names, as exile learn grants it: the store holding it (`…/.git`, an
+ *  installed package `…/node_modules/NAME`) whole, else the path itself. Where a denial is
+ *  explained (`--diagnose`, `explainDenial()`, the audit lines) the flag names this, so fitting
+ *  git is one `--ro …/.git`, not HEAD, then refs, then objects. */
+export function grantUnitOf(path: string): string {
+  return storeOf(path) ?? path;
+}
+
 /** Below a home directory: credentials, every file of them secret. */
 const SECRET_DIRS = ['.ssh', '.aws', '.gnupg'];
 /** Names that look like secrets wherever they are. */

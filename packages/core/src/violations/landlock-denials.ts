@@ -1,4 +1,5 @@
 import { parseLandlockRecord, type Blocker, type FsAccess, type LandlockRecord, type NetAccess } from '@exile/landlock';
+import { grantUnitOf } from '../learn/path-rules.js';
 
 /** What a denied right means, and the `exile run` flag that grants it (none where no flag does). */
 const FS_WORDS: Readonly<Record<FsAccess, { verb: string; flag?: '--ro' | '--rox' | '--rw' | '--socket' }>> = {
@@ -45,7 +46,8 @@ function describe(record: Extract<LandlockRecord, { type: 'access' }>): string |
     const verbs = [...new Set(fs.map((b) => FS_WORDS[b.right].verb))].join(' and ');
     const flags = fs.map((b) => FS_WORDS[b.right].flag);
     const flag = flags.includes(undefined) ? undefined : FLAG_ORDER.find((f) => flags.includes(f));
-    return `${verbs} ${record.path} denied by the file-system policy${flag === undefined ? '' : `; add ${flag} ${record.path}`}`;
+    const where = flag === '--socket' ? record.path : grantUnitOf(record.path);
+    return `${verbs} ${record.path} denied by the file-system policy${flag === undefined ? '' : `; add ${flag} ${where}`}`;
   }
   if (net !== undefined && record.port !== undefined) {
     const { verb, flag } = NET_WORDS[net.right];

@@ -32,6 +32,18 @@ describe('predictDenials: what Landlock will refuse, with the flag to add', () =
     expect(flags(call([{ access: 'create', path: `${rw}/tty`, entry: 'char' }]))).toEqual([`create ${rw}/tty: --make-dev ${rw}`]);
   });
 
+  it('inside a store the flag names the unit exile learn grants: the whole .git, the installed package', () => {
+    expect(flags(call([{ access: 'read', path: '/srv/repo/.git/HEAD' }]))).toEqual(['read /srv/repo/.git/HEAD: --ro /srv/repo/.git']);
+    expect(flags(call([{ access: 'read', path: '/srv/repo/.git/objects/ab/cdef' }]))).toEqual(['read /srv/repo/.git/objects/ab/cdef: --ro /srv/repo/.git']);
+    expect(flags(call([{ access: 'create', path: '/srv/repo/.git/index.lock', entry: 'reg' }]))).toEqual(['create /srv/repo/.git/index.lock: --rw /srv/repo/.git']);
+    expect(flags(call([{ access: 'write', path: '/srv/repo/.git/refs/heads/main' }]))).toEqual(['write /srv/repo/.git/refs/heads/main: --rw /srv/repo/.git']);
+    expect(flags(call([{ access: 'read', path: '/app/node_modules/express/lib/router/index.js' }]))).toEqual(['read /app/node_modules/express/lib/router/index.js: --ro /app/node_modules/express']);
+    expect(flags(call([{ access: 'read', path: '/app/node_modules/@scope/pkg/index.js' }]))).toEqual(['read /app/node_modules/@scope/pkg/index.js: --ro /app/node_modules/@scope/pkg']);
+    // Creating the store itself (git init) is a write in the directory that holds it.
+    expect(flags(call([{ access: 'create', path: '/srv/repo/.git', entry: 'dir' }]))).toEqual(['create /srv/repo/.git: --rw /srv/repo']);
+    expect(predictDenials(model, call([{ access: 'read', path: '/srv/repo/.git/HEAD' }]))[0]!.fix).toBe('add "/srv/repo/.git" to fs.read');
+  });
+
   it('allowed accesses and chmod/chown (no Landlock right) predict nothing', () => {
     expect(flags(call([{ access: 'read', path: '/etc/ssl/openssl.cnf' }, { access: 'exec', path: '/usr/bin/env' }, { access: 'create', path: `${rw}/new`, entry: 'dir' },
       { access: 'attr', path: '/etc/passwd' }]))).toEqual([]);

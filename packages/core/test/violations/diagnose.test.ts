@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -96,6 +97,23 @@ print(s.recv(9).decode(), s.recv(9).decode())`;
     const fixed = exile(user, 'run', '--diagnose', '--rox', '/usr', '--ro', '/etc/ssl', '--ro', join(root, 'no', 'm.js'), '--', process.execPath, '-e', script);
     expect(fixed.stdout).toBe('42\n');
     expect(fixed.stderr).not.toMatch(/m\.js/);
+  });
+
+  it('git in a repository outside the policy: the refusal inside .git names the whole .git, as exile learn grants it; with that one flag git log runs', () => {
+    const repo = join(sharedTempDir('exile-diagnose-git-'), 'repo');
+    mkdirSync(repo);
+    const env = { ...process.env, HOME: join(repo, 'no-home'), GIT_CONFIG_NOSYSTEM: '1' };
+    const git = (...args: string[]) => spawnSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'safe.directory=*', ...args], { encoding: 'utf8', env });
+    expect(git('init', '-q').status).toBe(0);
+    expect(git('commit', '-q', '--allow-empty', '-m', 'first').status).toBe(0);
+    expect(spawnSync('chmod', ['-R', 'a+rX', repo]).status).toBe(0);
+    const log = ['git', '-C', repo, '-c', 'safe.directory=*', 'log', '--format=%s'];
+    const r = exileAs(user, ['run', '--diagnose', '--rox', '/usr', '--ro', '/etc', '--', ...log], { env });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(line('git', `read ${repo}/.git/HEAD denied by the file-system policy; add --ro ${repo}/.git`));
+    expect(r.stderr).not.toMatch(/add --ro \S*\.git\//);
+    const fixed = exileAs(user, ['run', '--diagnose', '--rox', '/usr', '--ro', '/etc', '--ro', join(repo, '.git'), '--', ...log], { env });
+    expect([fixed.status, fixed.stdout, fixed.stderr]).toEqual([0, 'first\n', '']);
   });
 
   it('with vows too: the same supervisor still reports and refuses what the vows forbid, and predicts Landlock', () => {

@@ -13,6 +13,12 @@ describe('explainDenial', () => {
     expect(explainDenial(error('EACCES', 'mkdir', { path: '/var/d' }), policy)).toMatchObject({ access: 'write', path: '/var/d' });
     expect(explainDenial(error('EACCES', 'spawn /opt/tool', { path: '/opt/tool' }), policy)).toMatchObject({ access: 'exec', fix: 'add "/opt/tool" to fs.exec' });
   });
+  it('Landlock inside a store: the entry is the store exile learn grants whole (.git, an installed package), not the one file', () => {
+    expect(explainDenial(error('EACCES', 'open', { path: '/srv/repo/.git/HEAD' }), policy))
+      .toEqual({ by: 'landlock', access: 'read', path: '/srv/repo/.git/HEAD', fix: 'add "/srv/repo/.git" to fs.read' });
+    expect(explainDenial(error('EACCES', 'mkdir', { path: '/srv/repo/.git/refs/x' }), policy)).toMatchObject({ fix: 'add "/srv/repo/.git" to fs.write' });
+    expect(explainDenial(error('EACCES', 'open', { path: '/app/node_modules/@s/p/lib/a.js' }), policy)).toMatchObject({ fix: 'add "/app/node_modules/@s/p" to fs.read' });
+  });
   it('not the policy\u2019s doing: a mode-000 file the policy lets read, no fs policy, an unrelated errno → undefined', () => {
     expect(explainDenial(error('EACCES', 'open', { path: '/tmp/out/secret' }), policy)).toBeUndefined();
     expect(explainDenial(error('EACCES', 'open', { path: '/etc/hostname' }), {})).toBeUndefined();

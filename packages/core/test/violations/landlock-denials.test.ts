@@ -30,6 +30,20 @@ describe('landlockDenialLines', () => {
     ]);
   });
 
+  it('inside a store the flag names the store exile learn grants whole: .git, an installed package', () => {
+    const log = [
+      DOMAIN('ccc', 131),
+      ACCESS('1.0:6', 'ccc', 'fs.read_file', 'path="/srv/repo/.git/HEAD" dev="vda" ino=4'), SYSCALL('1.0:6', 140, 'git'),
+      ACCESS('1.0:7', 'ccc', 'fs.make_reg', 'path="/srv/repo/.git/refs/heads" dev="vda" ino=5'), SYSCALL('1.0:7', 140, 'git'),
+      ACCESS('1.0:8', 'ccc', 'fs.read_file', 'path="/app/node_modules/lodash/lodash.js" dev="vda" ino=6'), SYSCALL('1.0:8', 141, 'node'),
+    ];
+    expect(landlockDenialLines(log, { pid: 131, command: 'git' })).toEqual([
+      'exile: git[140]: read /srv/repo/.git/HEAD denied by the file-system policy; add --ro /srv/repo/.git\n',
+      'exile: git[140]: create in /srv/repo/.git/refs/heads denied by the file-system policy; add --rw /srv/repo/.git\n',
+      'exile: node[141]: read /app/node_modules/lodash/lodash.js denied by the file-system policy; add --ro /app/node_modules/lodash\n',
+    ]);
+  });
+
   it('only the records of the domain the sandbox created: another sandbox\'s denials are not ours', () => {
     const log = [DOMAIN('aaa', 131), DOMAIN('bbb', 999), ACCESS('1.0:6', 'bbb', 'fs.read_file', 'path="/etc/shadow"'), ACCESS('1.0:7', 'aaa', 'fs.read_dir', 'path="/root"')];
     expect(landlockDenialLines(log, { pid: 131, command: '/usr/bin/ls' })).toEqual([
