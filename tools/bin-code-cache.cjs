@@ -21,7 +21,7 @@ const script = new Script(isAscii(bytes) ? bytes.toString('latin1') : bytes.toSt
 process.on('exit', () => {
   const crc = Buffer.alloc(4);
   crc.writeUInt32LE(crc32(bytes));
-  writeFileSync(`${base}.bundle.cache`, Buffer.concat([crc, script.createCachedData()]));
+  writeFileSync(`${base}.bundle.${process.arch}.cache`, Buffer.concat([crc, script.createCachedData()]));
 });
 process.argv = [process.argv[0], launcher, ...args];
 const module_ = { exports: {} };

@@ -8,7 +8,8 @@
 // shape Node gives a CommonJS module, so this module's own require resolves its imports. The cache
 // file is the CRC-32 of the bundle's bytes, then V8's data. V8 itself rejects data from another V8
 // version or other V8 flags, but it checks only the source's length: the CRC is what ties the data
-// to these exact bytes. Any mismatch, a missing or unreadable cache file, and V8 compiles the
+// to these exact bytes. The file is named for process.arch: an arm64 Node of the same version took
+// x64's data, which passed V8's checks, and died. Any mismatch, a missing or unreadable cache file, and V8 compiles the
 // bundle from its source as usual.
 'use strict';
 const { readFileSync } = require('node:fs');
@@ -23,7 +24,7 @@ const bytes = readFileSync(file);
 /** V8's data from the cache file, when the file was made from these bytes. */
 function cachedData() {
   try {
-    const cache = readFileSync(`${__filename.slice(0, -'.cjs'.length)}.bundle.cache`);
+    const cache = readFileSync(`${__filename.slice(0, -'.cjs'.length)}.bundle.${process.arch}.cache`);
     return cache.length > 4 && cache.readUInt32LE(0) === require('node:zlib').crc32(bytes) ? cache.subarray(4) : undefined;
   } catch {
     return undefined; // no cache: compile from source

@@ -23,7 +23,7 @@
 // A bin is CommonJS, not an ES module: Node 20's ES module loader (its own start, the asynchronous
 // read, the module's link) cost `exile run` more than Node's CommonJS loader does for one file. The
 // bin named in package.json (dist/<bin>.cjs) is tools/bin-launcher.cjs: it runs the bundle,
-// dist/<bin>.bundle.cjs, with a V8 code cache, dist/<bin>.bundle.cache, that this build makes by
+// dist/<bin>.bundle.cjs, with a V8 code cache, dist/<bin>.bundle.<arch>.cache, that this build makes by
 // running the bin once (tools/bin-code-cache.cjs; the launcher says when the cache is used).
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -53,7 +53,7 @@ function removeScripts(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) removeScripts(path);
-    else if (/\.c?js(\.map)?$|\.bundle\.cache$/.test(entry.name)) rmSync(path);
+    else if (/\.c?js(\.map)?$|\.bundle\.(?:\w+\.)?cache$/.test(entry.name)) rmSync(path);
   }
 }
 
@@ -122,7 +122,7 @@ function codeCache(launcher) {
   delete env.NODE_OPTIONS;
   const run = spawnSync(process.execPath, [join(tools, 'bin-code-cache.cjs'), launcher, ...args],
     { cwd, env, stdio: 'ignore', timeout: 60_000 });
-  const cache = `${launcher.slice(0, -'.cjs'.length)}.bundle.cache`;
+  const cache = `${launcher.slice(0, -'.cjs'.length)}.bundle.${process.arch}.cache`;
   if (!existsSync(cache)) throw new Error(`build-bundle: no code cache for dist/${entry}.cjs (${run.error?.message ?? `exit ${run.status ?? run.signal}`})`);
   return cache;
 }

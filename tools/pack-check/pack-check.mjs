@@ -137,7 +137,7 @@ check(probe.status === 0 && typeof features?.landlock?.abi === 'number', `exile 
 // The bin's V8 code cache is shipped, and this Node takes it (tools/bin-launcher.cjs falls back silently when not).
 const dist = join(project, 'node_modules', '@exile', 'core', 'dist');
 const cached = spawnSync(join(bin, 'node'), ['-e', `const { readFileSync } = require('node:fs');
-  const bytes = readFileSync(${JSON.stringify(join(dist, 'cli.bundle.cjs'))}), cache = readFileSync(${JSON.stringify(join(dist, 'cli.bundle.cache'))});
+  const bytes = readFileSync(${JSON.stringify(join(dist, 'cli.bundle.cjs'))}), cache = readFileSync(${JSON.stringify(join(dist, `cli.bundle.${process.arch}.cache`))});
   const fits = cache.readUInt32LE(0) === require('node:zlib').crc32(bytes);
   console.log(fits && !new (require('node:vm').Script)(bytes.toString('latin1'), { cachedData: cache.subarray(4) }).cachedDataRejected);`],
 { cwd: project, env: offlineEnv, encoding: 'utf8' });

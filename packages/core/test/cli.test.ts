@@ -63,7 +63,7 @@ describe("exile's start: the bundle and its code cache", () => {
 
   it('V8 accepts the cache in a Node started as the bin starts (no flags)', () => {
     const check = `const { readFileSync } = require('node:fs');
-      const bytes = readFileSync(${JSON.stringify(`${dist}cli.bundle.cjs`)}), cache = readFileSync(${JSON.stringify(`${dist}cli.bundle.cache`)});
+      const bytes = readFileSync(${JSON.stringify(`${dist}cli.bundle.cjs`)}), cache = readFileSync(${JSON.stringify(`${dist}cli.bundle.${process.arch}.cache`)});
       const script = new (require('node:vm').Script)(bytes.toString('latin1'), { cachedData: cache.subarray(4) });
       console.log(JSON.stringify({ ascii: require('node:buffer').isAscii(bytes), crc: cache.readUInt32LE(0) === require('node:zlib').crc32(bytes), rejected: script.cachedDataRejected }));`;
     const r = spawnSync(process.execPath, ['-e', check], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
@@ -80,13 +80,13 @@ describe("exile's start: the bundle and its code cache", () => {
     const dir = join(dist, '..', '.test-tmp', `cli-start-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     try {
-      for (const name of ['cli.cjs', 'cli.bundle.cache']) copyFileSync(join(dist, name), join(dir, name));
+      for (const name of ['cli.cjs', `cli.bundle.${process.arch}.cache`]) copyFileSync(join(dist, name), join(dir, name));
       const bundle = readFileSync(join(dist, 'cli.bundle.cjs'), 'latin1');
       expect(bundle).toContain('usage: exile <command>');
       writeFileSync(join(dir, 'cli.bundle.cjs'), bundle.replace('usage: exile <command>', 'usage: EXILE <command>'), 'latin1');
       const edited = spawnSync(process.execPath, [join(dir, 'cli.cjs'), 'help'], { encoding: 'utf8' });
       expect(edited).toMatchObject({ status: 0, stdout: expect.stringContaining('usage: EXILE <command>') });
-      rmSync(join(dir, 'cli.bundle.cache'));
+      rmSync(join(dir, `cli.bundle.${process.arch}.cache`));
       expect(spawnSync(process.execPath, [join(dir, 'cli.cjs'), 'help'], { encoding: 'utf8' })).toMatchObject({ status: 0, stdout: expect.stringContaining('usage: EXILE') });
     } finally {
       rmSync(dir, { recursive: true, force: true });
