@@ -31,16 +31,18 @@ const quote = (vows: readonly string[]): string => {
   return q.length === 1 ? q[0]! : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]!}`;
 };
 
+type Call = Pick<BlockedCall, 'syscall' | 'args'>;
+
+const matches = (rule: Rule, call: Call): boolean => names(rule.syscall).includes(call.syscall) && argsHold(rule.args ?? [], call.args);
+
 /** The first of the filter's leading rules that matches the call: the one that refused it. */
-function refusingRule(context: ViolationContext, call: Pick<BlockedCall, 'syscall' | 'args'>): number | undefined {
-  const at = context.rules.findIndex((rule) => names(rule.syscall).includes(call.syscall) && argsHold(rule.args ?? [], call.args));
+function refusingRule(context: ViolationContext, call: Call): number | undefined {
+  const at = context.rules.findIndex((rule) => matches(rule, call));
   return at < 0 ? undefined : at;
 }
 
-const SOCKET_TCP = new Set([0n, 6n]);
-/** A TCP socket: AF_INET or AF_INET6, SOCK_STREAM, protocol 0 or IPPROTO_TCP. */
-const tcpSocket = (call: BlockedCall): boolean => call.syscall === 'socket' && [2n, 10n].includes(call.args[0] ?? -1n)
-  && ((call.args[1] ?? 0n) & 0xfn) === 1n && SOCKET_TCP.has(call.args[2] ?? 0n);
+/** A socket --no-net refused that --connect would allow: one the TCP-only rules let through (an AF_INET/AF_INET6 TCP stream). */
+const tcpSocket = (call: BlockedCall): boolean => call.syscall === 'socket' && !tcpOnlyRules.some((rule) => matches(rule, call));
 
 /**
  * Who refused with one of exile's own leading rules, and what allows it (one fix for one cause:
@@ -66,6 +68,9 @@ function leadingRule(rule: Rule, call: BlockedCall): { by: Violation['by']; what
   return { by: 'net', what: 'the network policy (--connect/--bind: TCP only)', fix: 'drop --connect and --bind ("net") to allow it: exile limits TCP ports only' };
 }
 
+/** The calls that send a signal to a process or a thread, which `signalsItself` looks at. */
+export const SIGNAL_CALLS: ReadonlySet<string> = new Set(['kill', 'tgkill']);
+
 /**
  * Whether a refused signal is one the granted vows allow, to the caller itself ("stdio": kill or
  * tgkill of its own pid). The filter holds the pid of the program exile started, so a process
@@ -74,7 +79,7 @@ function leadingRule(rule: Rule, call: BlockedCall): { by: Violation['by']; what
  * it sees itself (in its own pid namespace). Pure.
  */
 export function signalsItself(context: ViolationContext, syscall: string, args: readonly bigint[], pid: number | undefined): boolean {
-  if (pid === undefined || context.granted === undefined || (syscall !== 'kill' && syscall !== 'tgkill')) return false;
+  if (pid === undefined || context.granted === undefined || !SIGNAL_CALLS.has(syscall)) return false;
   if (refusingRule(context, { syscall, args }) !== undefined) return false;
   return vowsToAdd({ syscall, args, pid }, context.granted)?.length === 0;
 }

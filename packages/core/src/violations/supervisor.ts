@@ -6,7 +6,7 @@ import { decide, nativeArch, openListener, threadGroup, type Listener, type Noti
 import type { RulesetModel } from '@exile/landlock';
 import { landlockObserver, type Diagnosis } from '../diagnose/observer.js';
 import { callText } from './call-text.js';
-import { explainViolation, signalsItself, type ViolationContext } from './explain-violation.js';
+import { explainViolation, SIGNAL_CALLS, signalsItself, type ViolationContext } from './explain-violation.js';
 import type { Violation } from './violation.js';
 
 /** Task `tid`'s process id as the process sees it: the last of NStgid, its own pid namespace's. */
@@ -76,10 +76,9 @@ export function startSupervisor(policy: SeccompPolicy, context: ViolationContext
         action = { errno: constants.errno.ENOSYS };
       } else if (diagnose !== undefined && n.syscall !== undefined && observer?.watches(n.syscall) === true
         && decide(diagnose.supervised, arch, n.nr, n.args) !== 'notify') return;
-      const caller = ownPid(n.pid);
       // A task gone (another thread's exit_group) has nothing left to refuse, nor anyone to tell.
-      if (caller === undefined && !existsSync(`/proc/${n.pid}`)) return;
-      if (n.syscall !== undefined && signalsItself(context, n.syscall, n.args, caller)) {
+      if (!existsSync(`/proc/${n.pid}`)) return;
+      if (n.syscall !== undefined && SIGNAL_CALLS.has(n.syscall) && signalsItself(context, n.syscall, n.args, ownPid(n.pid))) {
         // Its pid cannot change while it waits here: the vows' own answer, for the process that asked.
         action = 'allow';
         return;
