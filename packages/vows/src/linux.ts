@@ -21,7 +21,8 @@ export const O = {
 /** setuid, setgid and sticky bits of a mode argument. */
 export const MODE_DANGER_BITS = 0o7000;
 
-export const AF = { UNIX: 1, INET: 2, INET6: 10 } as const;
+// NETLINK and PACKET: families no vow allows that programs open to ask about the network (getifaddrs), named in refusals.
+export const AF = { UNIX: 1, INET: 2, INET6: 10, NETLINK: 16, PACKET: 17 } as const;
 export const SOCK = { STREAM: 1, DGRAM: 2, SEQPACKET: 5, TYPE_MASK: 0xf, NONBLOCK: 0o4000, CLOEXEC: 0o2000000 } as const;
 export const IPPROTO = { IP: 0, TCP: 6, UDP: 17, IPV6: 41 } as const;
 export const SOL_SOCKET = 1;

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { within } from '@exile/common';
-import { coverCalls, suggestRules, type ObservedCall, type Vow } from '@exile/vows';
+import { AF, coverCalls, suggestRules, type ObservedCall, type Vow } from '@exile/vows';
 import { DEVICE_RULES } from '../plan/devices.js';
 import type { Policy } from '../policy/types.js';
 import type { FileEvent, NetEvent } from './events.js';
@@ -68,20 +68,23 @@ export function learnedSockets(events: readonly NetEvent[], facts: PathFacts): s
   }));
 }
 
-const AF_UNIX = 1;
-const AF_NETLINK = 16;
+/** A call as the run recorded it: its arguments as numbers, or as the hex text `Observed` keeps. */
+type RecordedCall = { syscall: string; args?: readonly (number | bigint | string)[] };
+/** A socket() call's address family, as the kernel reads it (an int). */
+const familyOf = (call: RecordedCall): number => Number(BigInt.asIntN(32, BigInt(call.args?.[0] ?? 0)));
+const netlinkSocket = (call: RecordedCall): boolean => call.syscall === 'socket' && familyOf(call) === AF.NETLINK;
 
 /**
  * A socket `"net": false` refuses before the vows see it (every family but AF_UNIX: netlink for
  * the network interfaces, glibc's UDP probe): it needs no vow, and a rule for it would never be
  * reached. Under the policy the program gets EAFNOSUPPORT there, and exile names the refusal.
  */
-const refusedWithoutNet = (call: ObservedCall): boolean => call.syscall === 'socket' && Number(BigInt.asIntN(32, BigInt(call.args?.[0] ?? 0))) !== AF_UNIX;
+const refusedWithoutNet = (call: ObservedCall): boolean => call.syscall === 'socket' && familyOf(call) !== AF.UNIX;
 
 /** Whether `policy` refuses, by design and with the warning below, a netlink socket the run opened
  *  (`observed` from the same run): "net": false leaves no way to allow one alone. */
 export function refusesOwnNetlink(policy: Policy, observed: Observed): boolean {
-  return policy.net === false && observed.syscalls.some((call) => call.syscall === 'socket' && BigInt(call.args[0] ?? 0) === BigInt(AF_NETLINK));
+  return policy.net === false && observed.syscalls.some(netlinkSocket);
 }
 
 /** The recording of one run, as the learner hands it over. */
@@ -103,7 +106,7 @@ export function learnedPolicy(run: RecordedRun, facts: PathFacts): { policy: Pol
   const net = learnedNet(run.net, warnings);
   const refused = net === false ? run.calls.filter(refusedWithoutNet) : [];
   const calls = run.calls.filter((call) => !refused.includes(call));
-  const netlink = refused.some((call) => Number(call.args?.[0] ?? 0) === AF_NETLINK);
+  const netlink = refused.some(netlinkSocket);
   // glibc's UDP probe is made to fail quietly; a netlink socket (the network interfaces) may not be.
   if (netlink) warnings.push('the run opened a netlink socket (the network interfaces, as npm and os.networkInterfaces() ask): "net": false refuses it; drop --no-net if the program needs it');
   const { vows, uncovered } = coverCalls(calls, { required: requiredVows(run.net) });

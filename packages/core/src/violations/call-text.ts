@@ -15,12 +15,10 @@ function byValue(table: Readonly<Record<string, number>>, prefix: string, value:
   const name = Object.entries(table).find(([, v]) => v === value)?.[0];
   return name === undefined ? String(value) : `${prefix}${name}`;
 }
-// Beyond the families the vows rule on: those programs open to ask about the network (getifaddrs: netlink).
-const FAMILIES = { ...AF, NETLINK: 16, PACKET: 17 } as const;
 const SOCK_TYPES = { STREAM: SOCK.STREAM, DGRAM: SOCK.DGRAM, SEQPACKET: SOCK.SEQPACKET, RAW: 3 } as const;
 const signalName = (n: number): string => Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? String(n);
 const path = (index: number): Shown => (args, read) => [JSON.stringify(read.string(args[index] ?? 0n) ?? '?')];
-const socket: Shown = (args) => [byValue(FAMILIES, 'AF_', int(args[0])), byValue(SOCK_TYPES, 'SOCK_', int(args[1]) & SOCK.TYPE_MASK)];
+const socket: Shown = (args) => [byValue(AF, 'AF_', int(args[0])), byValue(SOCK_TYPES, 'SOCK_', int(args[1]) & SOCK.TYPE_MASK)];
 
 /**
  * The key arguments of the calls people meet most, as a person would write them: the path of a
