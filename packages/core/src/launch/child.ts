@@ -43,7 +43,6 @@ function withStdio(policy: NormalizedPolicy): NormalizedPolicy {
   return policy.vows === undefined || policy.vows.includes('stdio') ? policy : { ...policy, vows: [...policy.vows, 'stdio'] };
 }
 
-
 /**
  * Validates and plans `policy` for a launched child (strict mode refuses here what this kernel
  * cannot enforce), and works out the paths Node needs to start. `start`: when the caller's

@@ -11,7 +11,6 @@ export interface WriteExecOverlap {
   execIndex: number;
 }
 
-
 /**
  * Write paths inside exec paths, or exec paths inside write paths: beneath both, a file can be
  * written and then executed, because Landlock grants the union of the rights of every rule
