@@ -120,9 +120,9 @@ function codeCache(launcher) {
   const args = pkg.exile?.codeCache?.[entry] ?? [];
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const run = spawnSync(process.execPath, [join(tools, 'bin-code-cache.cjs'), launcher, ...args],
-    { cwd, env, stdio: 'ignore', timeout: 60_000 });
   const cache = `${launcher.slice(0, -'.cjs'.length)}.bundle.${process.arch}.cache`;
+  const run = spawnSync(process.execPath, [join(tools, 'bin-code-cache.cjs'), launcher, cache, ...args],
+    { cwd, env, stdio: 'ignore', timeout: 60_000 });
   if (!existsSync(cache)) throw new Error(`build-bundle: no code cache for dist/${entry}.cjs (${run.error?.message ?? `exit ${run.status ?? run.signal}`})`);
   return cache;
 }
